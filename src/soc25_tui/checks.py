@@ -1,0 +1,185 @@
+"""Problems a person must fix: the cell's public name, a severity, an Italian sentence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .layout import (
+    CELL_BY_NAME,
+    OFFICIAL_REQUIRED,
+    Q3_INPUTS,
+    Q4_BLOCKS,
+    R40_MAX_CHARS,
+    USER_ROWS,
+    Kind,
+)
+from .numbers import format_money, format_number
+from .rules import Outcome, evaluate
+
+ERROR = "errore"
+WARNING = "avviso"
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str  # ERROR or WARNING
+    cell: str  # public cell name
+    text: str  # Italian, without the cell name
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.text}"
+
+
+def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
+    """Every problem of a draft, in the form's order (errors and warnings mixed)."""
+    o = outcome or evaluate(draft)
+    out: list[Problem] = []
+    err = lambda cell, text: out.append(Problem(ERROR, cell, text))  # noqa: E731
+    warn = lambda cell, text: out.append(Problem(WARNING, cell, text))  # noqa: E731
+
+    # Header.
+    if not (draft.comune or "").strip():
+        warn("comune", "manca il nome del Comune.")
+    prov = (draft.provincia or "").strip()
+    if not prov:
+        warn("provincia", "manca la sigla della provincia (due lettere, ad esempio SO).")
+    elif len(prov) != 2 or not prov.isalpha():
+        warn("provincia", f"«{prov}» non è una sigla di provincia: attese due lettere, ad esempio SO.")
+
+    # Values that could not be read at all.
+    for name, raw in draft.invalid.items():
+        err(name, f"«{raw}» non è un valore valido: atteso {_expected(name)}; correggere il valore.")
+
+    # Quadro 1: users and hours.
+    for row in USER_ROWS:
+        for name in row.input_cells:
+            value = draft.get(name)
+            if value is None:
+                if name not in draft.invalid:
+                    warn(name, "cella vuota: indicare il numero (0 se nessuno).")
+            elif value < 0:
+                err(name, f"il valore {value} è negativo: atteso un numero intero ≥ 0.")
+        if row.has_hours:
+            ore, u24 = draft.get(f"{row.code}_ore"), draft.get(f"{row.code}_2024")
+            if ore and ore > 0 and not u24:
+                err(
+                    f"{row.code}_ore",
+                    f"{format_number(ore)} ore di assistenza senza utenti serviti nel 2024 "
+                    f"({row.code}_2024 è {'vuoto' if u24 is None else '0'}): indicare gli utenti "
+                    "o azzerare le ore.",
+                )
+
+    # Quadro 1: staff and population.
+    for name in ("R01_2020", "R01_2024", "R01A_2024", "R02_2020", "R02_2024"):
+        value = draft.get(name)
+        if value is not None and value < 0:
+            err(name, f"il valore {format_number(value, 2)} è negativo: atteso un numero ≥ 0.")
+    if draft.R03 is None and "R03" not in draft.invalid:
+        err("R03", "manca il numero di abitanti (popolazione al 31/12/2023): atteso un numero intero > 0.")
+    elif draft.R03 is not None and draft.R03 <= 0:
+        err("R03", f"il numero di abitanti è {draft.R03}: atteso un numero intero > 0.")
+    if draft.R0E is not None and draft.R0E <= 0:
+        err("R0E", f"il valore {draft.R0E} non è valido: atteso un numero intero > 0 o NON CALCOLABILE.")
+
+    # Official figures (pre-filled by the portal).
+    for name in OFFICIAL_REQUIRED:
+        value = draft.get(name)
+        if value is None and name not in draft.invalid:
+            err(name, "manca il dato ufficiale (precompilato dal portale): senza di esso il caso non si può determinare.")
+        elif value is not None and value < 0:
+            err(name, f"il valore {format_money(value)} è negativo: atteso un importo ≥ 0.")
+    if draft.R07_2021 is not None and draft.R07_2021 < 0:
+        err("R07_2021", f"il valore {format_money(draft.R07_2021)} è negativo: atteso un importo ≥ 0.")
+
+    # Quadro 3.
+    for name in Q3_INPUTS:
+        value = draft.get(name)
+        if CELL_BY_NAME[name].kind is Kind.DEC and value is not None and value < 0:
+            err(name, f"il valore {format_number(value, 2)} è negativo: atteso un valore ≥ 0.")
+    if o.case is not None and not o.quadro3_required:
+        filled = [n for n in Q3_INPUTS if _filled(draft.get(n))]
+        for name in filled:
+            warn(
+                name,
+                "il Quadro 3 non va compilato per questo Comune, ma la cella contiene "
+                f"«{_show(draft.get(name), name)}»: il valore è conservato; azzerarlo o "
+                "verificare i dati dei Quadri 1 e 2.",
+            )
+    if o.quadro3_required:
+        r09, r15 = o.values["R09"], o.values["R15"]
+        if r15 < r09:
+            err(
+                "R15",
+                f"il totale degli obiettivi ({format_money(r15)} euro) è inferiore alle risorse "
+                f"da rendicontare R09 ({format_money(r09)} euro): mancano "
+                f"{format_money(r09 - r15)} euro.",
+            )
+        for code in ("R10", "R11"):
+            if _filled(draft.get(f"{code}_spesa")) and not (draft.get(f"{code}_modalita") or "").strip():
+                warn(f"{code}_modalita", "indicare la modalità di determinazione della spesa aggiuntiva.")
+
+    # Quadro 4.
+    if o.block is not None:
+        for block in Q4_BLOCKS:
+            if block is o.block:
+                continue
+            for item in block.items:
+                if draft.get(item.code) is not None:
+                    warn(
+                        item.code,
+                        f"risposta «{draft.get(item.code)}» in un blocco che non si applica (caso "
+                        f"{block.case}; il caso del Comune è {o.case}): la risposta è conservata ma "
+                        "non va compilata.",
+                    )
+        for item in o.block.items:
+            if draft.get(item.code) is None:
+                warn(item.code, "voce senza risposta: indicare SI o NO.")
+        r40 = (draft.R40 or "").strip()
+        for item in o.block.items:
+            if item.altro and draft.get(item.code) == "SI" and not r40:
+                err(
+                    "R40",
+                    f"{item.code} «Altro» è SI: spiegarlo nella relazione in formato libero (R40), "
+                    "che ora è vuota.",
+                )
+    n = len(draft.R40 or "")
+    if n > R40_MAX_CHARS:
+        err("R40", f"la relazione ha {format_number(n)} caratteri: al massimo {format_number(R40_MAX_CHARS)}.")
+    return out
+
+
+def _filled(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value != 0
+
+
+def _show(value: Any, name: str) -> str:
+    if isinstance(value, str):
+        return value
+    return format_number(value, CELL_BY_NAME[name].places)
+
+
+def _expected(name: str) -> str:
+    cell = CELL_BY_NAME.get(name)
+    if cell is None:
+        return "un valore previsto dal modulo"
+    return {
+        Kind.INT: "un numero intero ≥ 0",
+        Kind.DEC: f"un numero con al massimo {cell.places} decimali (es. 1.984.440,83)",
+        Kind.TEXT: "un testo",
+        Kind.SINO: "SI o NO",
+        Kind.ATS_RATIO: "un numero intero di abitanti o NON CALCOLABILE",
+    }[cell.kind]
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == ERROR]
+
+
+def warnings(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == WARNING]
+

@@ -1,0 +1,396 @@
+"""Printed SOC25 form (text extracted from the PDF) -> draft.
+
+Two printed layouts are known:
+
+- "portale": the 7-page PDF printed by the portal. Each row's label wraps over several lines,
+  column headings ("Numero di utenti serviti - 2019", "2020 2024", ...) come between label and
+  values, and the values of a row stand alone on the last line of numbers of its block.
+  Page footers and the "Quadro N" side titles are interleaved anywhere.
+- "compatto": one line per row, "M12 - Utenti famiglia e minori 327 1131 81489 72", codes
+  R00C/R00D/R00E, U+2010 hyphens, thousands separators; values come on the code's line or on
+  the first line of numbers after it.
+
+The importer knows the form (codes, labels) from `layout`, nothing about any one Comune. It
+reads every input cell the print shows and also the derived figures the portal printed
+(`ImportResult.printed`), so that they can be compared with ours.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .layout import CELL_BY_NAME, LABELS, Q4_ITEM_BY_CODE, USER_ROW_BY_CODE, Kind
+from .model import Draft
+from .numbers import NumberError, parse_number
+
+
+class ImportError_(Exception):
+    """The text cannot be imported; str() is Italian."""
+
+
+@dataclass
+class ImportResult:
+    draft: Any
+    layout: str  # "portale" or "compatto"
+    printed: dict[str, Any] = field(default_factory=dict)  # derived figures as printed
+    notes: list[str] = field(default_factory=list)  # Italian remarks for the person
+
+
+_NORMALIZE = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2019": "'", "\u2018": "'",
+     "\u00a0": " ", "\r": None}
+)
+_CODE_RE = re.compile(r"^(M\d\d|R0[A-E]|R00[C-E]|R\d\d[AB]?)(?=[\s\-]|$)")
+_NUM_TOKEN = re.compile(r"^-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+_YEAR = re.compile(r"^20(1[7-9]|2[0-5])$")
+_FOOTER = re.compile(r"^(SOC25 - SOCIALE - SCHEDA DI MONITORAGGIO|Pagina \d+ di \d+)")
+_SIDEBAR_TITLES = {
+    "autodiagnosi del", "numero di utenti serviti", "autodiagnosi della",
+    "spesa per il sociale", "obiettivi di servizio 2024", "relazione in formato", "strutturato",
+}
+# Lines that end a row's block: messages, section titles, notes.
+_BOUNDARY = re.compile(
+    r"^(Nel 2024|Va segnalato|La spesa dell|L'ente|Di conseguenza|Compilare solo|OBIETTIVI DI|"
+    r"Informazioni relative|Totale$|TOTALE$|Interventi e servizi|INTERVENTI E SERVIZI|"
+    r"Contributi economici|CONTRIBUTI ECONOMICI|Strutture$|STRUTTURE$|QUADRO|\d+ - QUADRO|"
+    r"Relazione in formato strutturato|Relazione in formato libero$|NOTA BENE|ATTENZIONE|"
+    r"Autodiagnosi|Spesa per il sociale|Il livello di spesa|ll livello di spesa|Scelta d|"
+    r"Servizi sociali erogati|Ciascun Comune|Comune\s)"
+)
+_R40_END = re.compile(r"^(NOTA BENE|ATTENZIONE:|Il raggiungimento dell'obiettivo)")
+_CODE_ALIASES = {"R00C": "R0C", "R00D": "R0D", "R00E": "R0E"}
+_Q3_HEADINGS = ("Numero Modalità di determinazione della spesa aggiuntiva Spesa aggiuntiva",
+                "Spesa aggiuntiva")
+
+
+def _label_of(code: str) -> str:
+    if code in USER_ROW_BY_CODE:
+        return USER_ROW_BY_CODE[code].label
+    if code in Q4_ITEM_BY_CODE:
+        return Q4_ITEM_BY_CODE[code].label
+    return LABELS.get(code, "")
+
+
+def _strip_prefix(text: str, prefix: str) -> str:
+    """Drop `prefix` from the start of `text`, comparing letters case-insensitively and
+    ignoring white space and line breaks. Stops at the first difference."""
+    i, j, n = 0, 0, len(text)
+    while j < len(prefix):
+        if prefix[j].isspace():
+            j += 1
+            continue
+        while i < n and text[i].isspace():
+            i += 1
+        if i < n and text[i].lower() == prefix[j].lower():
+            i += 1
+            j += 1
+        else:
+            break
+    return text[i:]
+
+
+def _numbers(line: str) -> list[str] | None:
+    """The tokens of a line made only of numbers, else None."""
+    tokens = line.split()
+    if tokens and all(_NUM_TOKEN.match(t) for t in tokens):
+        return tokens
+    return None
+
+
+def _trailing_numbers(line: str) -> list[str]:
+    tokens = line.split()
+    out: list[str] = []
+    for tok in reversed(tokens):
+        if not _NUM_TOKEN.match(tok):
+            break
+        out.append(tok)
+    return out[::-1]
+
+
+@dataclass
+class _Segment:
+    code: str
+    first: str  # the code's line, without the code and the label prefix
+    lines: list[str]  # following lines up to the next code or boundary
+
+    @property
+    def body(self) -> str:
+        return "\n".join([self.first, *self.lines])
+
+
+def _clean_lines(text: str) -> list[str]:
+    lines = [ln.rstrip() for ln in text.translate(_NORMALIZE).split("\n")]
+    out: list[str] = []
+    in_sidebar = False
+    for line in lines:
+        s = line.strip()
+        if _FOOTER.match(s):
+            continue
+        if re.fullmatch(r"Quadro [1-4]", s):
+            in_sidebar = True
+            continue
+        if in_sidebar:
+            if s.lower() in _SIDEBAR_TITLES:
+                continue
+            if s:
+                in_sidebar = False
+        out.append(line)
+    return out
+
+
+def _segments(lines: list[str]) -> tuple[dict[str, _Segment], list[str], str]:
+    """Split into one block per code. Returns (segments, header lines, R40 tail text)."""
+    segments: dict[str, _Segment] = {}
+    header: list[str] = []
+    current: _Segment | None = None
+    r40: list[str] = []
+    in_r40 = False
+    for line in lines:
+        s = line.strip()
+        if in_r40:
+            if _R40_END.match(s):
+                in_r40 = False
+                current = None
+                continue
+            r40.append(line)
+            continue
+        m = _CODE_RE.match(s)
+        if m:
+            code = _CODE_ALIASES.get(m.group(1), m.group(1))
+            rest = s[m.end():].lstrip()
+            rest = rest[1:].lstrip() if rest.startswith("-") else rest
+            if code == "R40":
+                in_r40 = True
+                r40.append(rest)
+                current = None
+                continue
+            if code in CELL_BY_NAME or code in USER_ROW_BY_CODE or code in LABELS:
+                if code in segments:  # a repeated page: keep the first reading
+                    current = None
+                    continue
+                current = _Segment(code, rest, [])
+                segments[code] = current
+                continue
+        if _BOUNDARY.match(s):
+            if current is None and not segments:
+                header.append(s)
+            current = None
+            continue
+        if current is not None:
+            current.lines.append(s)
+        elif not segments:
+            header.append(s)
+    return segments, header, "\n".join(r40)
+
+
+def _read_r40(raw: str) -> str | None:
+    text = _strip_prefix(raw, LABELS["R40"])
+    blocks: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        joined = " ".join(ln.strip() for ln in block.split("\n") if ln.strip())
+        if joined:
+            blocks.append(joined)
+    return "\n".join(blocks) or None
+
+
+def _value_tokens(seg: _Segment, compact: bool) -> list[str] | None:
+    first = _strip_prefix(seg.first, _label_of(seg.code))
+    later = [tokens for tokens in map(_numbers, seg.lines) if tokens]
+    trailing = _trailing_numbers(first)
+    if trailing and later and all(_YEAR.match(t) for t in trailing):
+        # "R04 - Livello di Servizio 2024" with the value on a later line: the year is label.
+        trailing = []
+    candidates = ([trailing] if trailing else []) + later
+    if not candidates:
+        return None
+    return candidates[0] if compact else candidates[-1]
+
+
+def _to_number(token: str, integer: bool) -> Decimal:
+    """A printed figure, keeping the decimals the print shows.
+
+    Printed figures have no ambiguity: a dot separates thousands, a comma decimals."""
+    if integer:
+        return parse_number(token, integer=True)
+    if not _NUM_TOKEN.match(token):
+        raise NumberError(f"«{token}» non è un numero")
+    return Decimal(token.replace(".", "").replace(",", "."))
+
+
+def compare_printed(result: ImportResult, outcome: Any) -> list[tuple[str, Any, Any]]:
+    """Derived figures where the print and our recomputation disagree.
+
+    A printed figure agrees when it equals ours rounded (or truncated) to the decimals the
+    print shows: the compact layout prints averages as whole numbers and R04 truncated."""
+    out = []
+    for name, shown in result.printed.items():
+        ours = outcome.values.get(name)
+        if ours is None:
+            out.append((name, shown, ours))
+            continue
+        unit = Decimal(1).scaleb(Decimal(shown).as_tuple().exponent)
+        if abs(Decimal(ours) - Decimal(shown)) > unit:
+            out.append((name, shown, ours))
+    return out
+
+
+def parse_printed(text: str) -> ImportResult:
+    lines = _clean_lines(text)
+    segments, header, r40_raw = _segments(lines)
+    known = {code for code in segments if code in USER_ROW_BY_CODE}
+    if len(known) < 10 or not ({"R03", "R06"} <= set(segments)):
+        raise ImportError_(
+            "il testo non sembra una scheda SOC25 stampata: non si trovano le righe degli "
+            "utenti (M12, M15, ...) né R03 e R06."
+        )
+    compact = sum(
+        1 for code in known if len(_trailing_numbers(_strip_prefix(segments[code].first, _label_of(code)))) >= 2
+    ) >= 5
+    fields: dict[str, Any] = {}
+    printed: dict[str, Any] = {}
+    problems: list[str] = []
+    notes: list[str] = []
+    missing: list[str] = []
+
+    # Header: "Comune SONDRIO (SO)" where the print has it.
+    for line in header + lines[:5]:
+        m = re.match(r"^\s*Comune\s+(?:di\s+)?(.+?)\s*\(([A-Za-z]{2})\)\s*$", line)
+        if m:
+            fields["comune"], fields["provincia"] = m.group(1).strip(), m.group(2).upper()
+            break
+
+    def numbers(code: str, counts: tuple[int, ...], integer: bool) -> list[Decimal] | None:
+        seg = segments.get(code)
+        if seg is None:
+            return None
+        tokens = _value_tokens(seg, compact)
+        if tokens is None:
+            problems.append(f"{code}: nessun valore trovato dopo l'etichetta")
+            return None
+        if len(tokens) not in counts:
+            if len(tokens) > max(counts):
+                tokens = tokens[-max(counts):]
+            else:
+                problems.append(
+                    f"{code}: attesi {' o '.join(map(str, counts))} valori, trovati "
+                    f"{len(tokens)} («{' '.join(tokens)}»)"
+                )
+                return None
+        try:
+            return [_to_number(t, integer and i < 3) for i, t in enumerate(tokens)]
+        except NumberError as exc:
+            problems.append(f"{code}: {exc}")
+            return None
+
+    # Quadro 1: users.
+    for code, row in USER_ROW_BY_CODE.items():
+        want = 4 if row.has_hours else 2
+        values = numbers(code, (want,), True)
+        if values is None:
+            if code not in segments:
+                problems.append(f"{code}: riga non trovata")
+            continue
+        fields[f"{code}_2019"], fields[f"{code}_2024"] = int(values[0]), int(values[1])
+        if row.has_hours:
+            fields[f"{code}_ore"] = int(values[2])
+            printed[f"{code}_media"] = values[3]
+    tot = numbers("R0B", (2,), True)
+    if tot:
+        printed["R0B_2019"], printed["R0B_2024"] = int(tot[0]), int(tot[1])
+
+    # ATS.
+    for code in ("R0C", "R0D"):
+        seg = segments.get(code)
+        if seg is not None:
+            value = " ".join(_strip_prefix(seg.body, LABELS[code]).split())
+            fields[code] = value or None
+    seg = segments.get("R0E")
+    if seg is not None:
+        body = seg.body
+        m = re.search(r"ogni\s*:?\s*([\d.]+)", body)
+        if m:
+            fields["R0E"] = int(m.group(1).replace(".", ""))
+        elif "NON CALCOLABILE" not in body.upper():
+            problems.append("R0E: atteso «1 assistente sociale ogni: N abitanti» o «NON CALCOLABILE»")
+
+    # Staff, population, service level.
+    def put(code: str, names: tuple[str, ...], integer: bool = False) -> None:
+        values = numbers(code, tuple(range(1, len(names) + 1)) if code == "R07" else (len(names),), integer)
+        if values is None:
+            if code not in segments:
+                missing.append(code)
+            return
+        for name, value in zip(names, values):
+            fields[name] = int(value) if integer else value
+
+    put("R01", ("R01_2020", "R01_2024"))
+    put("R01A", ("R01A_2024",))
+    put("R02", ("R02_2020", "R02_2024"))
+    put("R03", ("R03",), integer=True)
+    put("R05", ("R05",))
+    seg = segments.get("R01B")
+    if seg is not None:
+        m = re.search(r"(?:ogni\s*:|1\s*:)\s*(\d+)", seg.body)
+        if m:
+            printed["R01B"] = int(m.group(1))
+    r04 = numbers("R04", (1,), False)
+    if r04:
+        printed["R04"] = r04[0]
+
+    # Quadro 2.
+    put("R06", ("R06",))
+    put("R07", ("R07_2017", "R07_2021"))
+    put("R08", ("R08",))
+
+    # Quadro 3 (printed only by some layouts, or when it applies).
+    for code in ("R09", "R15"):
+        seg = segments.get(code)
+        if seg is not None:
+            values = numbers(code, (1,), False)
+            if values:
+                printed[code] = values[0]
+    for code in ("R10", "R11"):
+        seg = segments.get(code)
+        if seg is None:
+            missing.append(code)
+            continue
+        body = _strip_prefix(seg.body, LABELS[code])
+        body = _strip_prefix(body, _Q3_HEADINGS[0]).split()
+        if len(body) >= 2 and _NUM_TOKEN.match(body[0]) and _NUM_TOKEN.match(body[-1]):
+            try:
+                fields[f"{code}_numero"] = _to_number(body[0], False)
+                fields[f"{code}_spesa"] = _to_number(body[-1], False)
+            except NumberError as exc:
+                problems.append(f"{code}: {exc}")
+                continue
+            modalita = " ".join(body[1:-1]).strip()
+            fields[f"{code}_modalita"] = modalita or None
+        else:
+            problems.append(f"{code}: attesi Numero, Modalità e Spesa aggiuntiva («{' '.join(body)}»)")
+    for code in ("R12", "R13", "R14"):
+        put(code, (code,))
+
+    # Quadro 4: SI / NO.
+    for code in Q4_ITEM_BY_CODE:
+        seg = segments.get(code)
+        if seg is None:
+            continue
+        m = re.search(r"(?<![\w'])(SI|NO)(?![\w'])", seg.body)
+        if m:
+            fields[code] = m.group(1)
+
+    if r40_raw:
+        fields["R40"] = _read_r40(r40_raw)
+
+    if missing:
+        notes.append("non presenti nella stampa (lasciati vuoti): " + ", ".join(missing))
+    if problems:
+        raise ImportError_("impossibile leggere la stampa:\n" + "\n".join(f"  {p}" for p in problems))
+    for name, value in list(fields.items()):
+        cell = CELL_BY_NAME[name]
+        if cell.kind is Kind.DEC and isinstance(value, Decimal):
+            fields[name] = value.quantize(Decimal(1).scaleb(-cell.places))
+    return ImportResult(Draft(**fields), "compatto" if compact else "portale", printed, notes)

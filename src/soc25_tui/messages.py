@@ -1,0 +1,209 @@
+"""The catalog of the portal's texts: guidance messages and fixed notes.
+
+Every entry is marked VERBATIM (copied from a printed form, reproduced exactly) or COMPOSED
+(no printed form shows that case: our wording in the same style, kept here so that it can be
+replaced when the official text is known). The catalog uses the straight apostrophe (')
+throughout; the printed forms mix ' and ’.
+
+`select()` picks the messages of an evaluated draft in the order the portal shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .numbers import format_money
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .rules import Outcome
+
+VERBATIM = "verbatim"
+COMPOSED = "composed"
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """A guidance message as shown: which Quadro, verbatim or composed, the text."""
+
+    quadro: int
+    kind: str
+    text: str
+    key: str
+
+
+_V = lambda text: Entry(VERBATIM, text)  # noqa: E731
+_C = lambda text: Entry(COMPOSED, text)  # noqa: E731
+
+_D_FIRST = (
+    "La spesa dell'ente locale è risultata inferiore al livello del fabbisogno standard "
+    "monetario per la funzione Servizi sociali e il numero di utenti serviti risulta "
+    "inferiore allo standard di riferimento."
+)
+_C_FIRST = (
+    "La spesa dell'ente locale è risultata inferiore al livello del fabbisogno standard "
+    "monetario per la funzione Servizi sociali mentre il numero di utenti serviti risulta "
+    "non inferiore allo standard di riferimento."
+)
+_CD_REST = (
+    " Di conseguenza, a fronte delle risorse aggiuntive effettive assegnate per il 2024 pari "
+    "a R08, l'ente locale deve rendicontare l'importo corrispondente a R09 in quanto le "
+    "risorse aggiuntive da rendicontare non possono superare la differenza tra fabbisogno "
+    "monetario e spesa storica. L'ente può incrementare l'offerta di servizi attraverso "
+    "utenti aggiuntivi rispetto al 2019 e/o raggiungere obiettivi qualitativi in termini di "
+    "significativo miglioramento dei servizi sociali e/o aumentare il numero di assistenti "
+    "sociali e/o di altre figure professionali."
+)
+
+CATALOG: dict[str, Entry] = {
+    # --- fixed notes printed on the form -------------------------------------------------
+    "q1_nota": _V(
+        "Ciascun Comune dovrà indicare il numero di utenti serviti per residenza o per obbligo "
+        "di legge; in caso di Comuni che svolgono il servizio in forma associata o nell'ATS di "
+        "riferimento dovrà essere riportata l'utenza afferente al proprio Comune"
+    ),
+    "q3_intestazione": _V(
+        "Compilare solo se il Comune nel Quadro 2 presenta una spesa inferiore al fabbisogno "
+        "standard monetario 2022 - 2024 e risorse aggiuntive da rendicontare (R09) superiori o "
+        "uguali a 1.000 euro"
+    ),
+    "nota_finale": _V(
+        "Il raggiungimento dell'obiettivo di servizio deve essere certificato attraverso la "
+        "compilazione della relazione di monitoraggio da allegare al rendiconto annuale "
+        "dell'ente e da trasmettere a SOGEI S.p.a. entro il 31 maggio 2025."
+    ),
+    # --- Quadro 1 ------------------------------------------------------------------------
+    "q1_assistenti_rapporto": _V(
+        "Nel 2024 per il Comune il numero di assistenti sociali in rapporto alla popolazione "
+        "è risultato pari a 1 ogni {R01B} abitanti."
+    ),
+    "q1_assistenti_nullo": _V(
+        "Nel 2024 per il Comune il numero di assistenti sociali è risultato nullo."
+    ),
+    "q1_lep": _V(
+        "Va segnalato che nei servizi sociali è attualmente definito un solo LEP relativo al "
+        "numero di assistenti sociali in rapporto alla popolazione in ogni ambito territoriale "
+        "sociale (ATS), in ragione di un assistente sociale ogni 5.000 abitanti, nella "
+        "prospettiva di raggiungere un più avanzato obiettivo di servizio, pari a un "
+        "assistente ogni 4.000 abitanti (L.178/2020)."
+    ),
+    "q1_lep_6500": _V(
+        "La Legge di bilancio 2022 dispone che le maggiori risorse assegnate per il "
+        "potenziamento dei servizi sociali comunali nell'ambito del FSC siano utilizzate anche "
+        "con la finalità di avvicinarsi al LEP sopra richiamato, in modo che venga "
+        "gradualmente raggiunto l'obiettivo di servizio di un rapporto tra assistenti sociali "
+        "impiegati nei servizi sociali territoriali e popolazione residente pari a 1 a 6.500."
+    ),
+    "q1_livello_non_inferiore": _V(
+        "Nel 2024 il livello di servizio effettivo dell'ente locale è risultato non inferiore "
+        "al livello di servizio di riferimento."
+    ),
+    "q1_livello_inferiore": _V(
+        "Nel 2024 il livello di servizio effettivo dell'ente locale è risultato inferiore al "
+        "livello di servizio di riferimento."
+    ),
+    "q1_vai_quadro2": _V(
+        "L'ente locale deve quindi procedere alla compilazione del Quadro 2 di autodiagnosi "
+        "della spesa per il sociale."
+    ),
+    # --- Quadro 2 ------------------------------------------------------------------------
+    "q2_caso_A": _V(
+        "La spesa dell'ente locale è risultata non inferiore al livello del fabbisogno "
+        "standard monetario per la funzione Servizi sociali. Anche il livello dei servizi è "
+        "risultato non inferiore a quello di riferimento. L'ente non deve compilare il Quadro "
+        "3 degli obiettivi di servizio."
+    ),
+    "q2_caso_B": _V(
+        "La spesa dell'ente locale è risultata non inferiore al livello del fabbisogno "
+        "standard monetario per la funzione Servizi sociali. Invece, il livello dei servizi è "
+        "risultato inferiore a quello di riferimento. L'ente non deve compilare il Quadro 3 "
+        "degli obiettivi di servizio."
+    ),
+    "q2_vai_quadro4": _V(
+        "L'ente locale può quindi procedere alla compilazione del Quadro 4 di relazione in "
+        "formato strutturato."
+    ),
+    "q2_caso_D": _V(_D_FIRST + _CD_REST),
+    "q2_caso_C": _C(_C_FIRST + _CD_REST),
+    "q2_vai_quadro3": _V(
+        "L'ente locale deve quindi procedere alla compilazione del Quadro 3 degli obiettivi di "
+        "servizio 2024 e del Quadro 4 di relazione in formato strutturato."
+    ),
+    "q2_caso_D_sotto_soglia": _C(_D_FIRST),
+    "q2_caso_C_sotto_soglia": _C(_C_FIRST),
+    "q2_sotto_soglia": _C(
+        "Le risorse aggiuntive da rendicontare (R09) risultano inferiori a 1.000 euro: l'ente "
+        "non deve compilare il Quadro 3 degli obiettivi di servizio."
+    ),
+    # --- Quadro 3 ------------------------------------------------------------------------
+    "q3_coerente": _V(
+        "Nel 2024 l'ente locale ha rendicontato la spesa del sociale aggiuntiva coerentemente "
+        "con le maggiori risorse assegnate."
+    ),
+    "q3_mancante": _C(
+        "Nel 2024 la spesa del sociale aggiuntiva rendicontata (R15) risulta inferiore alle "
+        "risorse aggiuntive da rendicontare (R09): mancano {mancano} euro."
+    ),
+    "q3_vai_quadro4": _V("L'ente locale può procedere alla compilazione del Quadro 4."),
+}
+
+
+def text(key: str, **values: str) -> str:
+    entry = CATALOG[key]
+    return entry.text.format(**values) if values else entry.text
+
+
+def _msg(quadro: int, key: str, **values: str) -> Message:
+    return Message(quadro, CATALOG[key].kind, text(key, **values), key)
+
+
+def _joined(quadro: int, keys: list[str]) -> Message:
+    """Several catalog entries printed as one paragraph."""
+    kinds = {CATALOG[k].kind for k in keys}
+    kind = COMPOSED if COMPOSED in kinds else VERBATIM
+    return Message(quadro, kind, " ".join(CATALOG[k].text for k in keys), "+".join(keys))
+
+
+def select(o: Outcome) -> list[Message]:
+    """The guidance messages of an evaluated draft, in the portal's order (Quadri 1-3)."""
+    out: list[Message] = []
+    # Quadro 1: social workers.
+    if o.staff_total is not None and o.staff_total > 0 and o.values["R01B"] is not None:
+        out.append(_msg(1, "q1_assistenti_rapporto", R01B=str(o.values["R01B"])))
+    elif o.staff_total is not None and o.staff_total <= 0:
+        out.append(_msg(1, "q1_assistenti_nullo"))
+    if o.staff_total is not None:
+        keys = ["q1_lep"] + (["q1_lep_6500"] if o.below_6500 else [])
+        out.append(_joined(1, keys))
+    # Quadro 1: service level.
+    if o.service_ok is not None:
+        out.append(_msg(1, "q1_livello_non_inferiore" if o.service_ok else "q1_livello_inferiore"))
+        out.append(_msg(1, "q1_vai_quadro2"))
+    # Quadro 2.
+    case = o.case
+    if case in ("A", "B"):
+        out.append(_msg(2, f"q2_caso_{case}"))
+        out.append(_msg(2, "q2_vai_quadro4"))
+    elif case in ("C", "D"):
+        if o.quadro3_required:
+            out.append(_msg(2, f"q2_caso_{case}"))
+            out.append(_msg(2, "q2_vai_quadro3"))
+        elif o.values["R09"] is not None:
+            out.append(_joined(2, [f"q2_caso_{case}_sotto_soglia", "q2_sotto_soglia"]))
+            out.append(_msg(2, "q2_vai_quadro4"))
+    # Quadro 3.
+    if case is not None:
+        if o.quadro3_required:
+            r09, r15 = o.values["R09"], o.values["R15"]
+            if r15 >= r09:
+                out.append(_msg(3, "q3_coerente"))
+            else:
+                out.append(_msg(3, "q3_mancante", mancano=format_money(r09 - r15)))
+        out.append(_msg(3, "q3_vai_quadro4"))
+    return out

@@ -1,0 +1,97 @@
+"""What `soc25 check` prints: plain Italian text or a JSON object per draft. No Rich, no
+Textual: this path must start fast."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .checks import ERROR, Problem, check
+from .layout import CASE_WORDS, CELL_BY_NAME, CELLS, USER_ROWS, Kind
+from .numbers import format_money, format_number, quantize
+from .rules import Outcome, evaluate
+
+
+def cell_value(name: str, draft: Any, outcome: Outcome) -> Any:
+    """A cell's value, given or derived (derived ones rounded as the portal prints them)."""
+    cell = CELL_BY_NAME[name]
+    if cell.derived:
+        value = outcome.values.get(name)
+        if isinstance(value, Decimal):
+            return quantize(value, cell.places)
+        return value
+    return draft.get(name)
+
+
+def evaluate_and_check(draft: Any) -> tuple[Outcome, list[Problem]]:
+    outcome = evaluate(draft)
+    return outcome, check(draft, outcome)
+
+
+def as_json(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) -> dict[str, Any]:
+    cells = {}
+    for cell in CELLS:
+        value = cell_value(cell.name, draft, outcome)
+        if cell.kind is Kind.DEC and isinstance(value, Decimal):
+            value = float(value)
+        cells[cell.name] = value
+    return {
+        "draft": path,
+        "case": outcome.case,
+        "quadro3_required": outcome.quadro3_required,
+        "quadro4_block": list(outcome.block.codes) if outcome.block else [],
+        "cells": cells,
+        "messages": [{"quadro": m.quadro, "kind": m.kind, "text": m.text} for m in outcome.messages],
+        "problems": [{"severity": p.severity, "cell": p.cell, "text": p.text} for p in problems],
+    }
+
+
+def case_line(outcome: Outcome) -> str:
+    if outcome.case is None:
+        return "Caso non determinabile: mancano dati (vedi i problemi)"
+    return f"Caso {outcome.case}: {CASE_WORDS[outcome.case]}"
+
+
+def comune_line(draft: Any) -> str:
+    name = (draft.comune or "").strip() or "(Comune non indicato)"
+    prov = (draft.provincia or "").strip()
+    return f"Comune {name}" + (f" ({prov})" if prov else "")
+
+
+def as_text(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) -> str:
+    v = outcome.values
+    lines = [f"== {path} — {comune_line(draft)}", case_line(outcome)]
+    q3 = "da compilare" if outcome.quadro3_required else "da non compilare"
+    block = f"blocco {outcome.block.codes[0]}–{outcome.block.codes[-1]}" if outcome.block else "blocco non determinabile"
+    lines.append(f"Quadro 3: {q3} · Quadro 4: {block}")
+    lines.append("Valori calcolati:")
+    lines.append(
+        f"  R0B  Totale utenti: 2019 {format_number(v['R0B_2019'])} · 2024 {format_number(v['R0B_2024'])}"
+    )
+    medie = [
+        f"{row.code} {format_number(v[f'{row.code}_media'], 2)}"
+        for row in USER_ROWS
+        if row.has_hours and v.get(f"{row.code}_media") not in (None, 0)
+    ]
+    if medie:
+        lines.append("  Media annua ore di assistenza: " + " · ".join(medie))
+    r01b = v["R01B"]
+    lines.append(f"  R01B 1 assistente ogni : {'—' if r01b is None else r01b}")
+    r04 = format_number(v["R04"], 2) + "%" if v["R04"] is not None else "—"
+    r05 = format_number(draft.R05, 2) + "%" if draft.R05 is not None else "—"
+    lines.append(f"  R04  Livello di servizio effettivo: {r04} (R05 riferimento: {r05})")
+    ref = outcome.reference_spending
+    lines.append(
+        f"  Spesa storica di riferimento: {format_money(ref, '—')} (R06 fabbisogno: {format_money(draft.R06, '—')})"
+    )
+    lines.append(f"  R09  Da rendicontare: {format_money(v['R09'], '—')} · R15 Totale obiettivi: {format_money(v['R15'])}")
+    lines.append("Messaggi del portale:")
+    for m in outcome.messages:
+        mark = "" if m.kind == "verbatim" else " (testo composto)"
+        lines.append(f"  [Quadro {m.quadro}]{mark} {m.text}")
+    n_err = sum(1 for p in problems if p.severity == ERROR)
+    n_warn = len(problems) - n_err
+    lines.append(f"Problemi: {n_err} {'errore' if n_err == 1 else 'errori'}, {n_warn} {'avviso' if n_warn == 1 else 'avvisi'}")
+    for p in problems:
+        lines.append(f"  {p.severity:<7} {p.cell}: {p.text}")
+    return "\n".join(lines)
