@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .layout import (
     CELL_BY_NAME,
@@ -21,8 +20,7 @@ ERROR = "errore"
 WARNING = "avviso"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     severity: str  # ERROR or WARNING
     cell: str  # public cell name
     text: str  # Italian, without the cell name

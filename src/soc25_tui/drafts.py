@@ -15,13 +15,12 @@ import re
 import time
 import tomllib
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import tomli_w
 
 from .layout import CELL_BY_NAME, INPUT_CELLS, SECTION_BY_QUADRO, Kind
-from .model import SCHEMA_VERSION, Draft
+from .model import SCHEMA_VERSION, Draft, one_newline
 from .numbers import NumberError, parse_number, quantize
 
 HEADER = (
@@ -47,7 +46,7 @@ def coerce(name: str, value: Any) -> Any:
     if kind is Kind.TEXT:
         if isinstance(value, (dict, list)):
             raise ValueError("atteso un testo")
-        return str(value)
+        return one_newline(str(value))
     if kind is Kind.SINO:
         text = str(value).strip().upper().replace("Ì", "I")
         if text == "":
@@ -154,16 +153,18 @@ def loads(text: str, source: str = "bozza") -> Any:
                 fields[key] = coerce(key, value)
             except ValueError:
                 invalid[key] = str(value)
-    return Draft(**fields, invalid=invalid)
+    # Every value went through coerce(), which gives each cell its type: no second validation.
+    return Draft.model_construct(**fields, invalid=invalid)
 
 
 # --- files -------------------------------------------------------------------------------
 
 
 def load(path: str | os.PathLike[str]) -> Any:
-    p = Path(path)
+    p = os.fspath(path)
     try:
-        raw = p.read_bytes()
+        with open(p, "rb") as fh:
+            raw = fh.read()
     except FileNotFoundError:
         raise DraftError(f"{p}: il file non esiste.") from None
     except IsADirectoryError:
@@ -180,12 +181,11 @@ def load(path: str | os.PathLike[str]) -> Any:
     return loads(text, str(p))
 
 
-def backup_path(path: str | os.PathLike[str]) -> Path:
-    p = Path(path)
-    return p.with_name(p.name + ".bak")
+def backup_path(path: str | os.PathLike[str]) -> str:
+    return os.fspath(path) + ".bak"
 
 
-def _replace(src: Path, dst: Path, attempts: int = 6) -> None:
+def _replace(src: str, dst: str, attempts: int = 6) -> None:
     for attempt in range(attempts):
         try:
             os.replace(src, dst)
@@ -198,8 +198,9 @@ def _replace(src: Path, dst: Path, attempts: int = 6) -> None:
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write `data` to `path` atomically; the old file stays intact on any failure."""
-    p = Path(path)
-    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+    p = os.fspath(path)
+    folder, name = os.path.split(p)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         with open(tmp, "wb") as fh:
@@ -209,13 +210,13 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         _replace(tmp, p)
     except OSError as exc:
         try:
-            tmp.unlink()
+            os.unlink(tmp)
         except OSError:
             pass
         raise DraftError(f"{p}: impossibile salvare ({exc.strerror or exc}). Il file precedente è intatto.") from None
     if hasattr(os, "O_DIRECTORY"):
         try:
-            fd = os.open(p.parent, os.O_RDONLY | os.O_DIRECTORY)
+            fd = os.open(folder or ".", os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             return
         try:
@@ -228,11 +229,13 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
 
 def save(path: str | os.PathLike[str], draft: Any, *, backup: bool = True) -> None:
     """Save atomically; the previous version (if any) becomes NAME.toml.bak."""
-    p = Path(path)
+    p = os.fspath(path)
     text = dumps(draft)
-    if backup and p.exists():
+    if backup and os.path.exists(p):
         try:
-            write_atomic(backup_path(p), p.read_bytes())
+            with open(p, "rb") as fh:
+                previous = fh.read()
+            write_atomic(backup_path(p), previous)
         except (OSError, DraftError):
             pass  # a backup that cannot be written must not stop the save itself
     write_atomic(p, text)

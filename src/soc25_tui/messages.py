@@ -10,8 +10,7 @@ throughout; the printed forms mix ' and ’.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .numbers import format_money
 
@@ -22,14 +21,12 @@ VERBATIM = "verbatim"
 COMPOSED = "composed"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     kind: str
     text: str
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     """A guidance message as shown: which Quadro, verbatim or composed, the text."""
 
     quadro: int
@@ -173,14 +170,13 @@ def _joined(quadro: int, keys: list[str]) -> Message:
 def select(o: Outcome) -> list[Message]:
     """The guidance messages of an evaluated draft, in the portal's order (Quadri 1-3)."""
     out: list[Message] = []
-    # Quadro 1: social workers.
-    if o.staff_total is not None and o.staff_total > 0 and o.values["R01B"] is not None:
-        out.append(_msg(1, "q1_assistenti_rapporto", R01B=str(o.values["R01B"])))
-    elif o.staff_total is not None and o.staff_total <= 0:
-        out.append(_msg(1, "q1_assistenti_nullo"))
-    if o.staff_total is not None:
-        keys = ["q1_lep"] + (["q1_lep_6500"] if o.below_6500 else [])
-        out.append(_joined(1, keys))
+    # Quadro 1: social workers (R01B needs R03 and R01/R01A).
+    if o.values["R01B"] is not None:
+        if o.staff_total > 0:
+            out.append(_msg(1, "q1_assistenti_rapporto", R01B=str(o.values["R01B"])))
+        else:
+            out.append(_msg(1, "q1_assistenti_nullo"))
+        out.append(_joined(1, ["q1_lep"] + (["q1_lep_6500"] if o.below_6500 else [])))
     # Quadro 1: service level.
     if o.service_ok is not None:
         out.append(_msg(1, "q1_livello_non_inferiore" if o.service_ok else "q1_livello_inferiore"))

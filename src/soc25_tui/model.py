@@ -6,6 +6,10 @@ truth; `Draft.model_fields` lists them (M12_2019, ..., R07_2021, ..., R39, R40).
 Figures are stored as read (a negative count is kept, and reported by the checks); a value
 that could not be read at all (say "abc" typed in a TOML file) is kept verbatim in
 `invalid`, so that it is reported and written back, never silently dropped.
+
+Start-up matters here (`soc25 check` runs once per draft in scripts): only `BaseModel` is
+imported from pydantic (`Field` alone costs ~20 ms), and the validation schema is built on
+first use (`defer_build`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel
 
 from .layout import INPUT_CELLS, Kind
 
@@ -30,29 +34,39 @@ _PY_TYPES: dict[Kind, Any] = {
 }
 
 
-class _DraftBase(BaseModel):
-    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+def one_newline(value: Any) -> Any:
+    """Windows line ends (pasted text) become "\\n", as TOML would make them on reload."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
-    invalid: dict[str, str] = Field(
-        default_factory=dict,
-        description="Values that could not be read, by public cell name, kept verbatim.",
-    )
+
+class _DraftBase(BaseModel):
+    model_config = {"validate_assignment": True, "extra": "forbid", "defer_build": True}
+
+    # Values that could not be read, by public cell name, kept verbatim.
+    invalid: dict[str, str] = {}
+
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**{key: one_newline(value) for key, value in data.items()})
 
     def get(self, name: str) -> Any:
         return getattr(self, name)
 
     def set(self, name: str, value: Any) -> None:
-        """Set a cell (clearing any unreadable value kept for it)."""
-        setattr(self, name, value)
+        """Set a cell (validated), clearing any unreadable value kept for it."""
+        setattr(self, name, one_newline(value))
         self.invalid.pop(name, None)
 
     def inputs(self) -> dict[str, Any]:
         return {cell.name: getattr(self, cell.name) for cell in INPUT_CELLS}
 
 
-Draft = create_model(  # type: ignore[call-overload]
+Draft = type(_DraftBase)(
     "Draft",
-    __base__=_DraftBase,
-    __doc__="A SOC25 draft: every input cell of the form, by public name.",
-    **{cell.name: (_PY_TYPES[cell.kind], None) for cell in INPUT_CELLS},
+    (_DraftBase,),
+    {
+        "__module__": __name__,
+        "__doc__": "A SOC25 draft: every input cell of the form, by public name.",
+        "__annotations__": {cell.name: _PY_TYPES[cell.kind] for cell in INPUT_CELLS},
+        **{cell.name: None for cell in INPUT_CELLS},
+    },
 )

@@ -49,7 +49,7 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2) -> Decima
     int_part, frac = s, ""
     if "," in s:
         if s.count(",") > 1:
-            raise NumberError(bad)
+            raise NumberError(bad + " (usare la virgola solo per i decimali)")
         int_part, frac = s.split(",")
         if "." in frac or " " in frac:
             # "1.234,5.6" or "1,984,440.83" (English format)

@@ -6,9 +6,8 @@ Comparisons use unrounded figures; rounding happens only where the portal prints
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import messages
 from .layout import Q3_SPESA, Q4_BLOCK_BY_CASE, USER_ROWS, Q4Block
@@ -19,8 +18,7 @@ Q3_THRESHOLD = Decimal(1000)
 LEP_6500 = 6500
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """Everything the rules derive from a draft."""
 
     values: dict[str, Any]  # derived cells by public name (R0B_2019, M12_media, R04, ...)
@@ -33,7 +31,7 @@ class Outcome:
     case: str | None
     quadro3_required: bool
     block: Q4Block | None
-    messages: list[messages.Message] = field(default_factory=list)
+    messages: list[messages.Message]  # guidance messages, in the portal's order
 
 
 def reference_spending(r07_2017: Decimal | None, r07_2021: Decimal | None) -> Decimal | None:
@@ -135,6 +133,7 @@ def _evaluate(d: Any) -> Outcome:
         case=case,
         quadro3_required=q3,
         block=Q4_BLOCK_BY_CASE.get(case) if case else None,
+        messages=[],
     )
     outcome.messages.extend(messages.select(outcome))
     return outcome

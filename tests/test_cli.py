@@ -1,0 +1,102 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from soc25_tui.cli import main
+from soc25_tui.drafts import dumps
+
+from .conftest import TORTONA
+from .factories import make
+
+PY = sys.executable
+
+
+def run(*args, cwd=None):
+    return subprocess.run([PY, "-m", "soc25_tui.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_check_text_and_exit_zero(examples_dir, capsys):
+    assert main(["check", str(examples_dir / "sondrio.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "Caso A" in out and "Comune SONDRIO (SO)" in out and "[Quadro 2]" in out
+    assert "1 assistente ogni : 1331" in out and "33,63%" in out
+
+
+def test_exit_one_when_a_draft_has_errors(tmp_path, examples_dir, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(dumps(make(R03=None)), encoding="utf-8")
+    assert main(["check", str(examples_dir / "sondrio.toml"), str(bad)]) == 1
+    assert "R03: manca il numero di abitanti" in capsys.readouterr().out
+
+
+def test_exit_two_for_unreadable_files_and_bad_arguments(tmp_path, capsys):
+    broken = tmp_path / "rotta.toml"
+    broken.write_text("[quadro1\n", encoding="utf-8")
+    assert main(["check", str(broken)]) == 2
+    assert "riga 1" in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "manca.toml")]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["check"])
+    assert exc.value.code == 2
+    assert "errore negli argomenti" in capsys.readouterr().err
+
+
+def test_json_one_draft(examples_dir, capsys):
+    assert main(["check", "--json", str(examples_dir / "tortona.toml")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["case"] == "D" and data["quadro3_required"] is True
+    assert data["quadro4_block"] == ["R34", "R35", "R36", "R37", "R38", "R39"]
+    cells = data["cells"]
+    assert cells["R09"] == 2420.47 and cells["R06"] == 53895.69 and cells["M12_2019"] == 15
+    assert cells["R0B_2024"] == 28 and cells["R01B"] == 0 and cells["R04"] == 2.5
+    assert cells["R39"] == "SI" and cells["comune"] is None and cells["R10_modalita"] is None
+    # 3 header + 12x4 + 9x2 user cells + R0B x2 + 3 ATS + 9 staff/population + 4 spending
+    # + 11 Quadro 3 + 24 Quadro 4 items + R40
+    assert len(cells) == 3 + 48 + 18 + 2 + 3 + 9 + 4 + 11 + 24 + 1
+    assert [m["quadro"] for m in data["messages"]] == [1, 1, 1, 1, 2, 2, 3, 3]
+    assert {m["kind"] for m in data["messages"]} == {"verbatim"}
+    assert {"severity": "avviso", "cell": "comune", "text": "manca il nome del Comune."} in data["problems"]
+
+
+def test_json_many_drafts_is_a_list(examples_dir, capsys):
+    paths = [str(p) for p in sorted(examples_dir.glob("*.toml"))]
+    assert main(["check", "--json", *paths]) == 1  # the blank draft has errors
+    data = json.loads(capsys.readouterr().out)
+    assert [d["draft"] for d in data] == paths
+    blank = data[-1]
+    assert blank["case"] is None and blank["quadro3_required"] is False and blank["quadro4_block"] == []
+
+
+def test_check_does_not_import_textual(examples_dir):
+    code = (
+        "import sys; from soc25_tui.cli import main; "
+        f"rc = main(['check', {str(examples_dir / 'sondrio.toml')!r}]); "
+        "print('TEXTUAL' if 'textual' in sys.modules else 'NO-TEXTUAL', 'RICH' if 'rich' in sys.modules else '')"
+    )
+    out = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("NO-TEXTUAL")
+
+
+def test_import_writes_a_draft_and_refuses_to_overwrite(tmp_path):
+    dst = tmp_path / "t.toml"
+    r = run("import", str(TORTONA), "-o", str(dst), "--comune", "Paese", "--provincia", "al")
+    assert r.returncode == 0, r.stderr
+    first = dst.read_bytes()
+    assert 'comune = "Paese"' in first.decode() and 'provincia = "AL"' in first.decode()
+    r = run("import", str(TORTONA), "-o", str(dst))
+    assert r.returncode == 2 and "esiste già" in r.stderr and "--force" in r.stderr
+    assert dst.read_bytes() == first
+    r = run("import", str(TORTONA), "-o", str(dst), "--force")
+    assert r.returncode == 0 and dst.with_name("t.toml.bak").read_bytes() == first
+
+
+def test_import_of_something_else_fails_cleanly(tmp_path):
+    src = tmp_path / "lettera.txt"
+    src.write_text("Gentile Sindaco,\nin allegato la fattura.\n", encoding="utf-8")
+    r = run("import", str(src), "-o", str(tmp_path / "x.toml"))
+    assert r.returncode == 2 and "non sembra una scheda SOC25" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not (tmp_path / "x.toml").exists()
