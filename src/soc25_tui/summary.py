@@ -1,0 +1,817 @@
+"""The whole scheda as Rich renderables, in the printed form's order; text/HTML/SVG/Markdown.
+
+The content is built once as a small document (headings, paragraphs, messages, tables,
+lists) from the draft, its evaluation and its problems; `build()` turns it into Rich
+renderables and `export(..., "md")` into Markdown, so both show the same data.
+
+No Textual here: `soc25 summary` must start fast (a subprocess test checks it).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterable, Union
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from . import messages
+from .checks import ERROR, WARNING, Problem, check
+from .layout import (
+    AREAS,
+    CASE_WORDS,
+    CELL_BY_NAME,
+    LABELS,
+    Q3_INPUTS,
+    Q3_SPESA,
+    Q4_BLOCKS,
+    QUADRO_TITLES,
+    USER_ROWS,
+)
+from .numbers import format_money, format_number, format_plain
+from .r40 import count_chars, counter_text, missing_altro
+from .rules import Outcome, evaluate
+
+FORMATS = ("text", "html", "svg", "md")
+TITLE = "SOC25 - SOCIALE - SCHEDA DI MONITORAGGIO DEGLI OBIETTIVI DI SERVIZIO 2024"
+MISSING = "—"  # a cell with no value
+COMPOSED_MARK = "(testo composto)"
+MIN_WIDTH = 40
+
+# --- the document -------------------------------------------------------------------------
+
+
+@dataclass
+class _Heading:
+    text: str
+    level: int = 2  # 1 title, 2 quadro, 3 block inside a quadro
+
+
+@dataclass
+class _Para:
+    text: str
+    style: str = ""  # "", "note" (verbatim form text), "dim", "flag" (needs attention)
+
+
+@dataclass
+class _Msg:
+    text: str
+    composed: bool
+
+
+@dataclass
+class _Col:
+    header: str
+    justify: str = "left"
+    min_width: int | None = None
+    ratio: int | None = None
+
+
+@dataclass
+class _Row:
+    cells: list[str]
+    kind: str = ""  # "", "section" (area heading), "total", "sub" (Quadro 4 sub-heading)
+
+
+@dataclass
+class _Table:
+    columns: list[_Col]
+    rows: list[_Row] = field(default_factory=list)
+    title: str = ""
+
+
+@dataclass
+class _Fields:
+    """Label: value pairs (the header)."""
+
+    pairs: list[tuple[str, str]]
+
+
+@dataclass
+class _List:
+    items: list[str]
+
+
+_Block = Union[_Heading, _Para, _Msg, _Table, _Fields, _List]
+
+# --- values as the person reads them ----------------------------------------------------------
+
+
+def _invalid(draft: Any, name: str) -> str | None:
+    raw = draft.invalid.get(name)
+    return None if raw is None else f"«{raw}» (non valido)"
+
+
+def _num(draft: Any, name: str, places: int | None = None) -> str:
+    bad = _invalid(draft, name)
+    if bad:
+        return bad
+    value = draft.get(name)
+    if value is None:
+        return MISSING
+    return format_number(value, CELL_BY_NAME[name].places if places is None else places)
+
+
+def _money(value: Decimal | None) -> str:
+    return format_money(value, MISSING)
+
+
+def _pct(value: Decimal | None) -> str:
+    return MISSING if value is None else f"{format_number(value, 2)}%"
+
+
+def _text(draft: Any, name: str, empty: str = MISSING) -> str:
+    bad = _invalid(draft, name)
+    if bad:
+        return bad
+    value = (draft.get(name) or "").strip()
+    return value or empty
+
+
+def _r0e(draft: Any) -> str:
+    bad = _invalid(draft, "R0E")
+    if bad:
+        return bad
+    if draft.R0E is None:
+        return "NON CALCOLABILE"
+    # As the portal prints it, without thousands separator.
+    return f"1 assistente sociale ogni: {format_plain(draft.R0E)} abitanti"
+
+
+def _r01b(outcome: Outcome) -> str:
+    value = outcome.values.get("R01B")
+    if value is None:
+        return MISSING
+    return f"1 assistente ogni : {format_plain(value)}"
+
+
+def _filled(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value != 0
+
+
+def _messages(outcome: Outcome, quadro: int) -> list[_Block]:
+    return [
+        _Msg(m.text, m.kind == messages.COMPOSED) for m in outcome.messages if m.quadro == quadro
+    ]
+
+
+# --- the sections --------------------------------------------------------------------------------
+
+
+def _header(draft: Any, o: Outcome) -> list[_Block]:
+    if o.case is None:
+        case = "non determinabile: mancano dati (vedi i problemi)"
+    else:
+        case = f"{o.case} - {CASE_WORDS[o.case]}"
+    r09 = o.values.get("R09")
+    if o.quadro3_required:
+        q3 = f"da compilare (R09 = {_money(r09)} euro, non inferiore a 1.000 euro)"
+    elif o.case in ("A", "B"):
+        q3 = "da non compilare (spesa non inferiore al fabbisogno)"
+    elif o.case in ("C", "D") and r09 is not None:
+        q3 = f"da non compilare (R09 = {_money(r09)} euro, inferiore a 1.000 euro)"
+    elif o.case in ("C", "D"):
+        q3 = "non determinabile (manca R08)"
+    else:
+        q3 = "non determinabile"
+    if o.block is not None:
+        q4 = f"blocco {o.block.codes[0]}-{o.block.codes[-1]} (caso {o.case})"
+    else:
+        q4 = "blocco non determinabile"
+    return [
+        _Heading(TITLE, 1),
+        _Para("Riepilogo della bozza: non sostituisce la stampa del portale.", "dim"),
+        _Fields(
+            [
+                ("Comune", _text(draft, "comune", "(non indicato)")),
+                ("Provincia", _text(draft, "provincia", "(non indicata)")),
+                ("Codice ISTAT", _text(draft, "istat", "(non indicato)")),
+                ("Caso", case),
+                ("Quadro 3", q3),
+                ("Quadro 4", q4),
+            ]
+        ),
+    ]
+
+
+def _quadro1(draft: Any, o: Outcome) -> list[_Block]:
+    v = o.values
+    users = _Table(
+        [
+            _Col("Codice", min_width=4),
+            _Col("Tipologia di utenza", ratio=1),
+            _Col("Utenti\n2019", "right"),
+            _Col("Utenti\n2024", "right"),
+            _Col("Ore annue\n2024", "right"),
+            _Col("Media ore\n2024", "right"),
+        ]
+    )
+    for area in AREAS:
+        users.rows.append(_Row(["", area.label, "", "", "", ""], "section"))
+        for row in USER_ROWS:
+            if row.area is not area:
+                continue
+            cells = [row.code, row.label, _num(draft, f"{row.code}_2019"), _num(draft, f"{row.code}_2024")]
+            if row.has_hours:
+                cells += [_num(draft, f"{row.code}_ore"), format_number(v[f"{row.code}_media"], 2, empty=MISSING)]
+            else:
+                cells += ["", ""]
+            users.rows.append(_Row(cells))
+    users.rows.append(
+        _Row(
+            ["R0B", LABELS["R0B"], format_number(v["R0B_2019"]), format_number(v["R0B_2024"]), "", ""],
+            "total",
+        )
+    )
+
+    ats = _Table([_Col("Codice", min_width=4), _Col("Voce", ratio=3), _Col("Valore", ratio=2)])
+    ats.rows += [
+        _Row(["R0C", LABELS["R0C"], _text(draft, "R0C")]),
+        _Row(["R0D", LABELS["R0D"], _text(draft, "R0D")]),
+        _Row(["R0E", LABELS["R0E"], _r0e(draft)]),
+    ]
+
+    comune = _Table(
+        [
+            _Col("Codice", min_width=4),
+            _Col("Voce", ratio=1),
+            _Col("2020", "right"),
+            _Col("2024", "right"),
+        ]
+    )
+    comune.rows += [
+        _Row(["R01", LABELS["R01"], _num(draft, "R01_2020"), _num(draft, "R01_2024")]),
+        _Row(["R01A", LABELS["R01A"], "", _num(draft, "R01A_2024")]),
+        _Row(["R01B", LABELS["R01B"], "", _r01b(o)]),
+        _Row(["R02", LABELS["R02"], _num(draft, "R02_2020"), _num(draft, "R02_2024")]),
+        _Row(["R03", LABELS["R03"], "", _num(draft, "R03")]),
+        _Row(["R04", LABELS["R04"], "", _pct(v["R04"])]),
+        _Row(["R05", LABELS["R05"], "", _invalid(draft, "R05") or _pct(draft.R05)]),
+    ]
+    return [
+        _Heading(QUADRO_TITLES[1]),
+        _Para(messages.text("q1_nota"), "note"),
+        users,
+        _Heading("Informazioni relative all'Ambito Territoriale Sociale (ATS) cui appartiene il Comune", 3),
+        ats,
+        _Heading("Informazioni relative al Comune", 3),
+        comune,
+        *_messages(o, 1),
+    ]
+
+
+def _quadro2(draft: Any, o: Outcome) -> list[_Block]:
+    table = _Table([_Col("Codice", min_width=4), _Col("Voce", ratio=1), _Col("Importo\n(euro)", "right")])
+    table.rows += [
+        _Row(["R06", LABELS["R06"], _num(draft, "R06")]),
+        _Row(["R07", f"{LABELS['R07']} - 2017", _num(draft, "R07_2017")]),
+        _Row(["R07", f"{LABELS['R07']} - 2021", _num(draft, "R07_2021")]),
+        _Row(["R08", LABELS["R08"], _num(draft, "R08")]),
+    ]
+    ref = o.reference_spending
+    if ref is None or o.below_need is None:
+        verdict = "Spesa rispetto al fabbisogno: non determinabile (mancano R06 o R07)."
+    else:
+        verdict = (
+            f"Spesa storica 2017 (o 2021) di riferimento, la maggiore tra R07 2017 e R07 2021: "
+            f"{_money(ref)} euro, {'inferiore' if o.below_need else 'non inferiore'} al "
+            f"fabbisogno standard R06 ({_money(draft.R06)} euro)."
+        )
+    out: list[_Block] = [_Heading(QUADRO_TITLES[2]), table, _Para(verdict), *_messages(o, 2)]
+    if o.case in ("C", "D") and o.values.get("R09") is not None:
+        out.append(
+            _Para(
+                f"Valori citati nel messaggio: R08 = {_money(draft.R08)} euro; "
+                f"R09 = {_money(o.values['R09'])} euro.",
+                "dim",
+            )
+        )
+    return out
+
+
+_Q3_CODES = tuple(name.split("_")[0] for name in Q3_SPESA)  # R10 ... R14, in the form's order
+
+
+def _q3_table(draft: Any, o: Outcome, codes: Iterable[str], *, total: bool) -> _Table:
+    modalita = any(_text(draft, name, "") for name in CELL_BY_NAME if name.endswith("_modalita"))
+    table = _Table(
+        [
+            _Col("Codice", min_width=4),
+            _Col("Voce", ratio=3),
+            _Col("Numero", "right"),
+            # A wide column only when some modalità is written.
+            _Col("Modalità di\ndeterminazione\ndella spesa\naggiuntiva", ratio=2 if modalita else None),
+            _Col("Spesa aggiuntiva\n(euro)", "right"),
+        ]
+    )
+    wanted = set(codes)
+    for code in _Q3_CODES:
+        if code not in wanted:
+            continue
+        if f"{code}_modalita" in CELL_BY_NAME:
+            cells = [
+                code,
+                LABELS[code],
+                _num(draft, f"{code}_numero"),
+                _text(draft, f"{code}_modalita", ""),
+                _num(draft, f"{code}_spesa"),
+            ]
+        else:
+            cells = [code, LABELS[code], "", "", _num(draft, code)]
+        table.rows.append(_Row(cells))
+    if total:
+        # The two groups of objectives, as printed.
+        rows = table.rows
+        table.rows = [_Row(["", "OBIETTIVI DI SERVIZIO QUALITATIVI 2024", "", "", ""], "section")]
+        table.rows += [r for r in rows if r.cells[0] in ("R10", "R11", "R12")]
+        table.rows.append(_Row(["", "OBIETTIVI DI SERVIZIO QUANTITATIVI 2024", "", "", ""], "section"))
+        table.rows += [r for r in rows if r.cells[0] in ("R13", "R14")]
+        table.rows.append(_Row(["R15", LABELS["R15"], "", "", _money(o.values["R15"])], "total"))
+    return table
+
+
+def _quadro3(draft: Any, o: Outcome) -> list[_Block]:
+    r09 = o.values.get("R09")
+    out: list[_Block] = [
+        _Heading(QUADRO_TITLES[3]),
+        _Para(messages.text("q3_intestazione"), "note"),
+        _Para(f"R09 - {LABELS['R09']}: {_money(r09)}" + ("" if r09 is None else " euro")),
+    ]
+    if o.quadro3_required:
+        out.append(_q3_table(draft, o, _Q3_CODES, total=True))
+        out += _messages(o, 3)
+        return out
+    if o.case in ("A", "B"):
+        reason = (
+            f"Il Quadro 3 non va compilato: nel caso {o.case} la spesa non è inferiore al "
+            "fabbisogno (vedi il messaggio del Quadro 2)."
+        )
+    elif o.case in ("C", "D") and r09 is not None:
+        reason = (
+            f"Il Quadro 3 non va compilato: le risorse da rendicontare (R09 = {_money(r09)} "
+            "euro) sono inferiori a 1.000 euro (vedi il messaggio del Quadro 2)."
+        )
+    else:
+        reason = "Non si può ancora stabilire se il Quadro 3 vada compilato: mancano dati (vedi i problemi)."
+    out.append(_Para(reason))
+    out += _messages(o, 3)
+    filled = [name for name in Q3_INPUTS if _filled(draft.get(name)) or name in draft.invalid]
+    if filled:
+        codes = {name.split("_")[0] for name in filled}
+        if o.case is None:
+            flag = "Valori già inseriti nel Quadro 3 (conservati nella bozza):"
+        else:
+            flag = (
+                "ATTENZIONE: il Quadro 3 non va compilato, ma contiene questi valori "
+                "(conservati nella bozza; azzerarli o verificare i dati dei Quadri 1 e 2):"
+            )
+        out.append(_Para(flag, "flag"))
+        out.append(_q3_table(draft, o, sorted(codes), total=False))
+    return out
+
+
+def _answer(value: str | None) -> str:
+    return value if value in ("SI", "NO") else MISSING
+
+
+def _quadro4(draft: Any, o: Outcome) -> list[_Block]:
+    out: list[_Block] = [_Heading(QUADRO_TITLES[4])]
+    block = o.block
+    if block is None:
+        out.append(
+            _Para("Caso non determinabile: il blocco da compilare dipende dai dati dei Quadri 1 e 2.")
+        )
+    else:
+        out.append(_Para(block.condition, "note"))
+        out.append(_Para(block.intro, "note"))
+        table = _Table([_Col("Codice", min_width=4), _Col("Risposta", min_width=8), _Col("Voce", ratio=1)])
+        for item in block.items:
+            if item.subheading:
+                table.rows.append(_Row(["", "", item.subheading], "sub"))
+            table.rows.append(_Row([item.code, _answer(draft.get(item.code)), item.label]))
+        out.append(table)
+        if any(draft.get(item.code) is None for item in block.items):
+            out.append(_Para(f"{MISSING} = voce senza risposta.", "dim"))
+    kept = [
+        f"{item.code} = {draft.get(item.code)} (blocco {other.case})"
+        for other in Q4_BLOCKS
+        if other is not block
+        for item in other.items
+        if draft.get(item.code) is not None
+    ]
+    if kept:
+        if block is None:
+            lead = "Risposte già date (conservate nella bozza): "
+        else:
+            lead = (
+                f"Risposte date in blocchi che non si applicano al caso {o.case} "
+                "(conservate nella bozza, da non compilare): "
+            )
+        out.append(_Para(lead + "; ".join(kept) + ".", "flag"))
+
+    r40 = draft.R40 or ""
+    out.append(_Heading(f"R40 - {LABELS['R40']}", 3))
+    out.append(_Para(r40.strip("\n") if r40.strip() else "(vuota)", "" if r40.strip() else "dim"))
+    out.append(_Para(f"Lunghezza: {counter_text(count_chars(r40))}", "dim"))
+    missing = missing_altro(draft, o)
+    if missing:
+        out.append(
+            _Para(
+                f"ATTENZIONE: {', '.join(missing)} «Altro» è SI: la relazione R40 deve spiegarlo.",
+                "flag",
+            )
+        )
+    return out
+
+
+def _closing(problems: list[Problem]) -> list[_Block]:
+    out: list[_Block] = [
+        _Heading("NOTA BENE", 3),
+        _Para(messages.text("nota_finale"), "note"),
+        _Heading("Problemi da risolvere"),
+    ]
+    errs = [p for p in problems if p.severity == ERROR]
+    warns = [p for p in problems if p.severity == WARNING]
+    if not errs and not warns:
+        out.append(_Para("Nessun problema rilevato."))
+        return out
+    if errs:
+        out.append(_Heading(f"Errori ({len(errs)})", 3))
+        out.append(_List([str(p) for p in errs]))
+    if warns:
+        out.append(_Heading(f"Avvisi ({len(warns)})", 3))
+        out.append(_List([str(p) for p in warns]))
+    return out
+
+
+def document(draft: Any, outcome: Outcome | None = None, problems: list[Problem] | None = None) -> list[_Block]:
+    """The summary's content, in the printed form's order, independent of the output format."""
+    o = outcome or evaluate(draft)
+    probs = check(draft, o) if problems is None else problems
+    return [
+        *_header(draft, o),
+        *_quadro1(draft, o),
+        *_quadro2(draft, o),
+        *_quadro3(draft, o),
+        *_quadro4(draft, o),
+        *_closing(probs),
+    ]
+
+
+# --- Rich -----------------------------------------------------------------------------------------
+
+_STYLES = {
+    "note": "italic",
+    "dim": "dim",
+    "flag": "bold yellow",
+    "section": "bold",
+    "total": "bold",
+    "sub": "italic",
+}
+_ANSWER_STYLES = {"SI": "bold green", "NO": "bold", MISSING: "yellow"}
+
+
+def _rich_table(t: _Table, plain: bool) -> Table:
+    table = Table(
+        box=box.ASCII2 if plain else box.SQUARE,
+        show_header=True,
+        header_style="bold",
+        expand=True,
+        pad_edge=True,
+        show_lines=False,
+    )
+    for col in t.columns:
+        table.add_column(
+            Text(col.header),
+            justify=col.justify,  # type: ignore[arg-type]
+            min_width=col.min_width,
+            ratio=col.ratio,
+            overflow="fold",
+        )
+    answer_col = next((i for i, c in enumerate(t.columns) if c.header == "Risposta"), None)
+    for i, row in enumerate(t.rows):
+        style = _STYLES.get(row.kind, "")
+        cells = []
+        for j, cell in enumerate(row.cells):
+            cell_style = style
+            if j == answer_col and row.kind == "":
+                cell_style = _ANSWER_STYLES.get(cell, "")
+            cells.append(Text(cell, style=cell_style))
+        # A rule before each area, sub-heading and total.
+        end_section = i + 1 < len(t.rows) and t.rows[i + 1].kind in ("section", "total", "sub")
+        table.add_row(*cells, end_section=end_section)
+    return table
+
+
+def _rich_blocks(blocks: list[_Block], plain: bool) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    previous: _Block | None = None
+    for b in blocks:
+        # A blank line between blocks, except inside the title and between messages.
+        if previous is not None and not (isinstance(previous, _Msg) and isinstance(b, _Msg)):
+            if not isinstance(previous, _Heading):
+                out.append(Text())
+        previous = b
+        if isinstance(b, _Heading):
+            if b.level == 1:
+                out.append(Rule(characters="=" if plain else "═", style="bold"))
+                out.append(Text(b.text, style="bold", justify="center"))
+                out.append(Rule(characters="=" if plain else "═", style="bold"))
+            elif b.level == 2:
+                out.append(Rule(Text(b.text, style="bold"), characters="=" if plain else "━", align="left"))
+            else:
+                out.append(Text(b.text, style="bold underline"))
+        elif isinstance(b, _Para):
+            out.append(Text(b.text, style=_STYLES.get(b.style, "")))
+        elif isinstance(b, _Msg):
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(width=1, no_wrap=True)
+            grid.add_column(ratio=1)
+            body = Text()
+            if b.composed:
+                body.append(COMPOSED_MARK + " ", style="italic yellow")
+            body.append(b.text)
+            grid.add_row(Text(">" if plain else "»", style="bold cyan"), body)
+            out.append(grid)
+        elif isinstance(b, _Fields):
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, style="bold")
+            grid.add_column(ratio=1)
+            for label, value in b.pairs:
+                grid.add_row(Text(f"{label}:"), Text(value))
+            out.append(grid)
+        elif isinstance(b, _Table):
+            out.append(_rich_table(b, plain))
+        elif isinstance(b, _List):
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(width=1, no_wrap=True)
+            grid.add_column(ratio=1)
+            for item in b.items:
+                grid.add_row(Text("-"), Text(item))
+            out.append(grid)
+    return out
+
+
+def build(
+    draft: Any,
+    outcome: Outcome | None = None,
+    problems: list[Problem] | None = None,
+    *,
+    plain: bool = False,
+) -> Group:
+    """The whole scheda as one Rich renderable. `plain`: ASCII rules and table borders."""
+    return Group(*_rich_blocks(document(draft, outcome, problems), plain))
+
+
+# --- Markdown -------------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_<>|"})
+
+
+def _md(text: str) -> str:
+    return text.translate(_MD_SPECIAL)
+
+
+def _md_cell(text: str) -> str:
+    return _md(text).replace("\n", "<br>")
+
+
+def _md_header(text: str) -> str:
+    return _md(text).replace("\n", " ")
+
+
+_MD_LINE_MARK = re.compile(r"^(\s*)([#+=-])")
+_MD_LINE_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+
+
+def _md_para(text: str) -> str:
+    """A paragraph of free text: escaped, line breaks kept, no accidental lists or headings."""
+    lines = [
+        _MD_LINE_NUMBER.sub(r"\1\\\2", _MD_LINE_MARK.sub(r"\1\\\2", _md(line)))
+        for line in text.splitlines()
+    ]
+    return "  \n".join(lines)
+
+
+def _markdown(blocks: list[_Block]) -> str:
+    parts: list[str] = []
+    for b in blocks:
+        if isinstance(b, _Heading):
+            parts.append(f"{'#' * b.level} {_md(b.text)}")
+        elif isinstance(b, _Para):
+            text = _md_para(b.text)
+            if b.style == "note":
+                text = f"*{text}*"
+            elif b.style == "flag":
+                text = f"**{text}**"
+            parts.append(text)
+        elif isinstance(b, _Msg):
+            mark = f"*{COMPOSED_MARK}* " if b.composed else ""
+            parts.append(f"> {mark}{_md(b.text)}")
+        elif isinstance(b, _Fields):
+            parts.append("  \n".join(f"**{_md(label)}:** {_md(value)}" for label, value in b.pairs))
+        elif isinstance(b, _Table):
+            align = {"left": ":---", "right": "---:", "center": ":---:"}
+            lines = [
+                "| " + " | ".join(_md_header(c.header) for c in b.columns) + " |",
+                "|" + "|".join(align[c.justify] for c in b.columns) + "|",
+            ]
+            for row in b.rows:
+                cells = [_md_cell(c) for c in row.cells]
+                if row.kind in ("section", "total"):
+                    cells = [f"**{c}**" if c else c for c in cells]
+                elif row.kind == "sub":
+                    cells = [f"*{c}*" if c else c for c in cells]
+                lines.append("| " + " | ".join(cells) + " |")
+            parts.append("\n".join(lines))
+        elif isinstance(b, _List):
+            parts.append("\n".join(f"- {_md(item)}" for item in b.items))
+    return "\n\n".join(parts) + "\n"
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+_HTML_FORMAT = """\
+<!DOCTYPE html>
+<html lang="it">
+<head>
+<meta charset="UTF-8">
+<title>{title}</title>
+<style>
+{{stylesheet}}
+body {{{{
+    color: {{foreground}};
+    background-color: {{background}};
+}}}}
+</style>
+</head>
+<body>
+    <pre style="font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"><code style="font-family:inherit">{{code}}</code></pre>
+</body>
+</html>
+"""
+
+
+def _doc_title(draft: Any) -> str:
+    name = (draft.comune or "").strip()
+    return f"SOC25 - {name}" if name else "SOC25 - Riepilogo della bozza"
+
+
+def _recording_console(width: int, *, colour: bool) -> Console:
+    return Console(
+        file=io.StringIO(),
+        record=True,
+        width=width,
+        force_terminal=colour,
+        color_system="truecolor" if colour else None,
+        force_jupyter=False,
+        force_interactive=False,
+        legacy_windows=False,
+        emoji=False,
+        markup=False,
+        highlight=False,
+        no_color=False,
+        _environ={},
+    )
+
+
+def _plain_text(console: Console) -> str:
+    text = console.export_text(styles=False)
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def export(draft: Any, fmt: str, width: int = 100) -> str:
+    """The summary as text, html, svg or md (Markdown)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"formato «{fmt}» non previsto: usare {', '.join(FORMATS)}")
+    outcome = evaluate(draft)
+    problems = check(draft, outcome)
+    if fmt == "md":
+        return _markdown(document(draft, outcome, problems))
+    width = max(MIN_WIDTH, width)
+    if fmt == "text":
+        console = _recording_console(width, colour=False)
+        console.print(build(draft, outcome, problems, plain=True))
+        return _plain_text(console)
+    console = _recording_console(width, colour=True)
+    console.print(build(draft, outcome, problems))
+    title = _doc_title(draft)
+    if fmt == "html":
+        safe = html.escape(title).replace("{", "{{").replace("}", "}}")
+        return console.export_html(code_format=_HTML_FORMAT.format(title=safe))
+    return console.export_svg(title=title)
+
+
+# --- soc25 summary --------------------------------------------------------------------------------
+
+_SUFFIX_FORMAT = {".txt": "text", ".html": "html", ".htm": "html", ".svg": "svg", ".md": "md"}
+
+
+def _format_arg(text: str) -> str:
+    import argparse
+
+    if text not in FORMATS:
+        raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {', '.join(FORMATS)}")
+    return text
+
+
+def _width_arg(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» non è un numero intero di colonne") from None
+    if value < MIN_WIDTH:
+        raise argparse.ArgumentTypeError(f"larghezza {value} troppo piccola: almeno {MIN_WIDTH} colonne")
+    return value
+
+
+def cmd_summary(argv: list[str]) -> int:
+    from pathlib import Path
+
+    from .cli import EXIT_OK, EXIT_USAGE, _Parser
+
+    p = _Parser(
+        prog="soc25 summary",
+        description="Mostra o esporta il riepilogo dell'intera scheda SOC25 di una bozza.",
+    )
+    p.add_argument("draft", metavar="BOZZA.toml")
+    p.add_argument(
+        "--format",
+        type=_format_arg,
+        metavar="{" + ",".join(FORMATS) + "}",
+        help="text (predefinito), html, svg o md; con -o si ricava dall'estensione del file",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="scrivi il riepilogo in FILE invece che a video")
+    p.add_argument(
+        "--width",
+        type=_width_arg,
+        metavar="N",
+        help="larghezza in colonne (predefinita: quella del terminale, 100 se non è un terminale)",
+    )
+    args = p.parse_args(argv)
+
+    from .drafts import DraftError, load, write_atomic
+
+    fmt = args.format
+    if fmt is None:
+        fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
+    try:
+        draft = load(args.draft)
+    except DraftError as exc:
+        print(f"soc25: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    tty = not args.output and _isatty(sys.stdout)
+    if args.width:
+        width = args.width
+    elif tty:
+        width = max(MIN_WIDTH, Console(file=sys.stdout).width)
+    else:
+        width = 100
+
+    if tty and fmt == "text":
+        # Straight to the terminal: colour unless NO_COLOR is set (Rich honours it).
+        no_color = os.environ.get("NO_COLOR", "") != ""
+        console = Console(
+            file=sys.stdout, width=width, markup=False, highlight=False, emoji=False, no_color=no_color
+        )
+        console.print(build(draft, plain=False))
+        return EXIT_OK
+
+    output = export(draft, fmt, width)
+    if args.output:
+        try:
+            write_atomic(args.output, output)
+        except DraftError as exc:
+            print(f"soc25: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"Riepilogo scritto in {args.output} (formato {fmt}).", file=sys.stderr)
+        return EXIT_OK
+    sys.stdout.write(output)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+__all__ = ["FORMATS", "build", "cmd_summary", "document", "export"]
