@@ -19,7 +19,7 @@ _VALUES = {
     Kind.DEC: _dec,
     Kind.TEXT: _text,
     Kind.SINO: st.sampled_from(["SI", "NO"]),
-    Kind.ATS_RATIO: st.integers(min_value=-5, max_value=10**7),
+    Kind.ATS_RATIO: st.one_of(st.integers(min_value=-5, max_value=10**7), st.just("NON CALCOLABILE")),
 }
 
 

@@ -42,9 +42,19 @@ def test_unreadable_value_is_reported_with_what_was_typed():
     assert p.severity == ERROR and "«dieci»" in p.text and "numero intero" in p.text
 
 
-def test_empty_user_cell_is_a_warning():
+def test_empty_quadro1_cells_are_errors():
+    # The portal wants every figure (0 when there is none): a blank is not a zero.
     (p,) = find(make(M21_2024=None), "M21_2024")
-    assert p.severity == WARNING
+    assert p.severity == ERROR and "0 se nessuno" in p.text
+    (p,) = find(make(R01A_2024=None), "R01A_2024")
+    assert p.severity == ERROR
+
+
+def test_r0e_missing_is_a_warning_non_calcolabile_is_fine():
+    (p,) = find(make(R0E=None), "R0E")
+    assert p.severity == WARNING and "NON CALCOLABILE" in p.text
+    assert find(make(R0E="NON CALCOLABILE"), "R0E") == []
+    assert find(make(R0E=0), "R0E")[0].severity == ERROR
 
 
 def test_hours_without_users():

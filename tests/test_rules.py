@@ -113,6 +113,15 @@ def test_ratio_above_6500_adds_the_paragraph_and_6500_exactly_does_not():
     assert at.values["R01B"] == 6500 and "q1_lep" in keys(at) and "q1_lep+q1_lep_6500" not in keys(at)
 
 
+def test_r01b_needs_both_staff_figures_and_a_population():
+    # An empty R01A is unknown, not zero: no "nullo" message from half the data.
+    o = evaluate(make(R01_2024=D("0"), R01A_2024=None))
+    assert o.values["R01B"] is None and not [m for m in o.messages if m.key.startswith("q1_assistenti")]
+    o = evaluate(make(R03=0))
+    assert o.values["R01B"] is None and o.values["R04"] is None
+    assert not any("1 ogni 0 abitanti" in m.text for m in o.messages)
+
+
 def test_r01b_rounds_and_counts_r01a():
     o = evaluate(make(R03=21297, R01_2024=D("16"), R01A_2024=D("0")))
     assert o.values["R01B"] == 1331

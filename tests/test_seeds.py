@@ -67,7 +67,7 @@ CASES = {
     ),
     "lomellina": dict(
         path=LOMELLINA, layout="portale", users=LOMELLINA_USERS, case="B", q3=False,
-        given=dict(R0C="LOMELLINA", R0D="VIGEVANO", R0E=None, R01_2020=D("0"), R01_2024=D("1"),
+        given=dict(R0C="LOMELLINA", R0D="VIGEVANO", R0E="NON CALCOLABILE", R01_2020=D("0"), R01_2024=D("1"),
                    R01A_2024=D("0"), R02_2020=D("0"), R02_2024=D("0"), R03=1748, R05=D("6.62"),
                    R06=D("124120.25"), R07_2017=D("36123.59"), R07_2021=D("133345.30"),
                    R08=D("6127.97"), R10_numero=D("0"), R10_spesa=D("0"), R11_numero=D("0"),

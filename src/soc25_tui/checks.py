@@ -55,7 +55,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
             value = draft.get(name)
             if value is None:
                 if name not in draft.invalid:
-                    warn(name, "cella vuota: indicare il numero (0 se nessuno).")
+                    err(name, "cella vuota: indicare il numero (0 se nessuno).")
             elif value < 0:
                 err(name, f"il valore {value} è negativo: atteso un numero intero ≥ 0.")
         if row.has_hours:
@@ -71,13 +71,17 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
     # Quadro 1: staff and population.
     for name in ("R01_2020", "R01_2024", "R01A_2024", "R02_2020", "R02_2024"):
         value = draft.get(name)
-        if value is not None and value < 0:
+        if value is None and name not in draft.invalid:
+            err(name, "cella vuota: indicare il numero, anche con decimali (0 se nessuno).")
+        elif value is not None and value < 0:
             err(name, f"il valore {format_number(value, 2)} è negativo: atteso un numero ≥ 0.")
     if draft.R03 is None and "R03" not in draft.invalid:
         err("R03", "manca il numero di abitanti (popolazione al 31/12/2023): atteso un numero intero > 0.")
     elif draft.R03 is not None and draft.R03 <= 0:
         err("R03", f"il numero di abitanti è {draft.R03}: atteso un numero intero > 0.")
-    if draft.R0E is not None and draft.R0E <= 0:
+    if draft.R0E is None and "R0E" not in draft.invalid:
+        warn("R0E", "manca il dato dell'ATS (precompilato dal portale): il numero di abitanti per assistente sociale o NON CALCOLABILE.")
+    elif isinstance(draft.R0E, int) and draft.R0E <= 0:
         err("R0E", f"il valore {draft.R0E} non è valido: atteso un numero intero > 0 o NON CALCOLABILE.")
 
     # Official figures (pre-filled by the portal).

@@ -18,10 +18,37 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 SUBCOMMANDS = ("check", "import", "summary", "r40")
 
 
+# argparse's own phrases, in Italian (the program speaks Italian to its users).
+_ARGPARSE_IT = (
+    ("the following arguments are required:", "argomenti obbligatori mancanti:"),
+    ("unrecognized arguments:", "argomenti non riconosciuti:"),
+    ("invalid choice:", "scelta non valida:"),
+    ("choose from", "scegliere tra"),
+    ("expected one argument", "atteso un valore"),
+    ("invalid int value:", "numero intero non valido:"),
+    ("argument ", "argomento "),
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, prefix or "uso: ")
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with Italian errors and exit status 2."""
+    """argparse in Italian, exiting with status 2 on bad arguments."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argomenti"
+        self._optionals.title = "opzioni"
+        self.add_argument("-h", "--help", action="help", help="mostra questo aiuto ed esce")
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        for en, it in _ARGPARSE_IT:
+            message = message.replace(en, it)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"soc25: errore negli argomenti: {message}\n")
 

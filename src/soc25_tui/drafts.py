@@ -19,7 +19,7 @@ from typing import Any
 
 import tomli_w
 
-from .layout import CELL_BY_NAME, INPUT_CELLS, SECTION_BY_QUADRO, Kind
+from .layout import CELL_BY_NAME, INPUT_CELLS, NON_CALCOLABILE, SECTION_BY_QUADRO, Kind
 from .model import SCHEMA_VERSION, Draft, one_newline
 from .numbers import NumberError, parse_number, quantize
 
@@ -28,7 +28,6 @@ HEADER = (
     "# Scritta da soc25-tui. Ogni cella ha il nome pubblico del modulo (M12_2019, R07_2021,\n"
     "# R40, ...); una cella assente è vuota. Importi e decimali con il punto: 1984440.83.\n\n"
 )
-NON_CALCOLABILE = "NON CALCOLABILE"
 _SECTIONS = set(SECTION_BY_QUADRO.values())
 
 
@@ -54,8 +53,8 @@ def coerce(name: str, value: Any) -> Any:
         if text not in ("SI", "NO"):
             raise ValueError("atteso SI o NO")
         return text
-    if kind is Kind.ATS_RATIO and isinstance(value, str) and value.strip().upper() == NON_CALCOLABILE:
-        return None
+    if kind is Kind.ATS_RATIO and isinstance(value, str) and value.strip().upper() in (NON_CALCOLABILE, "NC", "N.C."):
+        return NON_CALCOLABILE
     if isinstance(value, bool) or isinstance(value, (dict, list)):
         raise ValueError("atteso un numero")
     if isinstance(value, str):
@@ -79,9 +78,28 @@ def coerce(name: str, value: Any) -> Any:
     return int(number)
 
 
-def _toml_value(name: str, value: Any) -> Any:
-    if CELL_BY_NAME[name].kind is Kind.ATS_RATIO and value is None:
+def parse_input(name: str, text: str) -> Any:
+    """What a person typed into a cell -> the cell's value (None for an empty cell).
+
+    Raises ValueError with an Italian sentence that names the cell, says what was typed and
+    what is expected; the caller keeps the previous value."""
+    cell = CELL_BY_NAME[name]
+    raw = text.strip()
+    if cell.kind is Kind.TEXT:
+        return one_newline(text.strip()) or None
+    if not raw:
         return None
+    try:
+        value = coerce(name, raw)
+    except ValueError as exc:
+        reason = str(exc)
+        if not reason.startswith("«"):
+            reason = f"«{raw}» non valido: {reason}"
+        raise ValueError(f"{name}: {reason}") from None
+    if isinstance(value, (int, Decimal)) and value < 0:
+        raise ValueError(f"{name}: «{raw}» è negativo: atteso un valore ≥ 0")
+    if cell.kind is Kind.ATS_RATIO and value == 0:
+        raise ValueError(f"{name}: atteso il numero di abitanti per assistente sociale (> 0) o NON CALCOLABILE")
     return value
 
 
@@ -98,7 +116,7 @@ def dumps(draft: Any) -> str:
             if cell.name in draft.invalid:
                 table[cell.name] = draft.invalid[cell.name]
                 continue
-            value = _toml_value(cell.name, draft.get(cell.name))
+            value = draft.get(cell.name)
             if value is not None:
                 table[cell.name] = value
         doc[section] = table

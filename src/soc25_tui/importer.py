@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .layout import CELL_BY_NAME, LABELS, Q4_ITEM_BY_CODE, USER_ROW_BY_CODE, Kind
+from .layout import CELL_BY_NAME, LABELS, NON_CALCOLABILE, Q4_ITEM_BY_CODE, USER_ROW_BY_CODE, Kind
 from .model import Draft
 from .numbers import NumberError, parse_number
 
@@ -313,7 +313,9 @@ def parse_printed(text: str) -> ImportResult:
         m = re.search(r"ogni\s*:?\s*([\d.]+)", body)
         if m:
             fields["R0E"] = int(m.group(1).replace(".", ""))
-        elif "NON CALCOLABILE" not in body.upper():
+        elif NON_CALCOLABILE in body.upper():
+            fields["R0E"] = NON_CALCOLABILE
+        else:
             problems.append("R0E: atteso «1 assistente sociale ogni: N abitanti» o «NON CALCOLABILE»")
 
     # Staff, population, service level.

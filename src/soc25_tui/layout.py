@@ -20,7 +20,7 @@ class Kind(str, Enum):
     DEC = "dec"  # exact decimal (money, full-time equivalents, percentages)
     TEXT = "text"
     SINO = "sino"  # "SI" / "NO" / unanswered
-    ATS_RATIO = "ats_ratio"  # R0E: whole number, or None for NON CALCOLABILE
+    ATS_RATIO = "ats_ratio"  # R0E: whole number, or NON_CALCOLABILE
 
 
 class Area(NamedTuple):
@@ -155,6 +155,15 @@ LABELS: dict[str, str] = {
 }
 
 R40_MAX_CHARS = 6000
+NON_CALCOLABILE = "NON CALCOLABILE"  # R0E when the ATS ratio cannot be estimated
+
+# Sub-headings of the printed form.
+SECTION_ATS = "Informazioni relative all'Ambito Territoriale Sociale (ATS) cui appartiene il Comune"
+SECTION_COMUNE = "Informazioni relative al Comune"
+Q3_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("OBIETTIVI DI SERVIZIO QUALITATIVI 2024", ("R10", "R11", "R12")),
+    ("OBIETTIVI DI SERVIZIO QUANTITATIVI 2024", ("R13", "R14")),
+)
 
 # --- Quadro 4 -------------------------------------------------------------------------
 
@@ -412,6 +421,11 @@ DERIVED_CELLS: tuple[Cell, ...] = tuple(c for c in CELLS if c.derived)
 Q3_INPUTS: tuple[str, ...] = tuple(c.name for c in INPUT_CELLS if c.quadro == 3)
 # Spending columns of Quadro 3 summed into R15.
 Q3_SPESA: tuple[str, ...] = ("R10_spesa", "R11_spesa", "R12", "R13", "R14")
+
+# Quadro 1 figures the form requires (an empty one is an error: the portal wants 0, not blank).
+Q1_REQUIRED: tuple[str, ...] = tuple(
+    c.name for c in INPUT_CELLS if c.quadro == 1 and c.kind in (Kind.INT, Kind.DEC)
+)
 
 # Official figures the portal pre-fills: a draft without them cannot be assessed.
 OFFICIAL_REQUIRED: tuple[str, ...] = ("R05", "R06", "R07_2017", "R08")

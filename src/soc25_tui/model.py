@@ -15,7 +15,7 @@ first use (`defer_build`).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel
 
@@ -30,7 +30,7 @@ _PY_TYPES: dict[Kind, Any] = {
     Kind.DEC: Optional[Decimal],
     Kind.TEXT: Optional[str],
     Kind.SINO: Optional[SiNo],
-    Kind.ATS_RATIO: Optional[int],
+    Kind.ATS_RATIO: Optional[Union[int, Literal["NON CALCOLABILE"]]],
 }
 
 

@@ -222,7 +222,7 @@ def _staff(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
                 )
             )
     r0e = draft.R0E
-    if r0e is not None and r0e > 0:
+    if isinstance(r0e, int) and r0e > 0:
         name = (draft.R0C or "").strip()
         where = f"dell'ambito territoriale sociale «{name}»" if name else "dell'ambito territoriale sociale"
         out.append(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .checks import ERROR, Problem, check
-from .layout import CASE_WORDS, CELL_BY_NAME, CELLS, USER_ROWS, Kind
+from .layout import CASE_WORDS, CELL_BY_NAME, CELLS, NON_CALCOLABILE, USER_ROWS, Kind
 from .numbers import format_money, format_number, quantize
 from .rules import Outcome, evaluate
 
@@ -23,6 +23,31 @@ def cell_value(name: str, draft: Any, outcome: Outcome) -> Any:
     return draft.get(name)
 
 
+def display(name: str, draft: Any, outcome: Outcome, *, short: bool = False) -> str:
+    """A cell's value as a person reads it (Italian format); "" for an empty cell.
+
+    An unreadable value kept from the file is shown as typed, between «»."""
+    if name in draft.invalid:
+        return f"«{draft.invalid[name]}»"
+    cell = CELL_BY_NAME[name]
+    value = cell_value(name, draft, outcome)
+    if value is None:
+        return ""
+    if name == "R0E":
+        if value == NON_CALCOLABILE:
+            return "NON CALC" if short else NON_CALCOLABILE
+        return f"1:{value}" if short else f"1 assistente sociale ogni: {value} abitanti"
+    if name == "R01B":
+        return f"1:{value}" if short else f"1 assistente ogni : {value}"
+    if name in ("R04", "R05"):
+        return format_number(value, 2) + "%"
+    if cell.kind is Kind.INT:
+        return format_number(value)
+    if cell.kind is Kind.DEC:
+        return format_number(value, cell.places)
+    return str(value)
+
+
 def evaluate_and_check(draft: Any) -> tuple[Outcome, list[Problem]]:
     outcome = evaluate(draft)
     return outcome, check(draft, outcome)
@@ -34,6 +59,8 @@ def as_json(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) ->
         value = cell_value(cell.name, draft, outcome)
         if cell.kind is Kind.DEC and isinstance(value, Decimal):
             value = float(value)
+        elif value == NON_CALCOLABILE:
+            value = None  # the public JSON has null for NON CALCOLABILE
         cells[cell.name] = value
     return {
         "draft": path,

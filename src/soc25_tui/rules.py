@@ -88,11 +88,12 @@ def _evaluate(d: Any) -> Outcome:
     values["R0B_2019"], values["R0B_2024"] = tot19, tot24
 
     # Social workers.
+    # Both R01 2024 and R01A are needed: an empty one is unknown, not zero.
     staff = None
-    if d.R01_2024 is not None or d.R01A_2024 is not None:
-        staff = (d.R01_2024 or ZERO) + (d.R01A_2024 or ZERO)
+    if d.R01_2024 is not None and d.R01A_2024 is not None:
+        staff = d.R01_2024 + d.R01A_2024
     r03 = d.R03
-    if staff is None or r03 is None:
+    if staff is None or r03 is None or r03 <= 0:
         r01b = None
     elif staff == 0:
         r01b = 0
@@ -102,7 +103,7 @@ def _evaluate(d: Any) -> Outcome:
     below_6500 = staff is not None and (staff <= 0 or (r01b is not None and r01b > LEP_6500))
 
     # Service level.
-    r04 = None if not r03 else Decimal(tot24) / Decimal(r03) * 100
+    r04 = None if r03 is None or r03 <= 0 else Decimal(tot24) / Decimal(r03) * 100
     values["R04"] = r04
     service_ok = None if r04 is None or d.R05 is None else r04 >= d.R05
 

@@ -31,10 +31,14 @@ from .layout import (
     CASE_WORDS,
     CELL_BY_NAME,
     LABELS,
+    NON_CALCOLABILE,
+    Q3_GROUPS,
     Q3_INPUTS,
     Q3_SPESA,
     Q4_BLOCKS,
     QUADRO_TITLES,
+    SECTION_ATS,
+    SECTION_COMUNE,
     USER_ROWS,
 )
 from .numbers import format_money, format_number, format_plain
@@ -142,7 +146,9 @@ def _r0e(draft: Any) -> str:
     if bad:
         return bad
     if draft.R0E is None:
-        return "NON CALCOLABILE"
+        return ""
+    if draft.R0E == NON_CALCOLABILE:
+        return NON_CALCOLABILE
     # As the portal prints it, without thousands separator.
     return f"1 assistente sociale ogni: {format_plain(draft.R0E)} abitanti"
 
@@ -265,9 +271,9 @@ def _quadro1(draft: Any, o: Outcome) -> list[_Block]:
         _Heading(QUADRO_TITLES[1]),
         _Para(messages.text("q1_nota"), "note"),
         users,
-        _Heading("Informazioni relative all'Ambito Territoriale Sociale (ATS) cui appartiene il Comune", 3),
+        _Heading(SECTION_ATS, 3),
         ats,
-        _Heading("Informazioni relative al Comune", 3),
+        _Heading(SECTION_COMUNE, 3),
         comune,
         *_messages(o, 1),
     ]
@@ -335,10 +341,10 @@ def _q3_table(draft: Any, o: Outcome, codes: Iterable[str], *, total: bool) -> _
     if total:
         # The two groups of objectives, as printed.
         rows = table.rows
-        table.rows = [_Row(["", "OBIETTIVI DI SERVIZIO QUALITATIVI 2024", "", "", ""], "section")]
-        table.rows += [r for r in rows if r.cells[0] in ("R10", "R11", "R12")]
-        table.rows.append(_Row(["", "OBIETTIVI DI SERVIZIO QUANTITATIVI 2024", "", "", ""], "section"))
-        table.rows += [r for r in rows if r.cells[0] in ("R13", "R14")]
+        table.rows = []
+        for title, codes in Q3_GROUPS:
+            table.rows.append(_Row(["", title, "", "", ""], "section"))
+            table.rows += [r for r in rows if r.cells[0] in codes]
         table.rows.append(_Row(["R15", LABELS["R15"], "", "", _money(o.values["R15"])], "total"))
     return table
 
