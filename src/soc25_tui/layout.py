@@ -342,6 +342,14 @@ CASE_WORDS = {
     "D": "spesa inferiore al fabbisogno, servizi inferiori al riferimento",
 }
 
+# The case in a few words, for the status line (80 columns).
+CASE_SHORT = {
+    "A": "spesa e servizi non inferiori",
+    "B": "spesa non inferiore, servizi inferiori",
+    "C": "spesa inferiore, servizi non inferiori",
+    "D": "spesa e servizi inferiori",
+}
+
 QUADRO_TITLES = {
     0: "Intestazione",
     1: "Quadro 1 - Autodiagnosi del numero di utenti serviti",

@@ -1,0 +1,364 @@
+"""The Textual App: opening and saving, navigation between Quadri, the draft's live state.
+
+The app owns the draft and its evaluation (rules + checks, recomputed on every change); the
+screens show them and send edits back through `set_cell` / `try_set_text`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from functools import partial
+from typing import Any, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from . import session
+from .checks import ERROR, Problem, check
+from .drafts import DraftError, dumps, load, parse_input, save
+from .layout import CASE_SHORT, CELL_BY_NAME, CELLS
+from .model import Draft
+from .report import display
+from .rules import Outcome, evaluate
+from .screens.base import SyncScreen
+from .screens.dialogs import Choice, HelpScreen, JumpDialog, NewDraftDialog
+from .screens.final import FinalScreen
+from .screens.quadro1 import Quadro1Screen
+from .screens.quadro2 import Quadro2Screen
+from .screens.quadro3 import Quadro3Screen
+from .screens.quadro4 import Quadro4Screen
+from .screens.start import StartScreen
+
+RECOVERY_DELAY = 2.0  # seconds after the last change
+
+
+class CellCommands(Provider):
+    """Command palette: jump to any cell by its public name, or to a Quadro."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app = self.app
+        for cell in CELLS:
+            text = f"Vai a {cell.name} - {cell.label}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(app.jump_to, cell.name))
+
+    async def discover(self) -> Hits:
+        for key, title in (("q1", "Quadro 1"), ("q2", "Quadro 2"), ("q3", "Quadro 3"),
+                           ("q4", "Quadro 4"), ("final", "R40 e riepilogo")):
+            yield DiscoveryHit(f"Vai a {title}", partial(self.app.action_go, key))
+
+
+class Soc25App(App[int]):
+    CSS_PATH = "soc25.tcss"
+    TITLE = "SOC25"
+    SCREENS = {
+        "q1": Quadro1Screen,
+        "q2": Quadro2Screen,
+        "q3": Quadro3Screen,
+        "q4": Quadro4Screen,
+        "final": FinalScreen,
+    }
+    COMMANDS = App.COMMANDS | {CellCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Aiuto", priority=True),
+        Binding("f2", "go('q1')", "Quadro 1", show=False, priority=True),
+        Binding("f3", "go('q2')", "Quadro 2", show=False, priority=True),
+        Binding("f4", "go('q3')", "Quadro 3", show=False, priority=True),
+        Binding("f5", "go('q4')", "Quadro 4", show=False, priority=True),
+        Binding("f6", "go('final')", "R40/riepilogo", show=False, priority=True),
+        Binding("ctrl+g", "jump", "Vai al campo", priority=True),
+        Binding("ctrl+s", "save", "Salva", priority=True),
+        Binding("ctrl+q", "quit", "Esci", priority=True),
+    ]
+
+    def __init__(self, path: str | None, draft: Any | None = None, *, read_only: bool = False) -> None:
+        super().__init__()
+        self.path = path
+        self.draft = draft if draft is not None else Draft()
+        self.read_only = read_only
+        self.read_only_reason = "aperta con --view." if read_only else ""
+        self.dirty = False
+        self.lock: session.Lock | None = None
+        self._recovery_timer = None
+        self.recompute()
+
+    # --- state ---------------------------------------------------------------------------
+
+    def recompute(self) -> None:
+        self.outcome: Outcome = evaluate(self.draft)
+        self.problems: list[Problem] = check(self.draft, self.outcome)
+
+    def status_text(self) -> str:
+        o = self.outcome
+        case = f"Caso {o.case}: {CASE_SHORT[o.case]}" if o.case else "Caso non determinabile"
+        n_err = sum(1 for p in self.problems if p.severity == ERROR)
+        n_warn = len(self.problems) - n_err
+        name = (self.draft.comune or "").strip() or "Comune non indicato"
+        prov = (self.draft.provincia or "").strip()
+        flag = "[SOLA LETTURA] " if self.read_only else ("* " if self.dirty else "")
+        return " · ".join([
+            flag + name + (f" ({prov})" if prov else ""), case,
+            f"{n_err} {'errore' if n_err == 1 else 'errori'}",
+            f"{n_warn} {'avviso' if n_warn == 1 else 'avvisi'}",
+        ])
+
+    def display(self, name: str, *, short: bool = False) -> str:
+        return display(name, self.draft, self.outcome, short=short)
+
+    def edit_text(self, name: str) -> str:
+        """What the editor starts from when a cell is edited."""
+        if name in self.draft.invalid:
+            return self.draft.invalid[name]
+        value = self.draft.get(name)
+        if value is None:
+            return ""
+        if name == "R0E":
+            return str(value)
+        return self.display(name)
+
+    def try_set_text(self, name: str, text: str) -> str:
+        """Set a cell from what was typed; returns the Italian error ("" when set)."""
+        if self.read_only:
+            return "Sola lettura: " + self.read_only_reason
+        try:
+            value = parse_input(name, text)
+        except ValueError as exc:
+            return str(exc)
+        if value != self.draft.get(name) or name in self.draft.invalid:
+            self.set_cell(name, value)
+        return ""
+
+    def set_cell(self, name: str, value: Any) -> None:
+        if self.read_only:
+            self.notify("Sola lettura: " + self.read_only_reason, severity="warning")
+            return
+        self.draft.set(name, value)
+        self._changed()
+
+    def restore_cell(self, name: str, value: Any, raw: str | None) -> None:
+        """Put back a cell as it was before an edit (Esc)."""
+        if self.read_only or (self.draft.get(name) == value and self.draft.invalid.get(name) == raw):
+            return
+        self.draft.set(name, value)
+        if raw is not None:
+            self.draft.invalid[name] = raw
+        self._changed()
+
+    def _changed(self) -> None:
+        self.dirty = True
+        self.recompute()
+        if isinstance(self.screen, SyncScreen):
+            self.screen.sync()
+        if self._recovery_timer is not None:
+            self._recovery_timer.stop()
+        self._recovery_timer = self.set_timer(RECOVERY_DELAY, self.write_recovery)
+
+    # --- files ---------------------------------------------------------------------------
+
+    def write_recovery(self) -> None:
+        """Write the recovery file in a worker thread (the text is taken here, on the UI thread)."""
+        if not self.dirty or self.read_only or not self.path:
+            return
+        text = dumps(self.draft)
+        self.run_worker(partial(session.write_recovery_text, self.path, text), thread=True,
+                        group="recovery", exclusive=True, exit_on_error=False)
+
+    def _on_sighup(self, signum: int, frame: Any) -> None:  # pragma: no cover - needs a tty
+        """A dropped SSH session: Textual gets no chance to quit, so save what we have."""
+        try:
+            if self.dirty and self.path and not self.read_only:
+                session.write_recovery(self.path, self.draft)
+        finally:
+            if self.lock:
+                self.lock.release()
+            os._exit(129)
+
+    def action_save(self) -> None:
+        if self.read_only:
+            self.notify("Sola lettura: " + self.read_only_reason, severity="warning")
+            return
+        try:
+            save(self.path, self.draft)
+        except DraftError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.dirty = False
+        session.discard_recovery(self.path)
+        if isinstance(self.screen, SyncScreen):
+            self.screen.sync()
+        self.notify(f"Bozza salvata in {self.path} (versione precedente in .bak).")
+
+    async def action_quit(self) -> None:
+        if not self.dirty or self.read_only:
+            self._leave()
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "save":
+                self.action_save()
+                if not self.dirty:
+                    self._leave()
+            elif choice == "discard":
+                session.set_recovery_aside(self.path)
+                self._leave()
+
+        self.push_screen(
+            Choice(
+                "La bozza ha modifiche non salvate.",
+                [("s", "save", "Salva ed esci"), ("e", "discard", "Esci senza salvare"),
+                 ("a", "cancel", "Annulla")],
+            ),
+            answer,
+        )
+
+    def _leave(self) -> None:
+        if self.lock:
+            self.lock.release()
+        self.exit(0)
+
+    # --- opening -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if hasattr(signal, "SIGHUP"):
+            try:
+                signal.signal(signal.SIGHUP, self._on_sighup)
+            except ValueError:  # pragma: no cover - not the main thread (tests)
+                pass
+        if self.path is None:
+            self.push_screen(StartScreen())
+        elif not os.path.exists(self.path):
+            self.push_screen(NewDraftDialog(self.path), self._created)
+        else:
+            self._opened()
+
+    def open_path(self, path: str) -> None:
+        """From the start screen: load a draft and show it."""
+        try:
+            draft = load(path)
+        except DraftError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.path, self.draft = path, draft
+        self.recompute()
+        self._opened()
+
+    def _created(self, result: tuple[str, str, str] | None) -> None:
+        if result is None:
+            if self.path is not None and not os.path.exists(self.path) and not isinstance(self.screen, StartScreen):
+                self.exit(0)
+            return
+        path, comune, provincia = result
+        if os.path.exists(path):
+            self.notify(f"{path} esiste già: la apro.", severity="warning")
+            self.open_path(path)
+            return
+        self.path = path
+        self.draft = Draft(comune=comune, provincia=provincia)
+        try:
+            save(path, self.draft, backup=False)
+        except DraftError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.recompute()
+        self._opened()
+
+    def _opened(self) -> None:
+        if not self.read_only:
+            self.lock = session.Lock(self.path)
+            holder = self.lock.acquire()
+            if holder is not None:
+                self.lock = None
+                self.read_only = True
+                self.read_only_reason = f"bozza già aperta da {holder.describe()}."
+                self.notify(f"Bozza già aperta da {holder.describe()}: aperta in sola lettura.",
+                            severity="warning", timeout=10)
+        self.switch_or_push("q1")
+        if not self.read_only and session.recovery_is_newer(self.path):
+            self.push_screen(
+                Choice(
+                    f"C'è un recupero più recente della bozza {self.path} (modifiche non salvate "
+                    "di una sessione precedente). Ripristinarlo?",
+                    [("r", "restore", "Ripristina"), ("i", "ignore", "Ignora (lo mette da parte)")],
+                ),
+                self._recovery_answer,
+            )
+
+    def _recovery_answer(self, choice: str | None) -> None:
+        if choice == "restore":
+            try:
+                self.draft = session.load_recovery(self.path)
+            except DraftError as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.dirty = True
+            self.recompute()
+            if isinstance(self.screen, SyncScreen):
+                self.screen.sync()
+            self.notify("Recupero ripristinato: Ctrl+S per salvarlo nella bozza.")
+        else:
+            session.set_recovery_aside(self.path)
+
+    def switch_or_push(self, key: str) -> None:
+        if len(self.screen_stack) <= 1 or isinstance(self.screen, StartScreen):
+            self.push_screen(key)
+        else:
+            self.switch_screen(key)
+
+    # --- navigation ----------------------------------------------------------------------
+
+    def action_go(self, key: str) -> None:
+        if self.path is None or not isinstance(self.screen, SyncScreen):
+            return
+        if self.screen is not self.get_screen(key):
+            self.switch_screen(key)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        guide = getattr(screen, "HELP", "") or "Compilazione della scheda SOC25."
+        title = getattr(screen, "HELP_TITLE", "") or f"Aiuto - {self.screen.__class__.__name__}"
+        if hasattr(screen, "QUADRO") and screen.QUADRO:
+            from .layout import QUADRO_TITLES
+
+            title = QUADRO_TITLES[screen.QUADRO]
+        self.push_screen(HelpScreen(title, guide))
+
+    def action_jump(self) -> None:
+        if self.path is None or not isinstance(self.screen, SyncScreen):
+            return
+        self.push_screen(JumpDialog(), lambda name: name and self.jump_to(name))
+
+    def jump_to(self, name: str) -> None:
+        """Go to the screen of `name` and put the cursor on it."""
+        cell = CELL_BY_NAME[name]
+        key = "final" if name == "R40" else f"q{max(cell.quadro, 1)}"
+        if self.screen is not self.get_screen(key):
+            self.switch_screen(key)
+        self.call_after_refresh(lambda: self.get_screen(key).go_to(name))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Salva", "Salva la bozza (Ctrl+S)", self.action_save)
+        yield SystemCommand("Esci", "Esci dal programma (Ctrl+Q)", self.action_quit)
+        yield SystemCommand("Aiuto", "Tasti e guida al quadro (F1)", self.action_help)
+
+
+def run(path: str | None, *, read_only: bool = False) -> int:
+    """`soc25 [DRAFT.toml] [--view]`: load first (errors go to stderr), then start the app."""
+    draft = None
+    if path is not None and os.path.exists(path):
+        try:
+            draft = load(path)
+        except DraftError as exc:
+            print(f"soc25: {exc}", file=sys.stderr)
+            return 2
+    elif path is not None and read_only:
+        print(f"soc25: {path}: il file non esiste.", file=sys.stderr)
+        return 2
+    app = Soc25App(path, draft, read_only=read_only)
+    result = app.run()
+    return result or 0

@@ -1,0 +1,1 @@
+"""The screens of the form-filler: one per Quadro, the final screen, dialogs."""

@@ -1,0 +1,232 @@
+"""QuadroScreen: what every Quadro screen shares.
+
+A status line, the Quadro navigation line, the grid of the Quadro's cells, the portal's
+messages for the Quadro and the edit line. The screen holds no rules: values, messages and
+what may be edited all come from the app's evaluated draft (rules, messages, checks).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from ..layout import CELL_BY_NAME, Kind
+from ..widgets.editor import CellEditor
+from ..widgets.grid import FormGrid, GridSpec
+from ..widgets.panels import HeaderBar, MessagePanel, NavBar
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..app import Soc25App
+
+
+def is_sino(name: str) -> bool:
+    return CELL_BY_NAME[name].kind is Kind.SINO
+
+
+class SyncScreen(Screen):
+    """A screen that shows the app's draft: `sync()` redraws it, `go_to()` reaches a cell."""
+
+    app: Soc25App
+
+    def sync(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def go_to(self, name: str) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class QuadroScreen(SyncScreen):
+    BINDINGS = [Binding("f7", "toggle_messages", "Messaggi", priority=True)]
+    QUADRO = 0
+    NAV_KEY = ""
+    HELP = ""  # a short guide to the Quadro, shown by F1
+
+    app: Soc25App
+
+    def build_spec(self) -> GridSpec:  # pragma: no cover - each Quadro defines it
+        raise NotImplementedError
+
+    def notes(self) -> list[str]:
+        """Fixed texts of the form shown above the messages (verbatim, from the catalog)."""
+        return []
+
+    def why_locked(self, name: str) -> str:
+        """Why `name` cannot be edited now ("" when it can)."""
+        cell = CELL_BY_NAME[name]
+        if self.app.read_only:
+            return "Sola lettura: " + self.app.read_only_reason
+        if cell.derived:
+            return f"{name} è calcolata dal programma: si aggiorna da sola."
+        return ""
+
+    def spec_key(self) -> object:
+        """What the grid's rows depend on (rebuilt when it changes)."""
+        return None
+
+    def action_toggle_messages(self) -> None:
+        """F7: the messages panel over most of the screen, and back."""
+        self.toggle_class("-messages")
+
+    # --- composition ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="status")
+        yield NavBar(self.NAV_KEY, id="nav")
+        self._spec_key = self.spec_key()
+        grid = FormGrid(self.build_spec(), is_sino=is_sino, id="grid")
+        grid.editable = lambda name: not self.why_locked(name)
+        yield grid
+        yield MessagePanel(id="messages")
+        yield CellEditor(id="editor")
+        yield Footer()
+
+    @property
+    def grid(self) -> FormGrid:
+        return self.query_one(FormGrid)
+
+    @property
+    def editor(self) -> CellEditor:
+        return self.query_one(CellEditor)
+
+    def on_mount(self) -> None:
+        self.sync()
+        self.grid.focus()
+
+    def on_screen_resume(self) -> None:
+        self.sync()
+        if not self.editor.editing:
+            self.grid.focus()
+
+    # --- showing the draft ---------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Show the app's current draft and outcome: values, messages, status line."""
+        app = self.app
+        if self.spec_key() != self._spec_key:
+            self._spec_key = self.spec_key()
+            self.grid.rebuild(self.build_spec())
+        grid = self.grid
+        texts = {}
+        for name in grid.cell_names:
+            texts[name] = self.cell_text(name)
+        grid.show_values(texts)
+        self.query_one(HeaderBar).show(app.status_text())
+        self.query_one(MessagePanel).show(
+            self.notes(), [m for m in app.outcome.messages if m.quadro == self.QUADRO],
+            self.no_messages(),
+        )
+        if not self.editor.editing:
+            self.show_current()
+
+    def no_messages(self) -> str:
+        return "Nessun messaggio: completare i dati richiesti (vedi F6 per i problemi)."
+
+    def cell_text(self, name: str) -> Text:
+        shown = self.app.display(name, short=True)
+        cell = CELL_BY_NAME[name]
+        style = ""
+        if cell.derived:
+            style = "italic"
+        elif self.why_locked(name):
+            style = "dim"
+        if name in self.app.draft.invalid:
+            style = "bold"
+        if not shown and not cell.derived and not self.why_locked(name):
+            shown = "·"
+        justify = "left" if cell.kind in (Kind.TEXT, Kind.SINO) else "right"
+        return Text(shown, style=style, justify=justify, no_wrap=True, overflow="ellipsis")
+
+    def show_current(self) -> None:
+        name = self.grid.current
+        if name is None:
+            self.editor.show_cell(None, "", "", "Frecce per spostarsi, Tab cella successiva.")
+            return
+        cell = CELL_BY_NAME[name]
+        title = f"{name} · {cell.title}"
+        value = self.app.display(name)
+        problems = [p for p in self.app.problems if p.cell == name]
+        locked = self.why_locked(name)
+        if locked:
+            hint = locked
+        elif problems:
+            hint = f"{problems[0].severity.capitalize()}: {problems[0].text}"
+        elif cell.kind is Kind.SINO:
+            hint = "S = SI · N = NO · Spazio = nessuna risposta"
+        else:
+            hint = "Scrivere per modificare · Invio conferma e passa alla successiva · Esc annulla"
+        self.editor.show_cell(name, title, value, hint)
+        if problems and not locked:
+            self.editor.set_status(hint, error=problems[0].severity == "errore")
+
+    # --- editing -------------------------------------------------------------------------
+
+    def on_form_grid_cell_focused(self, event: FormGrid.CellFocused) -> None:
+        if not self.editor.editing:
+            self.show_current()
+
+    def on_form_grid_edit_requested(self, event: FormGrid.EditRequested) -> None:
+        name = event.name
+        locked = self.why_locked(name)
+        if locked:
+            self.editor.set_status(locked, error=True)
+            return
+        self._editing = name
+        self._before = self.app.draft.get(name), self.app.draft.invalid.get(name)
+        initial = event.initial if event.initial is not None else self.app.edit_text(name)
+        self.editor.begin(initial)
+        self.editor.set_status("Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla")
+        if event.initial is not None:
+            self._apply(initial)
+
+    def on_form_grid_quick_answer(self, event: FormGrid.QuickAnswer) -> None:
+        locked = self.why_locked(event.name)
+        if locked:
+            self.editor.set_status(locked, error=True)
+            return
+        self.app.set_cell(event.name, event.value)
+        self.grid.action_next_cell()
+
+    def on_cell_editor_edited(self, event: CellEditor.Edited) -> None:
+        self._apply(event.text)
+
+    def _apply(self, text: str) -> bool:
+        """Put what is typed into the draft when it is valid; say what is wrong if not."""
+        error = self.app.try_set_text(self._editing, text)
+        if error:
+            self.editor.set_status(error + " — resta il valore precedente.", error=True)
+            return False
+        self.editor.set_status("Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla")
+        return True
+
+    def on_cell_editor_done(self, event: CellEditor.Done) -> None:
+        name = getattr(self, "_editing", None)
+        if name is None:
+            return
+        if event.direction is None:  # Esc: back to the value before editing
+            value, raw = self._before
+            self.app.restore_cell(name, value, raw)
+        elif not self._apply(event.text):
+            return  # stay in the editor until the figure is valid or Esc
+        self._editing = None
+        self.editor.editing = False
+        self.grid.focus()
+        if event.direction == 1:
+            self.grid.action_next_cell()
+        elif event.direction == -1:
+            self.grid.action_prev_cell()
+        self.show_current()
+
+    # --- jumping -------------------------------------------------------------------------
+
+    def go_to(self, name: str) -> bool:
+        if self.editor.editing:
+            self.on_cell_editor_done(CellEditor.Done(self.editor.input.value, None))
+        found = self.grid.go_to(name)
+        self.grid.focus()
+        self.show_current()
+        return found

@@ -1,0 +1,173 @@
+"""Small modal dialogs: quit with changes, recovery, new draft, jump to a cell, help."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Static
+
+from ..layout import CELLS, resolve_cell_name
+
+
+class Choice(ModalScreen[str]):
+    """A question answered with one key each; Esc is the last choice."""
+
+    DEFAULT_CSS = """
+    Choice { align: center middle; }
+    Choice > Vertical { width: 70; height: auto; border: heavy $accent; padding: 1 2; background: $surface; }
+    Choice .keys { margin-top: 1; text-style: bold; }
+    """
+
+    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
+        """`choices`: (key, result, label); the last one is also Esc."""
+        super().__init__()
+        self.question = question
+        self.choices = choices
+        for key, result, label in choices:
+            self._bindings.bind(key, f"choose({result!r})", label, show=False)
+        self._bindings.bind("escape", f"choose({choices[-1][1]!r})", "Annulla", show=False)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question)
+            keys = "   ".join(f"[{key.upper()}] {label}" for key, _, label in self.choices)
+            yield Static(Text(keys), classes="keys")
+
+    def action_choose(self, result: str) -> None:
+        self.dismiss(result)
+
+
+class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
+    """Comune and Provincia (and the file name, from the start screen) of a new draft."""
+
+    DEFAULT_CSS = """
+    NewDraftDialog { align: center middle; }
+    NewDraftDialog > Vertical { width: 70; height: auto; border: heavy $accent; padding: 1 2; background: $surface; }
+    NewDraftDialog Input { margin-bottom: 1; }
+    NewDraftDialog #new-error { text-style: bold; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annulla")]
+
+    def __init__(self, path: str | None) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            what = f"Nuova bozza {self.path}" if self.path else "Nuova bozza"
+            yield Static(f"{what}: indicare il Comune e la provincia. Invio per confermare, Esc per annullare.")
+            if not self.path:
+                yield Input(placeholder="File della bozza, ad esempio comune.toml", id="new-file")
+            yield Input(placeholder="Comune, ad esempio SONDRIO", id="new-comune")
+            yield Input(placeholder="Provincia (sigla di due lettere), ad esempio SO", id="new-provincia", max_length=2)
+            yield Static("", id="new-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        values = {i.id: i.value.strip() for i in self.query(Input)}
+        path = self.path or values.get("new-file", "")
+        if path and not path.endswith(".toml"):
+            path += ".toml"
+        comune, prov = values["new-comune"], values["new-provincia"].upper()
+        error = ""
+        if not path:
+            error = "Indicare il nome del file della bozza."
+        elif not comune:
+            error = "Indicare il nome del Comune."
+        elif len(prov) != 2 or not prov.isalpha():
+            error = "Provincia: attese due lettere, ad esempio SO."
+        if error:
+            self.query_one("#new-error", Static).update("✗ " + error)
+            return
+        self.dismiss((path, comune, prov))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class JumpDialog(ModalScreen[str | None]):
+    """"Vai al campo": a public cell name (R07_2021, M12_ore, R40, ...)."""
+
+    DEFAULT_CSS = """
+    JumpDialog { align: center top; }
+    JumpDialog > Vertical { width: 64; height: auto; margin-top: 3; border: heavy $accent; padding: 0 1; background: $surface; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annulla")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Vai al campo: nome pubblico della cella (es. R07_2021, M12_ore, R40)")
+            names = [cell.name for cell in CELLS]
+            yield Input(id="jump", suggester=SuggestFromList(names, case_sensitive=False))
+            yield Static("", id="jump-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = resolve_cell_name(event.value)
+        if name is None:
+            self.query_one("#jump-error", Static).update(
+                f"✗ «{event.value.strip()}» non è il nome di una cella (es. M12_2019, R06, R40)."
+            )
+            return
+        self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+KEYS = (
+    ("F1", "questo aiuto"),
+    ("F2 … F5", "Quadro 1 … Quadro 4"),
+    ("F6", "relazione R40, riepilogo, problemi"),
+    ("Ctrl+G", "vai al campo (nome pubblico: R07_2021, M12_ore, …)"),
+    ("Ctrl+P", "comandi (anche «vai al campo»)"),
+    ("Ctrl+S", "salva la bozza"),
+    ("Ctrl+Q", "esci (chiede se ci sono modifiche non salvate)"),
+    ("Frecce", "spostarsi tra le celle"),
+    ("Tab / Shift+Tab", "cella modificabile successiva / precedente"),
+    ("Invio", "modifica la cella; nella modifica: conferma e passa alla successiva"),
+    ("cifre, lettere", "iniziano la modifica della cella"),
+    ("Esc", "annulla la modifica (torna il valore precedente)"),
+    ("Canc", "svuota la cella"),
+    ("S / N / Spazio", "Quadro 4: SI / NO / nessuna risposta"),
+    ("F8", "schermata finale: proponi un testo per R40"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 78; height: 90%; border: heavy $accent; padding: 0 1; background: $surface; }
+    """
+    BINDINGS = [Binding("escape,f1,q", "close", "Chiudi")]
+
+    def __init__(self, title: str, guide: str) -> None:
+        super().__init__()
+        self.title_ = title
+        self.guide = guide
+
+    def compose(self) -> ComposeResult:
+        table = Table(show_header=False, box=None, padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for key, what in KEYS:
+            table.add_row(key, what)
+        with VerticalScroll():
+            yield Static(Text(self.title_, style="bold"))
+            yield Static(self.guide + "\n")
+            yield Static(Text("Tasti", style="bold"))
+            yield Static(table)
+            yield Static(
+                "\nNumeri: 1.984.440,83 oppure 1984440,83 (anche 1984440.83). Un valore non valido "
+                "viene segnalato accanto alla cella e la bozza conserva quello precedente.\n"
+                "La bozza si salva con Ctrl+S; un file di recupero viene scritto pochi secondi "
+                "dopo ogni modifica. Esc, F1 o Q per chiudere."
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,42 @@
+"""Quadro 2 - Autodiagnosi della spesa per il sociale."""
+
+from __future__ import annotations
+
+from ..layout import LABELS
+from ..numbers import format_money
+from ..widgets.grid import Column, GridRow, GridSpec
+from .base import QuadroScreen
+
+
+def spec() -> GridSpec:
+    rows = (
+        GridRow("R06", LABELS["R06"], ("R06", None)),
+        GridRow("R07", LABELS["R07"], ("R07_2017", "R07_2021")),
+        GridRow("R08", LABELS["R08"], ("R08", None)),
+    )
+    return GridSpec(label_width=38, columns=(Column("2017", 13), Column("2021", 13)), rows=rows)
+
+
+class Quadro2Screen(QuadroScreen):
+    QUADRO = 2
+    NAV_KEY = "q2"
+    HELP = (
+        "Dati ufficiali: fabbisogno standard (R06), spesa storica 2017 e 2021 (R07), risorse "
+        "aggiuntive assegnate (R08). La spesa di riferimento è la maggiore tra R07 2017 e "
+        "2021; con il livello di servizio del Quadro 1 decide il caso (A-D), se compilare il "
+        "Quadro 3 e quale blocco del Quadro 4."
+    )
+
+    def build_spec(self) -> GridSpec:
+        return spec()
+
+    def notes(self) -> list[str]:
+        o = self.app.outcome
+        if o.reference_spending is None or self.app.draft.R06 is None:
+            return []
+        versus = "inferiore" if o.below_need else "non inferiore"
+        return [
+            f"Spesa storica di riferimento (la maggiore tra R07 2017 e 2021): "
+            f"{format_money(o.reference_spending)} euro, {versus} al fabbisogno R06 "
+            f"({format_money(self.app.draft.R06)} euro)."
+        ]

@@ -1,0 +1,97 @@
+"""Quadro 4 - Relazione in formato strutturato: the block of the draft's case."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..layout import LABELS, Q4_BLOCKS, Q4_ITEMS
+from ..numbers import format_number
+from ..r40 import count_chars
+from ..widgets.grid import Column, GridRow, GridSpec
+from .base import QuadroScreen
+
+
+def spec(case: str | None, kept: frozenset[str]) -> GridSpec:
+    rows: list[GridRow] = []
+    for block in Q4_BLOCKS:
+        span = f"{block.codes[0]}-{block.codes[-1]}"
+        if block.case == case:
+            rows.append(GridRow("", f"BLOCCO {block.case} ({span}) - {block.condition}", heading=True))
+            rows.append(GridRow("", block.intro, heading=True))
+            for item in block.items:
+                if item.subheading:
+                    rows.append(GridRow("", item.subheading, heading=True))
+                rows.append(GridRow(item.code, item.label, (item.code,)))
+        else:
+            why = "caso non determinabile" if case is None else f"il caso è {case}"
+            rows.append(GridRow("", f"▸ Blocco {block.case} ({span}): non si applica, {why}", heading=True))
+            for item in block.items:
+                if item.code in kept:  # answered earlier: shown so that it is not forgotten
+                    rows.append(GridRow(item.code, "(non si applica) " + item.label, (item.code,)))
+    rows.append(GridRow("R40", LABELS["R40"], ("R40",)))
+    return GridSpec(label_width=61, columns=(Column("Risposta", 8),), rows=tuple(rows), wrap_labels=True)
+
+
+class Quadro4Screen(QuadroScreen):
+    QUADRO = 4
+    NAV_KEY = "q4"
+    HELP = (
+        "Un solo blocco si compila: quello del caso (A-D). Per ogni voce: S = SI, N = NO, "
+        "Spazio = nessuna risposta. Se una voce «Altro» è SI, spiegarla in R40 (F6). Le "
+        "risposte date in un blocco che non si applica restano conservate e segnalate."
+    )
+
+    def spec_key(self) -> object:
+        """The case, and the answers kept in blocks that do not apply (shown, never lost)."""
+        o = self.app.outcome
+        active = o.block.codes if o.block else ()
+        kept = frozenset(
+            item.code for item in Q4_ITEMS
+            if item.code not in active and self.app.draft.get(item.code) is not None
+        )
+        return o.case, kept
+
+    def build_spec(self) -> GridSpec:
+        case, kept = self.spec_key()
+        return spec(case, kept)
+
+    def no_messages(self) -> str:
+        block = self.app.outcome.block
+        if block is None:
+            return "Il blocco da compilare dipende dal caso: completare prima i Quadri 1 e 2."
+        return (f"Caso {block.case}: rispondere SI o NO alle voci {block.codes[0]}-{block.codes[-1]} "
+                "(il portale non mostra messaggi per il Quadro 4).")
+
+    def cell_text(self, name: str) -> Text:
+        if name == "R40":
+            n = count_chars(self.app.draft.R40 or "")
+            return Text(f"{format_number(n)} car.", justify="right", style="italic")
+        return super().cell_text(name)
+
+    def why_locked(self, name: str) -> str:
+        if name == "R40":
+            return "R40 si scrive nella schermata finale: F6 (o Invio)."
+        locked = super().why_locked(name)
+        if locked:
+            return locked
+        block = self.app.outcome.block
+        if block is None:
+            return "Caso non determinabile: completare prima i Quadri 1 e 2."
+        if name not in block.codes:
+            return (f"{name} non si applica al caso {self.app.outcome.case}: la risposta è "
+                    "conservata ma non va compilata (Canc per toglierla).")
+        return ""
+
+    def on_form_grid_edit_requested(self, event) -> None:
+        if event.name == "R40":
+            event.stop()
+            self.app.action_go("final")
+            return
+        super().on_form_grid_edit_requested(event)
+
+    def on_form_grid_quick_answer(self, event) -> None:
+        block = self.app.outcome.block
+        if event.value is None and block is not None and event.name not in block.codes and not self.app.read_only:
+            self.app.set_cell(event.name, None)  # removing a kept answer is allowed
+            return
+        super().on_form_grid_quick_answer(event)

@@ -1,0 +1,65 @@
+"""The start screen (`soc25` with no draft): the drafts of the current folder, or a new one."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from .. import session
+from ..layout import CASE_SHORT
+from .dialogs import NewDraftDialog
+
+
+class StartScreen(Screen):
+    HELP = "Elenco delle bozze (*.toml) della cartella corrente: Invio apre, N crea una nuova bozza."
+    HELP_TITLE = "Bozze SOC25"
+    BINDINGS = [
+        Binding("n", "new", "Nuova bozza"),
+        Binding("enter", "open", "Apri", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("SOC25 - bozze nella cartella corrente", id="status")
+        yield DataTable(id="drafts", cursor_type="row")
+        yield Static("", id="start-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("File", "Comune", "Caso", "Errori", "Avvisi", "Modificata")
+        self.infos = session.list_drafts(".")
+        for info in self.infos:
+            if info.problem:
+                table.add_row(info.path, Text("non leggibile", style="bold"), "", "", "", "")
+                continue
+            comune = f"{info.comune} ({info.provincia})" if info.provincia else info.comune or "—"
+            case = f"{info.case}: {CASE_SHORT[info.case]}" if info.case else "—"
+            when = time.strftime("%d/%m/%Y %H:%M", time.localtime(info.mtime))
+            table.add_row(info.path, comune, case, str(info.errors), str(info.warnings), when)
+        note = "N: nuova bozza · Invio: apri · Ctrl+Q: esci"
+        if not self.infos:
+            note = "Nessuna bozza in questa cartella. " + note
+        self.query_one("#start-note", Static).update(note)
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.infos:
+            return
+        info = self.infos[table.cursor_row]
+        if info.problem:
+            self.notify(info.problem, severity="error", timeout=10)
+            return
+        self.app.open_path(info.path)
+
+    def action_new(self) -> None:
+        self.app.push_screen(NewDraftDialog(None), self.app._created)

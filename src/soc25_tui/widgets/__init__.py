@@ -1,0 +1,1 @@
+"""Reusable widgets: the grid of a Quadro's cells, the edit line, status and message panels."""

@@ -1,0 +1,96 @@
+"""CellEditor: the edit line under each Quadro's grid.
+
+Shows the highlighted cell's public name and label, its value, and, as text (never only a
+colour), what is wrong with what is being typed. The draft keeps the last valid value.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+
+class EditorInput(Input):
+    """The Input of the edit line: Enter, Tab and Shift+Tab confirm and move; Esc cancels."""
+
+    BINDINGS = [
+        Binding("enter", "done(1)", "Conferma", show=False),
+        Binding("tab", "done(1)", "Conferma e avanti", show=False),
+        Binding("shift+tab", "done(-1)", "Conferma e indietro", show=False),
+        Binding("down", "done(1)", "Conferma e avanti", show=False),
+        Binding("up", "done(-1)", "Conferma e indietro", show=False),
+        Binding("escape", "cancel", "Annulla", show=False),
+    ]
+
+    def action_done(self, direction: int) -> None:
+        self.post_message(CellEditor.Done(self.value, direction))
+
+    def action_cancel(self) -> None:
+        self.post_message(CellEditor.Done(self.value, None))
+
+
+class CellEditor(Vertical):
+    """Title line, input line, status line."""
+
+    class Done(Message):
+        """Editing ended: `direction` 1/-1 to confirm and move, None to cancel."""
+
+        def __init__(self, text: str, direction: int | None) -> None:
+            super().__init__()
+            self.text = text
+            self.direction = direction
+
+    class Edited(Message):
+        """The text being typed changed."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.name_: str | None = None
+        self.editing = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="editor-title")
+        yield EditorInput(id="editor-input", select_on_focus=False)
+        yield Static("", id="editor-status")
+
+    @property
+    def input(self) -> EditorInput:
+        return self.query_one(EditorInput)
+
+    def show_cell(self, name: str | None, title: str, value: str, hint: str = "") -> None:
+        """Show the highlighted cell (not editing)."""
+        self.name_ = name
+        self.editing = False
+        self.query_one("#editor-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
+        with self.input.prevent(Input.Changed):
+            self.input.value = value
+        self.set_status(hint)
+
+    def begin(self, initial: str) -> None:
+        self.editing = True
+        inp = self.input
+        with inp.prevent(Input.Changed):
+            inp.value = initial
+        inp.cursor_position = len(initial)
+        inp.focus()
+
+    def set_status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#editor-status", Static)
+        status.update(Text(("✗ " if error else "") + text, no_wrap=True, overflow="ellipsis"))
+        status.set_class(error, "-error")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.editing:
+            self.post_message(self.Edited(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()

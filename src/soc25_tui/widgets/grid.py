@@ -1,0 +1,237 @@
+"""FormGrid: one Quadro's cells as a keyboard-driven grid.
+
+One DataTable per screen instead of one Input per cell: Quadro 1 alone has 60+ cells and
+mounting that many widgets costs ~0.7 ms each; a grid paints in one go. Rows come from a
+`GridSpec` (built from `layout`); each value column of a row maps to a public cell name.
+Typing on an editable cell, or Enter, starts editing it in the screen's `CellEditor`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.widgets import DataTable
+
+
+class Column(NamedTuple):
+    title: str
+    width: int
+
+
+class GridRow(NamedTuple):
+    """A row of the grid: a heading (cells empty) or a row of the form."""
+
+    code: str
+    label: str
+    cells: tuple[str | None, ...] = ()  # public names, one per value column (None: blank)
+    heading: bool = False
+    titles: tuple[str, ...] = ()  # a heading's own column titles ("2019", "2024", ...)
+    key: str = ""
+    inline: bool = False  # text cell shown in the label column ("Denominazione ATS: X")
+
+
+class GridSpec(NamedTuple):
+    label_width: int
+    columns: tuple[Column, ...]
+    rows: tuple[GridRow, ...]
+    wrap_labels: bool = False  # Quadro 4: long labels on several lines
+
+
+class FormGrid(DataTable):
+    """The cells of one Quadro. The screen decides what is editable and shows values."""
+
+    BINDINGS = [
+        Binding("tab", "next_cell", "Cella successiva", show=False),
+        Binding("shift+tab", "prev_cell", "Cella precedente", show=False),
+        Binding("enter", "edit", "Modifica", show=False),
+        Binding("delete", "clear_cell", "Svuota", show=False),
+    ]
+
+    class EditRequested(Message):
+        """The person wants to edit `name` (optionally starting with `initial` typed)."""
+
+        def __init__(self, grid: FormGrid, name: str, initial: str | None) -> None:
+            super().__init__()
+            self.grid = grid
+            self.name = name
+            self.initial = initial
+
+    class CellFocused(Message):
+        def __init__(self, grid: FormGrid, name: str | None) -> None:
+            super().__init__()
+            self.grid = grid
+            self.name = name
+
+    class QuickAnswer(Message):
+        """SI/NO (or clear) typed on an item: one key each."""
+
+        def __init__(self, grid: FormGrid, name: str, value: str | None) -> None:
+            super().__init__()
+            self.grid = grid
+            self.name = name
+            self.value = value
+
+    def __init__(self, spec: GridSpec, *, is_sino: Callable[[str], bool], **kwargs) -> None:
+        super().__init__(cursor_type="cell", zebra_stripes=False, show_header=True, **kwargs)
+        self.spec = spec
+        self.is_sino = is_sino
+        self.editable: Callable[[str], bool] = lambda name: True
+        self._where: dict[str, Coordinate] = {}
+        self._names: dict[tuple[int, int], str] = {}
+        self._shown: dict[str, str] = {}
+        self._headings: set[int] = set()
+
+    # --- building ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        spec = self.spec
+        self.add_column("Cod.", width=4, key="code")
+        self.add_column("Descrizione", width=spec.label_width, key="label")
+        for i, col in enumerate(spec.columns):
+            self.add_column(Text(col.title, justify="right"), width=col.width, key=f"c{i}")
+        self._add_rows()
+        self.action_next_cell(from_start=True)
+
+    def _add_rows(self) -> None:
+        self._where.clear()
+        self._names.clear()
+        self._shown.clear()
+        self._headings.clear()
+        self._inline: dict[str, str] = {}
+        for index, row in enumerate(self.spec.rows):
+            self._add(index, row)
+
+    def rebuild(self, spec: GridSpec) -> None:
+        """New rows (same columns), keeping the cursor on the same cell when it is still there."""
+        current = self.current
+        self.spec = spec
+        self.clear()
+        self._add_rows()
+        if not (current and self.go_to(current)):
+            self.action_next_cell(from_start=True)
+
+    def _label(self, row: GridRow) -> Text:
+        if row.heading:
+            return Text(row.label, style="bold")
+        return Text(row.label)
+
+    def _add(self, index: int, row: GridRow) -> None:
+        cells: list[object] = [Text(row.code, style="bold"), self._label(row)]
+        if row.heading:
+            self._headings.add(index)
+            cells += [Text(t, style="bold", justify="right") for t in row.titles]
+        elif row.inline:
+            (name,) = row.cells
+            self._where[name] = Coordinate(index, 1)
+            self._names[(index, 1)] = name
+            self._inline[name] = row.label
+        else:
+            for col, name in enumerate(row.cells):
+                cells.append(Text(""))
+                if name:
+                    self._where[name] = Coordinate(index, col + 2)
+                    self._names[(index, col + 2)] = name
+        wrap = self.spec.wrap_labels or len(row.label) > self.spec.label_width
+        height = None if wrap and not row.inline else 1
+        self.add_row(*cells, key=row.key or f"r{index}", height=height)
+
+    # --- values --------------------------------------------------------------------------
+
+    def show_values(self, texts: dict[str, Text | str]) -> None:
+        """Show cell values; only the ones that changed are redrawn."""
+        for name, coord in self._where.items():
+            text = texts.get(name, "")
+            plain = text.plain if isinstance(text, Text) else text
+            if self._shown.get(name) == plain and name in self._shown:
+                continue
+            self._shown[name] = plain
+            cell = text if isinstance(text, Text) else Text(text, justify="right")
+            if name in self._inline:
+                label = Text(self._inline[name] + ": ", no_wrap=True, overflow="ellipsis")
+                cell = label.append_text(Text(cell.plain, style=cell.style or "bold"))
+            self.update_cell_at(coord, cell)
+
+    # --- cursor --------------------------------------------------------------------------
+
+    @property
+    def cell_names(self) -> tuple[str, ...]:
+        return tuple(self._where)
+
+    def name_at(self, coord: Coordinate) -> str | None:
+        return self._names.get((coord.row, coord.column))
+
+    @property
+    def current(self) -> str | None:
+        return self.name_at(self.cursor_coordinate)
+
+    def go_to(self, name: str) -> bool:
+        coord = self._where.get(name)
+        if coord is None:
+            return False
+        self.move_cursor(row=coord.row, column=coord.column, animate=False)
+        return True
+
+    def _ordered(self) -> list[tuple[tuple[int, int], str]]:
+        return sorted(self._names.items())
+
+    def _step(self, delta: int, *, from_start: bool = False) -> None:
+        """Move to the next (delta 1) or previous (-1) editable cell, wrapping around."""
+        cells = [(pos, n) for pos, n in self._ordered() if self.editable(n)] or self._ordered()
+        if not cells:
+            return
+        if from_start:
+            self.go_to(cells[0][1])
+            return
+        here = (self.cursor_coordinate.row, self.cursor_coordinate.column)
+        if delta > 0:
+            after = [n for pos, n in cells if pos > here]
+            self.go_to(after[0] if after else cells[0][1])
+        else:
+            before = [n for pos, n in cells if pos < here]
+            self.go_to(before[-1] if before else cells[-1][1])
+
+    def action_next_cell(self, from_start: bool = False) -> None:
+        self._step(1, from_start=from_start)
+
+    def action_prev_cell(self) -> None:
+        self._step(-1)
+
+    def action_edit(self) -> None:
+        name = self.current
+        if name:
+            self.post_message(self.EditRequested(self, name, None))
+
+    def action_clear_cell(self) -> None:
+        name = self.current
+        if name:
+            if self.is_sino(name):
+                self.post_message(self.QuickAnswer(self, name, None))
+            else:
+                self.post_message(self.EditRequested(self, name, ""))
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self.post_message(self.CellFocused(self, self.name_at(event.coordinate)))
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def on_key(self, event) -> None:
+        name = self.current
+        if name is None or not event.is_printable or not event.character:
+            return
+        ch = event.character
+        if self.is_sino(name):
+            answer = {"s": "SI", "n": "NO", " ": None}.get(ch.lower(), "?")
+            if answer != "?":
+                event.stop()
+                event.prevent_default()
+                self.post_message(self.QuickAnswer(self, name, answer))
+            return
+        event.stop()
+        event.prevent_default()
+        self.post_message(self.EditRequested(self, name, ch))

@@ -1,0 +1,77 @@
+"""Status line, Quadro navigation line and the panel of the portal's guidance messages."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ..messages import COMPOSED, Message
+
+NAV = (
+    ("q1", "F2", "Quadro 1"),
+    ("q2", "F3", "Quadro 2"),
+    ("q3", "F4", "Quadro 3"),
+    ("q4", "F5", "Quadro 4"),
+    ("final", "F6", "R40 e riepilogo"),
+)
+
+
+class HeaderBar(Static):
+    """Comune, case in words, errors and warnings left; always visible."""
+
+    def show(self, text: str) -> None:
+        self.update(Text(text, no_wrap=True, overflow="ellipsis"))
+
+
+class NavBar(Static):
+    """Where we are: the current Quadro in brackets and reversed (readable without colour)."""
+
+    def __init__(self, current: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.current = current
+
+    def on_mount(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for key, fkey, title in NAV:
+            if key == self.current:
+                text.append(f"[{fkey} {title}]", style="reverse bold")
+            else:
+                text.append(f" {fkey} {title} ")
+            text.append(" ")
+        self.update(text)
+
+
+class MessagePanel(VerticalScroll, can_focus=False):
+    """The guidance messages of one Quadro, as the portal shows them, updated live."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._body = Static("", classes="messages-body")
+        self._last: tuple = ()
+
+    def compose(self):
+        yield self._body
+
+    def show(self, notes: list[str], messages: list[Message], empty: str = "") -> None:
+        key = (tuple(notes), tuple(messages), empty)
+        if key == self._last:
+            return
+        self._last = key
+        text = Text()
+        for note in notes:
+            text.append(note + "\n", style="italic")
+        for m in messages:
+            if text:
+                text.append("\n")
+            if m.kind == COMPOSED:
+                text.append("(testo composto) ", style="dim")
+            text.append("» " + m.text)
+        if not messages and empty:
+            if text:
+                text.append("\n")
+            text.append(empty, style="dim")
+        self._body.update(text)
+
+    def texts(self) -> list[str]:
+        return [m.text for m in self._last[1]] if self._last else []
