@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from functools import partial
+from pathlib import Path
 from typing import Any, Iterable
 
 from textual.app import App, SystemCommand
@@ -55,7 +56,7 @@ class CellCommands(Provider):
 
 
 class Soc25App(App[int]):
-    CSS_PATH = "soc25.tcss"
+    CSS_PATH = Path(__file__).with_name("soc25.tcss")  # absolute: subclasses live elsewhere
     TITLE = "SOC25"
     SCREENS = {
         "q1": Quadro1Screen,
@@ -80,6 +81,8 @@ class Soc25App(App[int]):
     def __init__(self, path: str | None, draft: Any | None = None, *, read_only: bool = False) -> None:
         super().__init__()
         self.path = path
+        if draft is None and path is not None and os.path.exists(path):
+            draft = load(path)  # never show (and then save) a blank form over an existing draft
         self.draft = draft if draft is not None else Draft()
         self.read_only = read_only
         self.read_only_reason = "aperta con --view." if read_only else ""
@@ -94,7 +97,8 @@ class Soc25App(App[int]):
         self.outcome: Outcome = evaluate(self.draft)
         self.problems: list[Problem] = check(self.draft, self.outcome)
 
-    def status_text(self) -> str:
+    def status_text(self) -> tuple[str, str]:
+        """(Comune and case, errors and warnings) for the status line."""
         o = self.outcome
         case = f"Caso {o.case}: {CASE_SHORT[o.case]}" if o.case else "Caso non determinabile"
         n_err = sum(1 for p in self.problems if p.severity == ERROR)
@@ -102,11 +106,10 @@ class Soc25App(App[int]):
         name = (self.draft.comune or "").strip() or "Comune non indicato"
         prov = (self.draft.provincia or "").strip()
         flag = "[SOLA LETTURA] " if self.read_only else ("* " if self.dirty else "")
-        return " · ".join([
-            flag + name + (f" ({prov})" if prov else ""), case,
-            f"{n_err} {'errore' if n_err == 1 else 'errori'}",
-            f"{n_warn} {'avviso' if n_warn == 1 else 'avvisi'}",
-        ])
+        left = f"{flag}{name}{f' ({prov})' if prov else ''} · {case}"
+        right = (f"{n_err} {'errore' if n_err == 1 else 'errori'} · "
+                 f"{n_warn} {'avviso' if n_warn == 1 else 'avvisi'}")
+        return left, right
 
     def display(self, name: str, *, short: bool = False) -> str:
         return display(name, self.draft, self.outcome, short=short)

@@ -198,7 +198,9 @@ class QuadroScreen(SyncScreen):
         """Put what is typed into the draft when it is valid; say what is wrong if not."""
         error = self.app.try_set_text(self._editing, text)
         if error:
-            self.editor.set_status(error + " — resta il valore precedente.", error=True)
+            # The title line already names the cell: say what is wrong and what is expected.
+            reason = error.removeprefix(f"{self._editing}: ")
+            self.editor.set_status(f"{reason}; resta il valore precedente.", error=True)
             return False
         self.editor.set_status("Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla")
         return True
@@ -225,7 +227,11 @@ class QuadroScreen(SyncScreen):
 
     def go_to(self, name: str) -> bool:
         if self.editor.editing:
-            self.on_cell_editor_done(CellEditor.Done(self.editor.input.value, None))
+            # Leaving the cell keeps a valid figure being typed (it is already in the draft
+            # and shown); only an invalid one goes back to the value from before editing.
+            text = self.editor.input.value
+            valid = not self.app.try_set_text(self._editing, text)
+            self.on_cell_editor_done(CellEditor.Done(text, 0 if valid else None))
         found = self.grid.go_to(name)
         self.grid.focus()
         self.show_current()

@@ -4,6 +4,7 @@ whole scheda as a summary and the problems still open."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,6 +14,7 @@ from textual.widgets import Footer, Static, TextArea
 
 from .. import messages, summary
 from ..layout import LABELS, R40_MAX_CHARS
+from ..numbers import format_number
 from ..r40 import count_chars, counter_text, missing_altro, propose
 from ..widgets.panels import HeaderBar, NavBar
 from .base import SyncScreen
@@ -126,10 +128,11 @@ class FinalScreen(SyncScreen):
         if text != (self.app.draft.R40 or ""):
             self.app.set_cell("R40", text or None)
 
+    @on(R40Area.Refused)  # the handler name Textual derives is on_r40area_refused
     def on_r40_area_refused(self, event: R40Area.Refused) -> None:
         self._refusal = (
-            f"Testo rifiutato: R40 arriverebbe a {event.would_be:,} caratteri, il massimo è "
-            f"{R40_MAX_CHARS:,}.".replace(",", ".")
+            f"Testo rifiutato: R40 arriverebbe a {format_number(event.would_be)} caratteri, "
+            f"il massimo è {format_number(R40_MAX_CHARS)}."
         )
         self.sync()
         self.app.bell()
@@ -164,7 +167,11 @@ class FinalScreen(SyncScreen):
         )
 
     def _put(self, text: str) -> None:
-        self.area.text = text  # fires Changed -> set_cell
+        # Into the draft at once: after the Choice dialog, on_screen_resume runs before the
+        # area's Changed message and would put the old R40 back into the area.
+        with self.area.prevent(TextArea.Changed):
+            self.area.text = text
+        self.app.set_cell("R40", text or None)
         self.area.focus()
         self.notify("Testo proposto inserito: completare le parti tra [ ] e rileggere.")
 

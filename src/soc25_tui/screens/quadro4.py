@@ -82,7 +82,11 @@ class Quadro4Screen(QuadroScreen):
                     "conservata ma non va compilata (Canc per toglierla).")
         return ""
 
+    # These handlers call the base class themselves: prevent_default() stops Textual from
+    # dispatching the message to QuadroScreen's handler a second time (it walks the MRO).
+
     def on_form_grid_edit_requested(self, event) -> None:
+        event.prevent_default()
         if event.name == "R40":
             event.stop()
             self.app.action_go("final")
@@ -90,6 +94,7 @@ class Quadro4Screen(QuadroScreen):
         super().on_form_grid_edit_requested(event)
 
     def on_form_grid_quick_answer(self, event) -> None:
+        event.prevent_default()
         block = self.app.outcome.block
         if event.value is None and block is not None and event.name not in block.codes and not self.app.read_only:
             self.app.set_cell(event.name, None)  # removing a kept answer is allowed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -18,10 +19,15 @@ NAV = (
 
 
 class HeaderBar(Static):
-    """Comune, case in words, errors and warnings left; always visible."""
+    """Comune and case in words on the left; errors and warnings on the right, always whole."""
 
-    def show(self, text: str) -> None:
-        self.update(Text(text, no_wrap=True, overflow="ellipsis"))
+    def show(self, status: tuple[str, str]) -> None:
+        left, right = status
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_row(left, " " + right)
+        self.update(grid)
 
 
 class NavBar(Static):

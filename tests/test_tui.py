@@ -1,0 +1,892 @@
+"""The TUI driven through real key presses (Textual Pilot, 80x24).
+
+Every test works on a copy of an example in tmp_path: the files in examples/ are never
+opened for writing. Tortona is case D (Quadro 3 required), Sondrio case A, Lomellina case B.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+from textual import events
+from textual.coordinate import Coordinate
+from textual.widgets import Static
+
+from soc25_tui import app as app_module
+from soc25_tui import messages, session
+from soc25_tui.app import CellCommands, Soc25App
+from soc25_tui.drafts import backup_path, load
+from soc25_tui.r40 import counter_text, propose
+from soc25_tui.screens.dialogs import Choice, JumpDialog
+from soc25_tui.screens.final import FinalScreen, R40Area
+from soc25_tui.screens.quadro1 import Quadro1Screen
+from soc25_tui.screens.quadro2 import Quadro2Screen
+from soc25_tui.screens.quadro3 import Quadro3Screen
+from soc25_tui.screens.quadro4 import Quadro4Screen
+from soc25_tui.widgets.editor import EditorInput
+from soc25_tui.widgets.grid import FormGrid
+from soc25_tui.widgets.panels import HeaderBar, MessagePanel
+
+from .conftest import EXAMPLES
+
+SIZE = (80, 24)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def copy_example(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.toml"
+    shutil.copy(EXAMPLES / f"{name}.toml", path)
+    return path
+
+
+def open_app(path: Path, **kwargs) -> Soc25App:
+    return Soc25App(str(path), load(path), **kwargs)
+
+
+def plain(widget) -> str:
+    """What a Static shows, as plain text (whatever renderable it was given)."""
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Text):
+        return content.plain
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(content)
+    return " ".join(console.export_text().split())
+
+
+def status_line(app: Soc25App) -> str:
+    return plain(app.screen.query_one(HeaderBar)).strip()
+
+
+def edit_line(app: Soc25App) -> str:
+    return plain(app.screen.query_one("#editor-status", Static))
+
+
+def grid(app: Soc25App) -> FormGrid:
+    return app.screen.query_one(FormGrid)
+
+
+def find(g: FormGrid, name: str) -> Coordinate:
+    for row in range(g.row_count):
+        for col in range(len(g.columns)):
+            coord = Coordinate(row, col)
+            if g.name_at(coord) == name:
+                return coord
+    raise AssertionError(f"{name} is not in the grid")
+
+
+def shown(g: FormGrid, name: str) -> str:
+    """The text the grid shows for cell `name` (an inline text cell shows "Label: value")."""
+    return g.get_cell_at(find(g, name)).plain
+
+
+def row_label(g: FormGrid, name: str) -> str:
+    return g.get_cell_at(Coordinate(find(g, name).row, 1)).plain
+
+
+def dialog_text(app: Soc25App) -> str:
+    return "\n".join(plain(s) for s in app.screen.query(Static))
+
+
+async def jump(pilot, name: str) -> None:
+    """Ctrl+G, the cell's public name typed key by key, Enter."""
+    await pilot.press("ctrl+g")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, JumpDialog)
+    await pilot.press(*name, "enter")
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def goto(pilot, name: str) -> None:
+    """What Ctrl+G does once a name is entered (the dialog itself is tested on its own):
+    keeps the other tests short, as every key press costs ~0.1 s under Pilot."""
+    pilot.app.jump_to(name)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def type_cell(pilot, name: str, text: str) -> None:
+    """Reach `name`, type `text` on it and confirm with Enter."""
+    await goto(pilot, name)
+    assert grid(pilot.app).current == name
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+# --- 1. the case follows a changed R07_2021 -------------------------------------------------
+
+
+async def test_r07_rising_above_r06_turns_case_d_into_b(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro2Screen)
+        panel = app.screen.query_one(MessagePanel)
+        assert app.outcome.case == "D"
+        assert panel.texts() == [messages.text("q2_caso_D"), messages.text("q2_vai_quadro3")]
+
+        g = grid(app)
+        assert g.current == "R06"
+        await pilot.press("down", "right")
+        assert g.current == "R07_2021"
+        await pilot.press(*"60000", "enter")
+        await pilot.pause()
+
+        assert app.draft.R07_2021 == 60000
+        assert app.outcome.case == "B"
+        assert [m.key for m in app.outcome.messages if m.quadro == 2] == ["q2_caso_B", "q2_vai_quadro4"]
+        assert panel.texts() == [messages.text("q2_caso_B"), messages.text("q2_vai_quadro4")]
+        body = plain(panel.query_one(".messages-body", Static))
+        assert messages.text("q2_caso_B") in body
+        assert messages.text("q2_caso_D") not in body
+        assert "Caso B" in status_line(app)
+
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro4Screen)
+        g = grid(app)
+        editable = [n for n in g.cell_names if g.editable(n)]
+        assert editable == ["R23", "R24", "R25", "R26", "R27", "R28"]
+        assert g.current == "R23"
+        # The answers given for block D are kept in the draft and still shown, flagged.
+        d_items = ["R34", "R35", "R36", "R37", "R38", "R39"]
+        assert [app.draft.get(n) for n in d_items] == ["NO"] * 5 + ["SI"]
+        for name in d_items:
+            assert name in g.cell_names
+            assert row_label(g, name).startswith("(non si applica)")
+            assert shown(g, name) in ("SI", "NO")
+        headings = [g.get_row_at(r)[1].plain for r in range(g.row_count)]
+        assert any(h.startswith("▸ Blocco D (R34-R39): non si applica, il caso è B") for h in headings)
+        assert any(h.startswith("BLOCCO B (R23-R28)") for h in headings)
+
+
+# --- 2. an invalid figure ------------------------------------------------------------------
+
+
+async def test_invalid_figure_is_refused_with_text_and_esc_restores(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2019")
+        assert app.draft.M12_2019 == 15
+        await pilot.press("enter")  # edit, starting from the current value
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.editor.input.value == "15a"
+        status = edit_line(app)
+        assert "«15a»" in status and "valido" in status
+        assert "valore precedente" in status
+        assert app.draft.M12_2019 == 15
+        # Enter on an invalid figure does not confirm it: still editing, value kept.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.editor.editing
+        assert app.draft.M12_2019 == 15
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.editor.editing
+        assert app.draft.M12_2019 == 15
+        assert "M12_2019" not in app.draft.invalid
+
+        # Typing over the cell: "1", "2" are valid and live, "a" is not.
+        await pilot.press("1", "2", "a")
+        await pilot.pause()
+        assert "«12a»" in edit_line(app)
+        assert app.draft.M12_2019 == 12  # the last valid figure
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.draft.M12_2019 == 15  # the value from before editing
+        assert app.screen.editor.input.value == "15"
+        assert shown(grid(app), "M12_2019") == "15"
+        assert grid(app).current == "M12_2019"
+
+
+# --- 3. jump to a cell ---------------------------------------------------------------------
+
+
+async def test_jump_dialog_reaches_a_cell_on_another_screen(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, Quadro1Screen)
+        await jump(pilot, "r07_2021")  # lower case, as typed
+        assert isinstance(app.screen, Quadro2Screen)
+        assert grid(app).current == "R07_2021"
+        assert app.focused is grid(app)
+        assert "R07_2021" in plain(app.screen.query_one("#editor-title", Static))
+
+        # A name that is not a cell is refused in the dialog.
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press(*"zz9", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, JumpDialog)
+        assert "non è il nome di una cella" in plain(app.screen.query_one("#jump-error", Static))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro2Screen)
+
+        await jump(pilot, "r40")  # the final screen: the cursor goes into the text area
+        assert isinstance(app.screen, FinalScreen)
+        assert isinstance(app.focused, R40Area)
+
+
+async def test_command_palette_offers_jump_to_cell(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        provider = CellCommands(app.screen)
+        hits = [hit async for hit in provider.search("R07_2021")]
+        texts = [hit.text for hit in hits]
+        assert any(t.startswith("Vai a R07_2021") for t in texts), texts
+        best = max(hits, key=lambda h: h.score)
+        assert best.text.startswith("Vai a R07_2021")
+
+        # Through the palette itself: Ctrl+P, the query, Enter.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"R07_2021")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            options = app.screen.query("CommandList")
+            if options and options.first().option_count:
+                break
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro2Screen)
+        assert grid(app).current == "R07_2021"
+
+
+# --- 4. save and reopen --------------------------------------------------------------------
+
+
+async def test_save_then_reopen_gives_the_same_draft_and_a_backup(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    original = path.read_bytes()
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_cell(pilot, "M12_2019", "99")
+        await type_cell(pilot, "R08", "4.500,5")
+        assert app.dirty and status_line(app).startswith("* ")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.dirty
+        assert not status_line(app).startswith("*")
+        saved = app.draft.model_copy(deep=True)
+
+    assert saved.M12_2019 == 99 and str(saved.R08) == "4500.50"
+    assert load(path) == saved
+    assert Path(backup_path(path)).read_bytes() == original
+    assert not os.path.exists(session.recovery_path(path))
+
+    app2 = Soc25App(str(path))  # a new app, reading the file itself
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app2.draft == saved
+        assert not app2.dirty
+        assert isinstance(app2.screen, Quadro1Screen)  # no recovery question
+        assert shown(grid(app2), "M12_2019") == "99"
+
+
+# --- 5. quitting with unsaved changes ------------------------------------------------------
+
+
+async def test_quit_with_changes_asks_cancel_keeps_running_discard_leaves_file(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    original = path.read_bytes()
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_cell(pilot, "M12_2019", "7")
+        assert app.dirty
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, Choice)
+        text = dialog_text(app)
+        assert "modifiche non salvate" in text
+        assert "[A] Annulla" in text and "[E] Esci senza salvare" in text
+
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen)
+        assert app.is_running and app.return_code is None
+        assert app.dirty and app.draft.M12_2019 == 7
+
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, Choice)
+        await pilot.press("e")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert path.read_bytes() == original
+    assert not os.path.exists(session.lock_path(path))  # released on the way out
+
+
+async def test_quit_with_changes_save_and_exit(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_cell(pilot, "M12_2019", "7")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert load(path).M12_2019 == 7
+
+
+async def test_quit_without_changes_asks_nothing(tmp_path):
+    path = copy_example(tmp_path, "sondrio")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+# --- 6. recovery ---------------------------------------------------------------------------
+
+
+async def _leave_a_recovery(path: Path, monkeypatch) -> None:
+    """Change M12_2019 to 42 and let the recovery file be written; then the session dies
+    (no save, no quit)."""
+    monkeypatch.setattr(app_module, "RECOVERY_DELAY", 0.05)
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        assert not os.path.exists(session.recovery_path(path))  # nothing changed yet
+        await type_cell(pilot, "M12_2019", "42")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if os.path.exists(session.recovery_path(path)):
+                break
+        await app.workers.wait_for_complete()
+    assert load(session.recovery_path(path)).M12_2019 == 42
+    assert load(path).M12_2019 == 15
+    assert session.recovery_is_newer(path)
+
+
+async def test_recovery_written_and_restored(tmp_path, monkeypatch):
+    path = copy_example(tmp_path, "tortona")
+    await _leave_a_recovery(path, monkeypatch)
+
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, Choice)
+        text = dialog_text(app)
+        assert "recupero più recente" in text
+        assert "[R] Ripristina" in text and "[I] Ignora" in text
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen)
+        assert app.draft.M12_2019 == 42
+        assert app.dirty
+        assert status_line(app).startswith("* ")
+        assert shown(grid(app), "M12_2019") == "42"
+    assert load(path).M12_2019 == 15  # restoring does not save by itself
+
+
+async def test_recovery_ignored_is_set_aside(tmp_path, monkeypatch):
+    path = copy_example(tmp_path, "tortona")
+    await _leave_a_recovery(path, monkeypatch)
+
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, Choice)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen)
+        assert app.draft.M12_2019 == 15
+        assert not app.dirty
+    rec = session.recovery_path(path)
+    assert not os.path.exists(rec)
+    assert load(rec + ".bak").M12_2019 == 42
+
+
+# --- 7. read-only --------------------------------------------------------------------------
+
+
+async def test_read_only_refuses_edits_and_save(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    original = path.read_bytes()
+    before = load(path)
+    app = open_app(path, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert status_line(app).startswith("[SOLA LETTURA]")
+        await goto(pilot, "M12_2019")
+        await pilot.press("5")
+        await pilot.pause()
+        assert "Sola lettura" in edit_line(app)
+        assert not app.screen.editor.editing
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Sola lettura" in edit_line(app)
+        assert not app.screen.editor.editing
+
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Sola lettura" in edit_line(app)
+
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.press("x", "y")
+        await pilot.press("f8")
+        await pilot.pause()
+
+        assert app.draft == before
+        assert not app.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert path.read_bytes() == original
+    assert not os.path.exists(backup_path(path))
+    assert not os.path.exists(session.lock_path(path))  # --view does not hold the draft
+
+
+# --- 8. a draft held by someone else -------------------------------------------------------
+
+
+async def test_lock_from_another_host_opens_read_only(tmp_path, monkeypatch):
+    path = copy_example(tmp_path, "tortona")
+    other = session.Holder("mrossi", "ufficio-ragioneria", 4242, time.time())
+    with monkeypatch.context() as m:
+        m.setattr(session, "_me", lambda: other)
+        assert session.Lock(path).acquire() is None
+    lock_before = Path(session.lock_path(path)).read_bytes()
+
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.read_only
+        assert "mrossi su ufficio-ragioneria (processo 4242)" in app.read_only_reason
+        assert status_line(app).startswith("[SOLA LETTURA]")
+        await pilot.press("1")
+        await pilot.pause()
+        assert "Sola lettura: bozza già aperta da mrossi su ufficio-ragioneria" in edit_line(app)
+    assert Path(session.lock_path(path)).read_bytes() == lock_before  # not ours to remove
+
+
+async def test_lock_of_a_live_process_on_this_host_opens_read_only(tmp_path, monkeypatch):
+    path = copy_example(tmp_path, "sondrio")
+    live = os.getppid()  # the parent of this process: alive, and not us
+    other = session.Holder("collega", socket.gethostname(), live, time.time())
+    with monkeypatch.context() as m:
+        m.setattr(session, "_me", lambda: other)
+        assert session.Lock(path).acquire() is None
+
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.read_only
+        assert f"collega su {socket.gethostname()} (processo {live})" in app.read_only_reason
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert not os.path.exists(backup_path(path))
+    assert session.read_holder(path).pid == live
+
+
+async def test_second_app_in_same_folder_gets_the_lock_when_free(tmp_path):
+    """The first app holds the lock while open; a clean quit frees it."""
+    path = copy_example(tmp_path, "sondrio")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.read_only
+        holder = session.read_holder(path)
+        assert holder is not None and holder.pid == os.getpid()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert session.read_holder(path) is None
+
+
+# --- 9. opening does not modify --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("example", ["tortona", "sondrio", "vuota"])
+async def test_opening_and_looking_around_does_not_mark_modified(tmp_path, example):
+    path = copy_example(tmp_path, example)
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.dirty
+        assert not status_line(app).startswith("*")
+        for key in ("f3", "f4", "f5", "f6", "f2"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not app.dirty, key
+            assert not status_line(app).startswith("*"), key
+        await pilot.press("tab", "tab", "down", "up")
+        await pilot.pause()
+        assert not app.dirty
+
+
+# --- 10. keyboard movement, SI/NO, locked cells --------------------------------------------
+
+
+async def test_enter_confirms_and_moves_tab_skips_derived_cells(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2019")
+        g = grid(app)
+        await pilot.press("enter", "backspace", "backspace", "1", "7", "enter")
+        await pilot.pause()
+        assert app.draft.M12_2019 == 17
+        assert g.current == "M12_2024"
+        assert not app.screen.editor.editing
+        assert app.focused is g
+
+        await pilot.press("tab")
+        assert g.current == "M12_ore"
+        await pilot.press("tab")  # M12_media is computed: skipped
+        assert g.current == "M15_2019"
+        await pilot.press("shift+tab")
+        assert g.current == "M12_ore"
+
+        # Tab and Shift+Tab in the edit line confirm and move too.
+        await pilot.press("9", "tab")
+        await pilot.pause()
+        assert app.draft.M12_ore == 9
+        assert g.current == "M15_2019"
+        await pilot.press("3", "shift+tab")
+        await pilot.pause()
+        assert app.draft.M15_2019 == 3
+        assert g.current == "M12_ore"
+
+        await pilot.press("f3")
+        await pilot.pause()
+        g = grid(app)
+        order = [g.current]
+        for _ in range(4):
+            await pilot.press("tab")
+            order.append(g.current)
+        assert order == ["R06", "R07_2017", "R07_2021", "R08", "R06"]  # wraps around
+        await pilot.press("shift+tab")
+        assert g.current == "R08"
+
+
+async def test_quadro4_answers_on_active_block_refused_on_inactive(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        g = grid(app)
+        assert g.current == "R34"
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.draft.R34 == "SI"
+        assert g.current == "R35"
+        await pilot.press("s", "n")
+        await pilot.pause()
+        assert app.draft.R35 == "SI" and app.draft.R36 == "NO"
+        assert g.current == "R37"
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.draft.R37 is None
+        assert shown(g, "R34") == "SI"
+
+        # Case D -> B: block D no longer applies.
+        await type_cell(pilot, "R07_2021", "60000")
+        assert app.outcome.case == "B"
+        await pilot.press("f5")
+        await pilot.pause()
+        g = grid(app)
+        await goto(pilot, "R35")
+        assert isinstance(app.screen, Quadro4Screen)
+        assert g.current == "R35"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.draft.R35 == "SI"  # refused
+        status = edit_line(app)
+        assert "R35 non si applica al caso B" in status
+        assert g.current == "R35"
+        # Space removes a kept answer of a block that does not apply (and its row goes).
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.draft.R35 is None
+        assert "R35" not in grid(app).cell_names
+        assert "R36" in grid(app).cell_names
+        assert "non si applica" not in edit_line(app)
+
+        await goto(pilot, "R23")
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.draft.R23 == "SI"
+        assert grid(app).current == "R24"
+
+
+async def test_quadro3_is_read_only_in_case_a(tmp_path):
+    path = copy_example(tmp_path, "sondrio")
+    before = load(path)
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.outcome.case == "A"
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro3Screen)
+        g = grid(app)
+        await goto(pilot, "R10_numero")
+        assert g.current == "R10_numero"
+        await pilot.press("1")
+        await pilot.pause()
+        assert "Il Quadro 3 non va compilato: la spesa non è inferiore al fabbisogno." in edit_line(app)
+        assert not app.screen.editor.editing
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Il Quadro 3 non va compilato" in edit_line(app)
+        assert app.draft == before
+        assert not app.dirty
+
+
+async def test_derived_cell_is_refused_with_reason(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "R0B_2024")
+        await pilot.press("5")
+        await pilot.pause()
+        assert "R0B_2024 è calcolata dal programma" in edit_line(app)
+        assert not app.dirty
+
+
+# --- 11. derived cells follow typing -------------------------------------------------------
+
+
+async def test_derived_cells_update_after_each_digit(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2024")
+        g = grid(app)
+        total = app.outcome.values["R0B_2024"]
+        assert app.draft.M12_2024 == 13 and app.draft.M12_ore == 845
+        assert shown(g, "M12_media") == "65,00"
+
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen.editor.editing
+        assert app.outcome.values["R0B_2024"] == total - 13 + 2
+        assert shown(g, "R0B_2024") == str(total - 13 + 2)
+        assert shown(g, "M12_media") == "422,50"
+
+        await pilot.press("6")
+        await pilot.pause()
+        assert app.screen.editor.editing
+        assert app.outcome.values["R0B_2024"] == total - 13 + 26
+        assert shown(g, "R0B_2024") == str(total - 13 + 26)
+        assert shown(g, "M12_media") == "32,50"
+
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert shown(g, "M12_media") == "422,50"
+
+
+# --- 12. the final screen: R40 -------------------------------------------------------------
+
+
+def counter(app: Soc25App) -> str:
+    return plain(app.screen.query_one("#r40-counter", Static))
+
+
+async def test_r40_counter_follows_typing_and_paste_and_limit_is_enforced(tmp_path):
+    path = copy_example(tmp_path, "sondrio")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, FinalScreen)
+        area = app.screen.query_one(R40Area)
+        assert app.focused is area
+        assert counter(app).startswith("0 / 6.000 caratteri")
+
+        await pilot.press("a", "b", "c")
+        await pilot.pause()
+        assert app.draft.R40 == "abc"
+        assert counter(app).startswith("3 / 6.000 caratteri")
+
+        app.post_message(events.Paste("x" * 1997))  # as the terminal driver does
+        await pilot.pause()
+        assert len(app.draft.R40) == 2000
+        assert counter(app).startswith("2.000 / 6.000 caratteri")
+
+        # Past 6.000: refused, with a message; the draft is unchanged.
+        app.post_message(events.Paste("y" * 4001))
+        await pilot.pause()
+        assert len(app.draft.R40) == 2000
+        assert area.text == app.draft.R40
+        line = counter(app)
+        assert line.startswith("2.000 / 6.000 caratteri")
+        assert "Testo rifiutato: R40 arriverebbe a 6.001 caratteri, il massimo è 6.000." in line
+
+        area.insert("z" * 4000)  # exactly 6.000: allowed
+        await pilot.pause()
+        assert len(app.draft.R40) == 6000
+        assert counter(app).startswith(counter_text(6000))
+        assert "rifiutato" not in counter(app)
+
+        await pilot.press("q")  # one more character
+        await pilot.pause()
+        assert len(app.draft.R40) == 6000
+        assert "q" not in app.draft.R40
+        assert "arriverebbe a 6.001 caratteri" in counter(app)
+
+        await pilot.press("backspace")  # shrinking is always allowed
+        await pilot.pause()
+        assert len(app.draft.R40) == 5999
+        assert counter(app).startswith(counter_text(5999))
+
+
+async def test_f8_inserts_the_proposal_when_r40_is_empty(tmp_path):
+    path = copy_example(tmp_path, "sondrio")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.draft.R40
+        expected = propose(app.draft, app.outcome)
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, FinalScreen)  # no question
+        assert app.draft.R40 == expected
+        assert app.screen.query_one(R40Area).text == expected
+        assert counter(app).startswith(counter_text(len(expected)))
+        assert app.dirty
+
+
+async def test_f8_asks_before_replacing_a_written_r40(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        written = app.draft.R40
+        assert written
+        expected = propose(app.draft, app.outcome)
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, Choice)
+        assert "R40 contiene già" in dialog_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, FinalScreen)
+        assert app.draft.R40 == written
+        assert app.screen.query_one(R40Area).text == written
+        assert not app.dirty
+
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, Choice)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, FinalScreen)
+        assert app.draft.R40 == expected
+        assert app.screen.query_one(R40Area).text == expected
+        assert app.dirty
+
+
+# --- 13. app keys while the edit line has focus --------------------------------------------
+
+
+async def test_app_keys_work_while_editing(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2019")
+        await pilot.press("4")
+        await pilot.pause()
+        assert isinstance(app.focused, EditorInput)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert load(path).M12_2019 == 4
+        assert not app.dirty
+        assert isinstance(app.focused, EditorInput)
+
+        await pilot.press("1")  # 41, still editing
+        await pilot.pause()
+        assert app.dirty and app.draft.M12_2019 == 41
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro2Screen)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen)
+        assert isinstance(app.focused, EditorInput)
+
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, JumpDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, EditorInput)
+
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, Choice)
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.focused, EditorInput)
+
+        # The same keys from the R40 text area of the final screen.
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.focused, R40Area)
+        await pilot.press("!")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert load(path).R40.startswith("!")
+        assert not app.dirty
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro4Screen)
+
+
+def test_app_keys_are_priority_bindings():
+    """So that no focused widget (Input, TextArea, DataTable) can take them."""
+    keys = {b.key: b for b in Soc25App.BINDINGS}
+    for key in ("f1", "f2", "f3", "f4", "f5", "f6", "ctrl+g", "ctrl+s", "ctrl+q"):
+        assert keys[key].priority, key
+    (f8,) = [b for b in FinalScreen.BINDINGS if b.key == "f8"]
+    assert f8.priority
+
+
+async def test_jumping_away_while_editing_keeps_the_typed_value(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2019")
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.screen.editor.editing
+        await jump(pilot, "M15_2019")  # Ctrl+G while the edit line has focus
+        assert grid(app).current == "M15_2019"
+        assert not app.screen.editor.editing
+        assert app.draft.M12_2019 == 4
+        assert shown(grid(app), "M12_2019") == "4"
+
+        # An invalid figure is not kept: back to the value before editing.
+        await pilot.press("9", "x")
+        await pilot.pause()
+        await goto(pilot, "M21_2019")
+        assert not app.screen.editor.editing
+        assert app.draft.M15_2019 == 1
