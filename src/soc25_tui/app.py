@@ -26,15 +26,21 @@ from .model import Draft
 from .report import display
 from .rules import Outcome, evaluate
 from .screens.base import SyncScreen
-from .screens.dialogs import Choice, HelpScreen, JumpDialog, NewDraftDialog
-from .screens.final import FinalScreen
 from .screens.quadro1 import Quadro1Screen
-from .screens.quadro2 import Quadro2Screen
-from .screens.quadro3 import Quadro3Screen
-from .screens.quadro4 import Quadro4Screen
-from .screens.start import StartScreen
 
 RECOVERY_DELAY = 2.0  # seconds after the last change
+
+
+def _lazy(module: str, name: str):
+    """A screen factory that imports its module on first use: only Quadro 1 is needed to
+    paint the first screen (the final screen alone pulls in TextArea and the summary)."""
+
+    def make() -> Screen:
+        from importlib import import_module
+
+        return getattr(import_module(f"soc25_tui.screens.{module}"), name)()
+
+    return make
 
 
 class CellCommands(Provider):
@@ -60,10 +66,10 @@ class Soc25App(App[int]):
     TITLE = "SOC25"
     SCREENS = {
         "q1": Quadro1Screen,
-        "q2": Quadro2Screen,
-        "q3": Quadro3Screen,
-        "q4": Quadro4Screen,
-        "final": FinalScreen,
+        "q2": _lazy("quadro2", "Quadro2Screen"),
+        "q3": _lazy("quadro3", "Quadro3Screen"),
+        "q4": _lazy("quadro4", "Quadro4Screen"),
+        "final": _lazy("final", "FinalScreen"),
     }
     COMMANDS = App.COMMANDS | {CellCommands}
     BINDINGS = [
@@ -198,6 +204,8 @@ class Soc25App(App[int]):
         self.notify(f"Bozza salvata in {self.path} (versione precedente in .bak).")
 
     async def action_quit(self) -> None:
+        from .screens.dialogs import Choice
+
         if not self.dirty or self.read_only:
             self._leave()
             return
@@ -227,18 +235,33 @@ class Soc25App(App[int]):
 
     # --- opening -------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The first screen: Quadro 1 of the draft (no blank screen painted before it), the
+        list of drafts when no draft was named, or an empty screen under the new-draft form."""
+        if self.path is None:
+            from .screens.start import StartScreen
+
+            return StartScreen()
+        if not os.path.exists(self.path):
+            return Screen()
+        self._take_lock()
+        screen = Quadro1Screen()
+        self.uninstall_screen("q1")
+        self.install_screen(screen, "q1")
+        return screen
+
     def on_mount(self) -> None:
         if hasattr(signal, "SIGHUP"):
             try:
                 signal.signal(signal.SIGHUP, self._on_sighup)
             except ValueError:  # pragma: no cover - not the main thread (tests)
                 pass
-        if self.path is None:
-            self.push_screen(StartScreen())
-        elif not os.path.exists(self.path):
+        if self.path is not None and not os.path.exists(self.path):
+            from .screens.dialogs import NewDraftDialog
+
             self.push_screen(NewDraftDialog(self.path), self._created)
-        else:
-            self._opened()
+        elif self.path is not None:
+            self.call_after_refresh(self._offer_recovery)
 
     def open_path(self, path: str) -> None:
         """From the start screen: load a draft and show it."""
@@ -253,7 +276,9 @@ class Soc25App(App[int]):
 
     def _created(self, result: tuple[str, str, str] | None) -> None:
         if result is None:
-            if self.path is not None and not os.path.exists(self.path) and not isinstance(self.screen, StartScreen):
+            # `soc25 NEW.toml` and the person cancelled: nothing to show. From the start
+            # screen (no path yet), cancelling goes back to the list.
+            if self.path is not None and not os.path.exists(self.path):
                 self.exit(0)
             return
         path, comune, provincia = result
@@ -272,17 +297,27 @@ class Soc25App(App[int]):
         self._opened()
 
     def _opened(self) -> None:
-        if not self.read_only:
-            self.lock = session.Lock(self.path)
-            holder = self.lock.acquire()
-            if holder is not None:
-                self.lock = None
-                self.read_only = True
-                self.read_only_reason = f"bozza già aperta da {holder.describe()}."
-                self.notify(f"Bozza già aperta da {holder.describe()}: aperta in sola lettura.",
-                            severity="warning", timeout=10)
-        self.switch_or_push("q1")
+        """A draft chosen on the start screen, or just created: show its Quadro 1."""
+        self._take_lock()
+        self.show_screen("q1")
+        self._offer_recovery()
+
+    def _take_lock(self) -> None:
+        if self.read_only:
+            return
+        self.lock = session.Lock(self.path)
+        holder = self.lock.acquire()
+        if holder is not None:
+            self.lock = None
+            self.read_only = True
+            self.read_only_reason = f"bozza già aperta da {holder.describe()}."
+            self.notify(f"Bozza già aperta da {holder.describe()}: aperta in sola lettura.",
+                        severity="warning", timeout=10)
+
+    def _offer_recovery(self) -> None:
         if not self.read_only and session.recovery_is_newer(self.path):
+            from .screens.dialogs import Choice
+
             self.push_screen(
                 Choice(
                     f"C'è un recupero più recente della bozza {self.path} (modifiche non salvate "
@@ -307,21 +342,31 @@ class Soc25App(App[int]):
         else:
             session.set_recovery_aside(self.path)
 
-    def switch_or_push(self, key: str) -> None:
-        if len(self.screen_stack) <= 1 or isinstance(self.screen, StartScreen):
-            self.push_screen(key)
-        else:
-            self.switch_screen(key)
-
     # --- navigation ----------------------------------------------------------------------
+
+    def show_screen(self, key: str) -> None:
+        """Show an installed screen. The stack is the first screen (Quadro 1 of the draft, or
+        the start / new-draft screen) and at most one Quadro screen above it: Textual can
+        switch any screen but the first, which is never pushed."""
+        target = self.get_screen(key)
+        if self.screen is target:
+            return
+        if target is self.screen_stack[0]:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+        elif len(self.screen_stack) == 1:
+            self.push_screen(target)
+        else:
+            self.switch_screen(target)
 
     def action_go(self, key: str) -> None:
         if self.path is None or not isinstance(self.screen, SyncScreen):
             return
-        if self.screen is not self.get_screen(key):
-            self.switch_screen(key)
+        self.show_screen(key)
 
     def action_help(self) -> None:
+        from .screens.dialogs import HelpScreen
+
         screen = self.screen
         guide = getattr(screen, "HELP", "") or "Compilazione della scheda SOC25."
         title = getattr(screen, "HELP_TITLE", "") or f"Aiuto - {self.screen.__class__.__name__}"
@@ -332,6 +377,8 @@ class Soc25App(App[int]):
         self.push_screen(HelpScreen(title, guide))
 
     def action_jump(self) -> None:
+        from .screens.dialogs import JumpDialog
+
         if self.path is None or not isinstance(self.screen, SyncScreen):
             return
         self.push_screen(JumpDialog(), lambda name: name and self.jump_to(name))
@@ -340,8 +387,7 @@ class Soc25App(App[int]):
         """Go to the screen of `name` and put the cursor on it."""
         cell = CELL_BY_NAME[name]
         key = "final" if name == "R40" else f"q{max(cell.quadro, 1)}"
-        if self.screen is not self.get_screen(key):
-            self.switch_screen(key)
+        self.show_screen(key)
         self.call_after_refresh(lambda: self.get_screen(key).go_to(name))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

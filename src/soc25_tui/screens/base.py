@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.lazy import Lazy
 from textual.widgets import Footer
 
 from ..layout import CELL_BY_NAME, Kind
@@ -83,7 +84,7 @@ class QuadroScreen(SyncScreen):
         yield grid
         yield MessagePanel(id="messages")
         yield CellEditor(id="editor")
-        yield Footer()
+        yield Lazy(Footer())  # mounted right after the first paint
 
     @property
     def grid(self) -> FormGrid:

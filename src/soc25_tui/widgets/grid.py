@@ -8,6 +8,7 @@ Typing on an editable cell, or Enter, starts editing it in the screen's `CellEdi
 
 from __future__ import annotations
 
+import textwrap
 from typing import Callable, NamedTuple
 
 from rich.text import Text
@@ -135,8 +136,9 @@ class FormGrid(DataTable):
                 if name:
                     self._where[name] = Coordinate(index, col + 2)
                     self._names[(index, col + 2)] = name
-        wrap = self.spec.wrap_labels or len(row.label) > self.spec.label_width
-        height = None if wrap and not row.inline else 1
+        # Heights computed here rather than measured by DataTable (height=None renders every
+        # row once more): labels are plain words, wrapped like Rich wraps them.
+        height = 1 if row.inline else max(1, len(textwrap.wrap(row.label, self.spec.label_width)))
         self.add_row(*cells, key=row.key or f"r{index}", height=height)
 
     # --- values --------------------------------------------------------------------------
