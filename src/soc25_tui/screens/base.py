@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.lazy import Lazy
 from textual.widgets import Footer
 
 from ..layout import CELL_BY_NAME, Kind
@@ -84,7 +83,7 @@ class QuadroScreen(SyncScreen):
         yield grid
         yield MessagePanel(id="messages")
         yield CellEditor(id="editor")
-        yield Lazy(Footer())  # mounted right after the first paint
+        yield Footer()
 
     @property
     def grid(self) -> FormGrid:
