@@ -390,6 +390,12 @@ class Soc25App(App[int]):
         self.show_screen(key)
         self.call_after_refresh(lambda: self.get_screen(key).go_to(name))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Saving, jumping and the Quadro keys need an open draft (not the start screen)."""
+        if action in ("save", "jump", "go") and self.path is None:
+            return False
+        return True
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Salva", "Salva la bozza (Ctrl+S)", self.action_save)
         yield SystemCommand("Esci", "Esci dal programma (Ctrl+Q)", self.action_quit)

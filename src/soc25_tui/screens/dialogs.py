@@ -69,7 +69,14 @@ class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        values = {i.id: i.value.strip() for i in self.query(Input)}
+        inputs = list(self.query(Input))
+        if event.input is not inputs[-1] and not event.input.value.strip():
+            self.focus_next()  # Enter on an empty field goes on to the next one
+            return
+        if event.input is not inputs[-1] and not all(i.value.strip() for i in inputs):
+            self.focus_next()
+            return
+        values = {i.id: i.value.strip() for i in inputs}
         path = self.path or values.get("new-file", "")
         if path and not path.endswith(".toml"):
             path += ".toml"

@@ -11,7 +11,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from .. import session
-from ..layout import CASE_SHORT
 from .dialogs import NewDraftDialog
 
 
@@ -31,14 +30,14 @@ class StartScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("File", "Comune", "Caso", "Errori", "Avvisi", "Modificata")
+        table.add_columns("File", "Comune", "Caso", "Errori", "Avvisi", "Salvata il")
         self.infos = session.list_drafts(".")
         for info in self.infos:
             if info.problem:
                 table.add_row(info.path, Text("non leggibile", style="bold"), "", "", "", "")
                 continue
             comune = f"{info.comune} ({info.provincia})" if info.provincia else info.comune or "—"
-            case = f"{info.case}: {CASE_SHORT[info.case]}" if info.case else "—"
+            case = info.case or "—"
             when = time.strftime("%d/%m/%Y %H:%M", time.localtime(info.mtime))
             table.add_row(info.path, comune, case, str(info.errors), str(info.warnings), when)
         note = "N: nuova bozza · Invio: apri · Ctrl+Q: esci"
