@@ -82,6 +82,7 @@ class Soc25App(App[int]):
         Binding("ctrl+g", "jump", "Vai al campo", priority=True),
         Binding("ctrl+s", "save", "Salva", priority=True),
         Binding("ctrl+q", "quit", "Esci", priority=True),
+        Binding("ctrl+p", "command_palette", "Comandi", show=False, priority=True),
     ]
 
     def __init__(self, path: str | None, draft: Any | None = None, *, read_only: bool = False) -> None:
@@ -389,6 +390,16 @@ class Soc25App(App[int]):
         key = "final" if name == "R40" else f"q{max(cell.quadro, 1)}"
         self.show_screen(key)
         self.call_after_refresh(lambda: self.get_screen(key).go_to(name))
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, with an Italian prompt."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(
+                id="--command-palette",
+                placeholder="Cerca un comando o una cella (es. R07_2021, M12_ore)…",
+            ))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Saving, jumping and the Quadro keys need an open draft (not the start screen)."""
