@@ -100,7 +100,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
         if CELL_BY_NAME[name].kind is Kind.DEC and value is not None and value < 0:
             err(name, f"il valore {format_number(value, 2)} è negativo: atteso un valore ≥ 0.")
     if o.case is not None and not o.quadro3_required:
-        filled = [n for n in Q3_INPUTS if _filled(draft.get(n))]
+        filled = [n for n in Q3_INPUTS if filled(draft.get(n))]
         for name in filled:
             warn(
                 name,
@@ -118,7 +118,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
                 f"{format_money(r09 - r15)} euro.",
             )
         for code in ("R10", "R11"):
-            if _filled(draft.get(f"{code}_spesa")) and not (draft.get(f"{code}_modalita") or "").strip():
+            if filled(draft.get(f"{code}_spesa")) and not (draft.get(f"{code}_modalita") or "").strip():
                 warn(f"{code}_modalita", "indicare la modalità di determinazione della spesa aggiuntiva.")
 
     # Quadro 4.
@@ -151,7 +151,8 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
     return out
 
 
-def _filled(value: Any) -> bool:
+def filled(value: Any) -> bool:
+    """A cell that says something: not empty, not blank text, not zero."""
     if value is None:
         return False
     if isinstance(value, str):

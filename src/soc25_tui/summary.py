@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import messages
-from .checks import ERROR, WARNING, Problem, check
+from .checks import ERROR, WARNING, Problem, check, filled
 from .layout import (
     AREAS,
     CASE_WORDS,
@@ -158,14 +158,6 @@ def _r01b(outcome: Outcome) -> str:
     if value is None:
         return MISSING
     return f"1 assistente ogni : {format_plain(value)}"
-
-
-def _filled(value: Any) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    return value != 0
 
 
 def _messages(outcome: Outcome, quadro: int) -> list[_Block]:
@@ -374,7 +366,7 @@ def _quadro3(draft: Any, o: Outcome) -> list[_Block]:
         reason = "Non si può ancora stabilire se il Quadro 3 vada compilato: mancano dati (vedi i problemi)."
     out.append(_Para(reason))
     out += _messages(o, 3)
-    filled = [name for name in Q3_INPUTS if _filled(draft.get(name)) or name in draft.invalid]
+    filled = [name for name in Q3_INPUTS if filled(draft.get(name)) or name in draft.invalid]
     if filled:
         codes = {name.split("_")[0] for name in filled}
         if o.case is None:
