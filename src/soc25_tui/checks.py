@@ -100,8 +100,8 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
         if CELL_BY_NAME[name].kind is Kind.DEC and value is not None and value < 0:
             err(name, f"il valore {format_number(value, 2)} è negativo: atteso un valore ≥ 0.")
     if o.case is not None and not o.quadro3_required:
-        filled = [n for n in Q3_INPUTS if filled(draft.get(n))]
-        for name in filled:
+        nonzero = [n for n in Q3_INPUTS if filled(draft.get(n))]
+        for name in nonzero:
             warn(
                 name,
                 "il Quadro 3 non va compilato per questo Comune, ma la cella contiene "

@@ -366,9 +366,9 @@ def _quadro3(draft: Any, o: Outcome) -> list[_Block]:
         reason = "Non si può ancora stabilire se il Quadro 3 vada compilato: mancano dati (vedi i problemi)."
     out.append(_Para(reason))
     out += _messages(o, 3)
-    filled = [name for name in Q3_INPUTS if filled(draft.get(name)) or name in draft.invalid]
-    if filled:
-        codes = {name.split("_")[0] for name in filled}
+    nonzero = [name for name in Q3_INPUTS if filled(draft.get(name)) or name in draft.invalid]
+    if nonzero:
+        codes = {name.split("_")[0] for name in nonzero}
         if o.case is None:
             flag = "Valori già inseriti nel Quadro 3 (conservati nella bozza):"
         else:
