@@ -29,7 +29,9 @@ def drafts(draw, fill=0.8):
     for cell in INPUT_CELLS:
         if draw(st.floats(0, 1)) < fill:
             cells[cell.name] = draw(_VALUES[cell.kind])
-    invalid = draw(st.dictionaries(st.sampled_from([c.name for c in INPUT_CELLS if c.kind is Kind.INT]), _text, max_size=2))
+    # What a person could have typed in the file that is not a number ("x..." never parses).
+    unreadable = _text.map(lambda t: "x" + t)
+    invalid = draw(st.dictionaries(st.sampled_from([c.name for c in INPUT_CELLS if c.kind is Kind.INT]), unreadable, max_size=2))
     for name in invalid:
         cells.pop(name, None)
     return Draft(**cells, invalid=invalid)
