@@ -8,6 +8,7 @@ from .layout import (
     CELL_BY_NAME,
     OFFICIAL_REQUIRED,
     Q3_INPUTS,
+    Q3_STAFF_CODES,
     Q4_BLOCKS,
     R40_MAX_CHARS,
     USER_ROWS,
@@ -117,7 +118,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
                 f"da rendicontare R09 ({format_money(r09)} euro): mancano "
                 f"{format_money(r09 - r15)} euro.",
             )
-        for code in ("R10", "R11"):
+        for code in Q3_STAFF_CODES:
             if filled(draft.get(f"{code}_spesa")) and not (draft.get(f"{code}_modalita") or "").strip():
                 warn(f"{code}_modalita", "indicare la modalità di determinazione della spesa aggiuntiva.")
 

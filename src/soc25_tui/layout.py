@@ -164,6 +164,30 @@ Q3_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("OBIETTIVI DI SERVIZIO QUALITATIVI 2024", ("R10", "R11", "R12")),
     ("OBIETTIVI DI SERVIZIO QUANTITATIVI 2024", ("R13", "R14")),
 )
+# Quadro 3 objectives with a number of people and a free-text "modalità" besides the spending.
+Q3_STAFF_CODES: tuple[str, ...] = ("R10", "R11")
+
+
+def q3_row(code: str) -> tuple[str | None, str | None, str]:
+    """The (numero, modalità, spesa) cells of a Quadro 3 objective row (R10 ... R14)."""
+    if code in Q3_STAFF_CODES:
+        return f"{code}_numero", f"{code}_modalita", f"{code}_spesa"
+    return None, None, code
+
+
+# Short labels for 80-column screens (the full ones are in LABELS).
+SHORT_LABELS: dict[str, str] = {
+    "R0C": "Denominazione ATS",
+    "R0D": "Ente/Comune capofila",
+    "R0E": "Assistenti sociali/abitanti ATS",
+    "R01": "Assistenti sociali del Comune",
+    "R01A": "Assistenti sociali da ATS/forma ass.",
+    "R01B": "1 assistente ogni N abitanti",
+    "R02": "Altre figure professionali",
+    "R03": "Abitanti al 31/12/2023",
+    "R04": "Livello di servizio effettivo",
+    "R05": "Livello di servizio di riferimento",
+}
 
 # --- Quadro 4 -------------------------------------------------------------------------
 
@@ -398,7 +422,7 @@ def _build_cells() -> tuple[Cell, ...]:
         Cell("R08", "R08", 2, Kind.DEC, L["R08"], places=2),
         Cell("R09", "R09", 3, Kind.DEC, L["R09"], derived=True, places=2),
     ]
-    for code in ("R10", "R11"):
+    for code in Q3_STAFF_CODES:
         cells += [
             Cell(f"{code}_numero", code, 3, Kind.DEC, L[code], places=2, column="Numero"),
             Cell(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..layout import AREAS, LABELS, SECTION_ATS, SECTION_COMUNE, USER_ROWS
+from ..layout import AREAS, CELLS, LABELS, SECTION_ATS, SECTION_COMUNE, SHORT_LABELS, USER_ROWS
 from ..messages import text
 from ..widgets.grid import Column, GridRow, GridSpec
 from .base import QuadroScreen
@@ -29,18 +29,17 @@ def spec() -> GridSpec:
     rows.append(GridRow("R0B", LABELS["R0B"], ("R0B_2019", "R0B_2024", None, None)))
     rows += [
         GridRow("", SECTION_ATS, heading=True),
-        GridRow("R0C", "Denominazione ATS", ("R0C",), inline=True),
-        GridRow("R0D", "Ente/Comune capofila", ("R0D",), inline=True),
-        GridRow("R0E", "Assistenti sociali/abitanti ATS", ("R0E", None, None, None)),
+        GridRow("R0C", SHORT_LABELS["R0C"], ("R0C",), inline=True),
+        GridRow("R0D", SHORT_LABELS["R0D"], ("R0D",), inline=True),
+        GridRow("R0E", SHORT_LABELS["R0E"], ("R0E", None, None, None)),
         GridRow("", SECTION_COMUNE, heading=True, titles=("2020", "2024", "", "")),
-        GridRow("R01", "Assistenti sociali del Comune", ("R01_2020", "R01_2024", None, None)),
-        GridRow("R01A", "Assistenti sociali da ATS/forma ass.", (None, "R01A_2024", None, None)),
-        GridRow("R01B", "1 assistente ogni N abitanti", (None, "R01B", None, None)),
-        GridRow("R02", "Altre figure professionali", ("R02_2020", "R02_2024", None, None)),
-        GridRow("R03", "Abitanti al 31/12/2023", (None, "R03", None, None)),
-        GridRow("R04", "Livello di servizio effettivo", (None, "R04", None, None)),
-        GridRow("R05", "Livello di servizio di riferimento", (None, "R05", None, None)),
     ]
+    # Staff and population: the 2020 and 2024 columns, as printed.
+    for code in ("R01", "R01A", "R01B", "R02", "R03", "R04", "R05"):
+        cells = [c.name for c in CELLS if c.code == code]
+        col2020 = next((n for n in cells if n.endswith("_2020")), None)
+        col2024 = next(n for n in cells if not n.endswith("_2020"))
+        rows.append(GridRow(code, SHORT_LABELS[code], (col2020, col2024, None, None)))
     columns = (Column("2019", 8), Column("2024", 8), Column("Ore 2024", 8), Column("Media", 8))
     return GridSpec(label_width=29, columns=columns, rows=tuple(rows))
 

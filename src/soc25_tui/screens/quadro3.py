@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..layout import CELL_BY_NAME, LABELS, Q3_GROUPS
+from ..layout import CELL_BY_NAME, LABELS, Q3_GROUPS, q3_row
 from ..messages import text
 from ..numbers import format_money
 from ..widgets.grid import Column, GridRow, GridSpec
@@ -10,9 +10,7 @@ from .base import QuadroScreen
 
 
 def _row(code: str) -> GridRow:
-    if code in ("R10", "R11"):
-        return GridRow(code, LABELS[code], (f"{code}_numero", f"{code}_modalita", f"{code}_spesa"))
-    return GridRow(code, LABELS[code], (None, None, code))
+    return GridRow(code, LABELS[code], q3_row(code))
 
 
 def spec() -> GridSpec:
