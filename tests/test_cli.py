@@ -67,7 +67,47 @@ def test_json_many_drafts_is_a_list(examples_dir, capsys):
     data = json.loads(capsys.readouterr().out)
     assert [d["draft"] for d in data] == paths
     blank = data[-1]
-    assert blank["case"] is None and blank["quadro3_required"] is False and blank["quadro4_block"] == []
+    # Nothing to tell from a blank draft: quadro3_required is null (not yet known), not false.
+    assert blank["case"] is None and blank["quadro3_required"] is None and blank["quadro4_block"] == []
+
+
+def test_json_names_the_drafts_that_cannot_be_read_in_their_place(tmp_path, examples_dir, capsys):
+    broken = tmp_path / "rotta.toml"
+    broken.write_text("[quadro1\n", encoding="utf-8")
+    missing = tmp_path / "manca.toml"
+    sondrio, tortona = str(examples_dir / "sondrio.toml"), str(examples_dir / "tortona.toml")
+    paths = [sondrio, str(broken), tortona, str(missing)]
+    assert main(["check", "--json", *paths]) == 2
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert [d["draft"] for d in data] == paths
+    assert data[0]["case"] == "A" and data[2]["case"] == "D" and "error" not in data[0]
+    assert set(data[1]) == {"draft", "error"} and set(data[3]) == {"draft", "error"}
+    assert data[1]["error"].startswith(f"{broken}: non è un file TOML valido (riga 1, colonna 9): ")
+    assert data[3]["error"] == f"{missing}: il file non esiste."
+    assert data[1]["error"] in captured.err and data[3]["error"] in captured.err  # and for people
+
+
+def test_json_one_draft_that_cannot_be_read_is_the_error_object(tmp_path, capsys):
+    broken = tmp_path / "rotta.toml"
+    broken.write_text("[quadro1]\nR03 = tremila\n", encoding="utf-8")
+    assert main(["check", "--json", str(broken)]) == 2
+    data = json.loads(capsys.readouterr().out)
+    assert data == {
+        "draft": str(broken),
+        "error": f"{broken}: non è un file TOML valido (riga 2, colonna 7): valore non valido: un testo "
+                 "va tra virgolette (\"Sondrio\"), un numero con il punto per i decimali (1984440.83). "
+                 "Il file non è stato modificato.",
+    }
+
+
+def test_text_output_keeps_unreadable_drafts_on_stderr(tmp_path, examples_dir, capsys):
+    broken = tmp_path / "rotta.toml"
+    broken.write_text("[quadro1\n", encoding="utf-8")
+    assert main(["check", str(broken), str(examples_dir / "sondrio.toml")]) == 2
+    captured = capsys.readouterr()
+    assert "non è un file TOML valido" in captured.err and "non è un file TOML valido" not in captured.out
+    assert "Caso A" in captured.out
 
 
 def test_check_does_not_import_textual(examples_dir):
@@ -100,3 +140,68 @@ def test_import_of_something_else_fails_cleanly(tmp_path):
     assert r.returncode == 2 and "non sembra una scheda SOC25" in r.stderr
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "x.toml").exists()
+
+
+def test_import_tells_printed_and_recomputed_figures_in_italian(tmp_path, capsys):
+    text = TORTONA.read_text(encoding="utf-8")
+    for old, new in (("\n15 13 845 65,00\n", "\n15 13 845 64,00\n"), ("\n21 28\n", "\n21 1029\n"),
+                     ("\n2,50\n", "\n3,75\n")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    src = tmp_path / "stampa.txt"
+    src.write_text(text, encoding="utf-8")
+    assert main(["import", str(src), "-o", str(tmp_path / "t.toml")]) == 0
+    out = capsys.readouterr().out
+    warnings = [line.strip() for line in out.splitlines() if "attenzione:" in line]
+    assert warnings == [
+        "attenzione: M12_media stampato 64,00, ricalcolato 65,00",
+        "attenzione: R0B_2024 stampato 1.029, ricalcolato 28",  # a count: no ",00"
+        "attenzione: R04 stampato 3,75, ricalcolato 2,50",  # not "3.75"
+    ]
+
+
+def _held_by_a_colleague(monkeypatch, path):
+    import os
+    import socket
+    import time
+
+    from soc25_tui import session
+
+    other = session.Holder("collega", socket.gethostname(), os.getppid(), time.time())
+    with monkeypatch.context() as m:
+        m.setattr(session, "_me", lambda: other)
+        assert session.Lock(path).acquire() is None
+    return other, session.lock_path(path)
+
+
+def test_import_force_refuses_a_draft_open_in_the_tui(tmp_path, monkeypatch, capsys):
+    dst = tmp_path / "t.toml"
+    assert main(["import", str(TORTONA), "-o", str(dst)]) == 0
+    before = dst.read_bytes()
+    other, lock_file = _held_by_a_colleague(monkeypatch, dst)
+    capsys.readouterr()
+
+    assert main(["import", str(TORTONA), "-o", str(dst), "--force", "--comune", "Altro"]) == 2
+    err = capsys.readouterr().err
+    assert f"la bozza è aperta da {other.describe()}" in err and lock_file in err
+    assert dst.read_bytes() == before
+    assert not dst.with_name("t.toml.bak").exists()
+    from soc25_tui import session
+
+    assert session.read_holder(dst) == other
+
+
+def test_import_refuses_a_new_draft_being_created_in_the_tui(tmp_path, monkeypatch, capsys):
+    dst = tmp_path / "nuova.toml"  # the TUI holds it, not saved yet
+    other, lock_file = _held_by_a_colleague(monkeypatch, dst)
+    assert main(["import", str(TORTONA), "-o", str(dst)]) == 2
+    assert lock_file in capsys.readouterr().err
+    assert not dst.exists()
+
+
+def test_import_releases_its_lock(tmp_path):
+    from soc25_tui import session
+
+    dst = tmp_path / "t.toml"
+    assert main(["import", str(TORTONA), "-o", str(dst)]) == 0
+    assert not Path(session.lock_path(dst)).exists()

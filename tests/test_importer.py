@@ -96,3 +96,32 @@ def test_damaged_row_is_named():
     with pytest.raises(ImportError_) as exc:
         parse_printed(t)
     assert "M15: attesi 4 valori, trovati 2" in str(exc.value)
+
+
+def test_r40_keeps_typographic_characters_in_the_portal_layout():
+    t = seed_text(TORTONA)
+    t = replace_once(
+        t, "Il trasferimento statale è stato utilizzato per coprire l'incremento",
+        "Il trasferimento statale – l’ente lo dice – è stato\u00a0utilizzato per coprire l‐incremento",
+    )
+    t = replace_once(t, "un assistente sociale ogni 5.000,00 abitanti.\n",
+                     "un assistente sociale ogni 5.000,00 abitanti.\n\nSecondo paragrafo: l’ultimo.\n")
+    d = parse_printed(t.replace("\n", "\r\n")).draft
+    assert d.R40.startswith(
+        "Il trasferimento statale – l’ente lo dice – è stato\u00a0utilizzato per coprire l‐incremento"
+    )
+    assert d.R40.endswith("ogni 5.000,00 abitanti.\nSecondo paragrafo: l’ultimo.")
+    assert "\r" not in d.R40
+    assert d.R03 == 1120 and d.R0C == "TORTONA"  # the rest is read as before
+
+
+def test_r40_keeps_typographic_characters_in_the_compact_layout():
+    t = seed_text(SONDRIO)
+    t = replace_once(
+        t, "R40 ‐ RELAZIONE IN FORMATO LIBERO (massimo 6.000 caratteri)\n",
+        "R40 ‐ RELAZIONE IN FORMATO LIBERO (massimo 6.000 caratteri) L’ente ‐ nel 2024 ‐\n"
+        "ha speso “di più”\u00a0per i minori.\n",
+    )
+    d = parse_printed(t).draft
+    assert d.R40 == "L’ente ‐ nel 2024 ‐ ha speso “di più”\u00a0per i minori."
+    assert d.R03 == 21297

@@ -307,6 +307,59 @@ def test_cli_write_keeps_the_placeholder_and_says_so(tmp_path, capsys):
     assert "completare i punti segnati" in capsys.readouterr().err
 
 
+def _held_by_a_colleague(monkeypatch, path):
+    """The draft open in the TUI of a live process (another pid of this host)."""
+    import os
+    import socket
+    import time
+
+    from soc25_tui import session
+
+    other = session.Holder("collega", socket.gethostname(), os.getppid(), time.time())
+    with monkeypatch.context() as m:
+        m.setattr(session, "_me", lambda: other)
+        assert session.Lock(path).acquire() is None
+    return other, session.lock_path(path)
+
+
+def test_cli_write_refuses_a_draft_open_in_the_tui(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "sondrio.toml"
+    shutil.copy(EXAMPLES / "sondrio.toml", path)  # R40 empty: --write would fill it
+    before = path.read_bytes()
+    other, lock_file = _held_by_a_colleague(monkeypatch, path)
+    lock_before = Path(lock_file).read_bytes()
+
+    assert main(["r40", str(path), "--write"]) == 1
+    out, err = capsys.readouterr()
+    assert f"la bozza è aperta da {other.describe()}" in err and lock_file in err
+    assert "non la modifico" in err
+    assert out == ""
+    assert path.read_bytes() == before
+    assert not Path(backup_path(path)).exists()
+    assert Path(lock_file).read_bytes() == lock_before  # the TUI's lock is left alone
+
+    assert main(["r40", str(path)]) == 0  # only reading: fine while it is open
+    assert capsys.readouterr().out == r40.propose(example("sondrio")) + "\n"
+
+
+def test_cli_write_holds_the_lock_while_writing_and_releases_it(tmp_path, monkeypatch, capsys):
+    from soc25_tui import drafts, session
+
+    path = tmp_path / "sondrio.toml"
+    shutil.copy(EXAMPLES / "sondrio.toml", path)
+    holders = []
+    real_save = drafts.save
+
+    def save(p, draft, **kw):
+        holders.append(session.read_holder(p))
+        real_save(p, draft, **kw)
+
+    monkeypatch.setattr(drafts, "save", save)
+    assert main(["r40", str(path), "--write"]) == 0
+    assert holders and holders[0].pid == __import__("os").getpid()
+    assert session.read_holder(path) is None and not Path(session.lock_path(path)).exists()
+
+
 def test_cli_missing_file_and_bad_args(tmp_path, capsys):
     assert main(["r40", str(tmp_path / "manca.toml")]) == 2
     assert "il file non esiste" in capsys.readouterr().err

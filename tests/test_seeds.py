@@ -172,12 +172,24 @@ def test_sondrio_messages_by_meaning():
     assert "q1_lep" in keys and "q1_lep+q1_lep_6500" not in keys
 
 
+TORTONA_R40 = (
+    "Il trasferimento statale è stato utilizzato per coprire l'incremento della quota associativa "
+    "al Consorzio Intercomunale Socio Assistenziale di Tortona. Esso gestisce, in forma associata, "
+    "la funzione di servizi sociali per il Comune, la cui spesa per   è cresciuta rispetto al 2022 "
+    "di €. 3,00 ad abitante. Con tali somme il Consorzio è riuscito a raggiungere il parametro "
+    "richiesto dal Ministero del Lavoro e Politiche Sociali: un assistente sociale ogni 5.000,00 "
+    "abitanti."
+)
+
+
 def test_r40_text_is_read_whole():
     draft = parse_printed(seed_text(TORTONA)).draft
-    assert draft.R40.startswith("Il trasferimento statale è stato utilizzato per coprire")
-    assert draft.R40.endswith("un assistente sociale ogni 5.000,00 abitanti.")
-    assert "\n" not in draft.R40  # lines wrapped by the PDF are joined
+    # Exactly as printed: the PDF's wrapped lines joined by one space, the spaces inside a
+    # line ("spesa per   è") kept.
+    assert draft.R40 == TORTONA_R40
     draft = parse_printed(seed_text(LOMELLINA)).draft
-    assert draft.R40.startswith("Rispetto all’anno 2019") or draft.R40.startswith("Rispetto all'anno 2019")
+    assert draft.R40.startswith("Rispetto all’anno 2019, nel corso del 2024 è aumentato")
+    assert "all’anno" in draft.R40 and "all'anno" not in draft.R40  # the print's ’, not '
+    assert "l’Ente ha prestato" in draft.R40 and "iniziativa “Pacco Alimentare”" in draft.R40
     assert draft.R40.endswith("erogazione del necessario contributo economico.")
-    assert "Quadro 4" not in draft.R40
+    assert "Quadro 4" not in draft.R40 and "\n" not in draft.R40

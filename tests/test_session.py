@@ -105,14 +105,91 @@ def test_lock_from_another_host_is_respected_even_with_a_dead_looking_pid(tmp_pa
     assert time.strftime("%d/%m/%Y", time.localtime(other.since)) in text
 
 
-def test_unreadable_lock_file_is_taken_over(tmp_path):
+def age(path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+@pytest.mark.parametrize(
+    "content", ["", "non è json", '{"user": "a"}', '{"user": "a", "host": "b", "pid": 0, "since": 0}']
+)
+def test_old_unreadable_lock_file_is_taken_over(tmp_path, content):
     path = copy_example(tmp_path, "sondrio")
-    Path(session.lock_path(path)).write_text("non è json", encoding="utf-8")
+    Path(session.lock_path(path)).write_text(content, encoding="utf-8")
+    age(session.lock_path(path), 60)
     assert session.read_holder(path) is None
     lock = session.Lock(path)
     assert lock.acquire() is None
     assert json.loads(Path(lock.path).read_text(encoding="utf-8"))["pid"] == os.getpid()
     lock.release()
+
+
+@pytest.mark.parametrize("content", ["", "non è json"])
+def test_young_unreadable_lock_file_is_respected(tmp_path, content):
+    """The holder creates the lock file (O_EXCL) and fills it a moment later: a second opener
+    that reads it in between must not take it for stale and delete it."""
+    path = copy_example(tmp_path, "sondrio")
+    lock_file = Path(session.lock_path(path))
+    lock_file.write_text(content, encoding="utf-8")
+    age(lock_file, 3)
+
+    lock = session.Lock(path)
+    holder = lock.acquire()
+    assert holder is not None and not lock.held
+    assert holder.user == "sconosciuto" and holder.pid == 0
+    assert abs(holder.since - (time.time() - 3)) < 2
+    assert lock_file.read_text(encoding="utf-8") == content  # not removed, not rewritten
+    assert session.read_holder(path) == holder
+    text = holder.describe()
+    assert text.startswith("sconosciuto (file di blocco appena creato, non ancora leggibile) dal ")
+    lock.release()
+    assert lock_file.exists()
+
+    age(lock_file, session.LOCK_GRACE_SECONDS + 1)  # never filled: stale after the grace time
+    assert lock.acquire() is None and lock.held
+    lock.release()
+
+
+def test_a_lock_being_created_by_another_process_is_not_deleted(tmp_path, monkeypatch):
+    """The race itself: the other process has created the file and not yet written it."""
+    path = copy_example(tmp_path, "sondrio")
+    lock_file = session.lock_path(path)
+    fd = os.open(lock_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # the other one, mid-way
+    try:
+        assert session.Lock(path).acquire() is not None
+        assert os.path.exists(lock_file)
+        os.write(fd, json.dumps(session.Holder("collega", socket.gethostname(), os.getppid(), time.time())._asdict()).encode())
+    finally:
+        os.close(fd)
+    holder = session.Lock(path).acquire()
+    assert holder is not None and holder.user == "collega"
+
+
+def test_describe_can_name_the_lock_file(tmp_path):
+    holder = session.Holder("mrossi", "ufficio", 4321, time.time())
+    plain = holder.describe()
+    assert plain.startswith("mrossi su ufficio (processo 4321) dal ")
+    lock_file = session.Lock(tmp_path / "b.toml").path
+    assert holder.describe(lock_file) == f"{plain} (file di blocco {lock_file})"
+    assert lock_file == str(tmp_path / ".b.toml.lock")
+
+
+def test_held_for_writing_takes_and_releases_the_lock_or_refuses(tmp_path, monkeypatch):
+    path = copy_example(tmp_path, "sondrio")
+    with session.held_for_writing(path) as lock:
+        assert lock.held and session.read_holder(path).pid == os.getpid()
+    assert not os.path.exists(session.lock_path(path))
+
+    other = session.Holder("collega", socket.gethostname(), os.getppid(), time.time())
+    hold_as(monkeypatch, path, other)
+    with pytest.raises(session.DraftHeld) as exc:
+        with session.held_for_writing(path):
+            pytest.fail("must not be entered")
+    message = str(exc.value)
+    assert message.startswith(f"{path}: la bozza è aperta da {other.describe()}: non la modifico.")
+    assert session.lock_path(path) in message
+    assert exc.value.holder == other and exc.value.lock_file == session.lock_path(path)
+    assert session.read_holder(path) == other  # the other's lock is left alone
 
 
 # --- recovery ------------------------------------------------------------------------------
@@ -158,18 +235,57 @@ def test_recovery_set_aside_and_discard(tmp_path):
     draft = load(path)
     draft.set("M12_2019", 7)
     rec = session.write_recovery(path, draft)
+    changed = time.localtime(os.path.getmtime(rec))
 
-    session.set_recovery_aside(path)
+    aside = session.set_recovery_aside(path)
+    stamp = time.strftime("%Y%m%d-%H%M%S", changed)
+    assert aside == str(tmp_path / f".tortona.toml.recupero.{stamp}.bak")
     assert not os.path.exists(rec)
-    assert load(rec + ".bak").M12_2019 == 7
+    assert load(aside).M12_2019 == 7
     assert not session.recovery_is_newer(path)
-    session.set_recovery_aside(path)  # nothing to set aside: harmless
-    assert load(rec + ".bak").M12_2019 == 7
+    assert session.set_recovery_aside(path) is None  # nothing to set aside: harmless
+    assert load(aside).M12_2019 == 7
 
     session.write_recovery(path, draft)
     session.discard_recovery(path)
     assert not os.path.exists(rec)
     session.discard_recovery(path)  # already gone: harmless
+
+
+def test_set_aside_never_overwrites_an_earlier_one(tmp_path):
+    """Two refused recoveries (even within the same second) are both kept."""
+    path = copy_example(tmp_path, "tortona")
+    kept = []
+    for n in (1, 2, 3):
+        draft = load(path)
+        draft.set("M12_2019", n)
+        rec = session.write_recovery(path, draft)
+        os.utime(rec, (1_700_000_000, 1_700_000_000))  # the same time for all three
+        kept.append(session.set_recovery_aside(path))
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(1_700_000_000))
+    base = str(tmp_path / f".tortona.toml.recupero.{stamp}")
+    assert kept == [f"{base}.bak", f"{base}-2.bak", f"{base}-3.bak"]
+    assert [load(p).M12_2019 for p in kept] == [1, 2, 3]
+
+
+def test_set_aside_without_hard_links(tmp_path, monkeypatch):
+    path = copy_example(tmp_path, "tortona")
+    rec = session.write_recovery(path, load(path))
+    os.utime(rec, (1_700_000_000, 1_700_000_000))
+    first = session.set_recovery_aside(path)
+
+    def no_links(src, dst):
+        raise OSError(1, "Operation not permitted")  # FAT, some network shares
+
+    monkeypatch.setattr(os, "link", no_links)
+    draft = load(path)
+    draft.set("M12_2019", 99)
+    rec = session.write_recovery(path, draft)
+    os.utime(rec, (1_700_000_000, 1_700_000_000))
+    second = session.set_recovery_aside(path)
+    assert second != first and second.endswith("-2.bak")
+    assert load(first).M12_2019 == 15 and load(second).M12_2019 == 99
+    assert not os.path.exists(rec)
 
 
 # --- drafts in a folder --------------------------------------------------------------------

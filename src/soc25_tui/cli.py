@@ -60,7 +60,12 @@ def _err(text: str) -> None:
 def cmd_check(argv: list[str]) -> int:
     p = _Parser(prog="soc25 check", description="Controlla una o più bozze SOC25 senza aprire l'interfaccia.")
     p.add_argument("drafts", nargs="+", metavar="BOZZA.toml")
-    p.add_argument("--json", action="store_true", help="un oggetto JSON per bozza (una lista se più bozze)")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="un oggetto JSON per bozza (una lista se più bozze); una bozza illeggibile è "
+        '{"draft": ..., "error": ...}',
+    )
     args = p.parse_args(argv)
 
     from .drafts import DraftError, load
@@ -76,6 +81,8 @@ def cmd_check(argv: list[str]) -> int:
         except DraftError as exc:
             _err(str(exc))
             status = EXIT_USAGE
+            if args.json:  # in its place among the others: a script sees every path it gave
+                results.append({"draft": path, "error": str(exc)})
             continue
         outcome, problems = evaluate_and_check(draft)
         if any(p.severity == ERROR for p in problems) and status == EXIT_OK:
@@ -87,7 +94,7 @@ def cmd_check(argv: list[str]) -> int:
     if args.json:
         import json
 
-        if len(args.drafts) == 1 and results:
+        if len(args.drafts) == 1:
             json.dump(results[0], out, ensure_ascii=False, indent=1)
         else:
             # One compact object per line: the C encoder (no indent) keeps 8,000 drafts fast.
@@ -112,9 +119,9 @@ def cmd_import(argv: list[str]) -> int:
     from pathlib import Path
 
     from .drafts import DraftError, save
-    from .importer import ImportError_, compare_printed, parse_printed
-    from .numbers import format_number
+    from .importer import ImportError_, differences, parse_printed
     from .rules import evaluate
+    from .session import DraftHeld, held_for_writing
 
     src = Path(args.printed)
     dst = Path(args.output) if args.output else src.with_suffix(".toml")
@@ -140,15 +147,23 @@ def cmd_import(argv: list[str]) -> int:
         if value:
             draft.set(name, value.upper() if name == "provincia" else value)
     try:
-        save(dst, draft, backup=args.force)
+        # Never under a TUI that has the draft open (or is creating it): take its lock.
+        with held_for_writing(dst):
+            if dst.exists() and not args.force:  # appeared while the print was read
+                _err(f"{dst} esiste già: non la sovrascrivo (usare --force per sostituirla).")
+                return EXIT_USAGE
+            save(dst, draft, backup=args.force)
+    except DraftHeld as exc:
+        _err(str(exc))
+        return EXIT_USAGE
     except DraftError as exc:
         _err(str(exc))
         return EXIT_USAGE
     print(f"Creata {dst} (stampa in formato {result.layout}).")
     for note in result.notes:
         print(f"  nota: {note}")
-    for name, shown, ours in compare_printed(result, evaluate(draft)):
-        print(f"  attenzione: {name} stampato {shown}, ricalcolato {'—' if ours is None else format_number(ours, 2)}")
+    for line in differences(result, evaluate(draft)):
+        print(f"  attenzione: {line}")
     if not draft.comune:
         print("  nota: la stampa non riporta il Comune: indicarlo con --comune o nell'interfaccia.")
     return EXIT_OK

@@ -1,20 +1,25 @@
 """Drafts on disk: TOML, grouped by Quadro, keyed by public cell names.
 
-- Saving is atomic: a temporary file in the same folder, flush + fsync, then replace (retried
-  on a transient failure, as antivirus or indexers cause on Windows); the previous version is
+- Saving is atomic: a temporary file of a unique name in the same folder (two writers of the
+  same file, say the SIGHUP handler and the recovery thread, never share it), flush + fsync,
+  then replace (retried on a transient failure, as antivirus or indexers cause on Windows).
+  The file keeps its permissions (and, where allowed, its owner); the previous version is
   kept as `NAME.toml.bak`.
 - Loading never writes. A file that is not TOML, or not a draft, raises `DraftError` with an
-  Italian message naming the line or the cell. A value that cannot be read is kept verbatim
-  (`Draft.invalid`) and written back as it was, so nothing is lost.
+  Italian message naming the line or the cell. A value that cannot be read is kept as TOML
+  gave it (`Draft.invalid`: a string, a boolean, a number, an array...) and written back
+  exactly so, so nothing is lost or changes type.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
+import tempfile
 import time
 import tomllib
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import tomli_w
@@ -68,8 +73,13 @@ def coerce(name: str, value: Any) -> Any:
         number = Decimal(repr(value))
     else:
         raise ValueError("atteso un numero")
+    if not number.is_finite():  # TOML's inf and nan
+        raise ValueError("atteso un numero")
     if kind is Kind.DEC:
-        rounded = quantize(number, cell.places)
+        try:
+            rounded = quantize(number, cell.places)
+        except InvalidOperation:  # more digits than Decimal's precision: 1e400
+            raise ValueError("numero troppo grande") from None
         if rounded != number:
             raise ValueError(f"al massimo {cell.places} decimali")
         return rounded
@@ -123,6 +133,89 @@ def dumps(draft: Any) -> str:
     return HEADER + tomli_w.dumps(doc, multiline_strings=True)
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def raw_text(value: Any) -> str:
+    """A value kept in `Draft.invalid`, as a person reads it in messages and edits it.
+
+    A string is the text itself (what was typed, without TOML's quotes); any other value is
+    written as in the TOML file, on one line: `true`, `8.695`, `[1, "x"]`, `{ a = 1 }`."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "[" + ", ".join(raw_text_toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pairs = (
+            f"{key if _BARE_KEY.fullmatch(key) else raw_text_toml(key)} = {raw_text_toml(item)}"
+            for key, item in value.items()
+        )
+        return "{ " + ", ".join(pairs) + " }"
+    return tomli_w.dumps({"x": value}).removeprefix("x = ").removesuffix("\n")
+
+
+def raw_text_toml(value: Any) -> str:
+    """Like `raw_text`, but a string keeps its TOML quotes (inside arrays and tables)."""
+    if isinstance(value, str):
+        return tomli_w.dumps({"x": value}).removeprefix("x = ").removesuffix("\n")
+    return raw_text(value)
+
+
+# tomllib's reasons, in Italian: (start of tomllib's message, Italian reason). The first match
+# wins; anything else is "errore di sintassi TOML". tomllib's English never reaches the user.
+_TOML_REASONS = (
+    ("Invalid value", "valore non valido: un testo va tra virgolette (\"Sondrio\"), un numero "
+                      "con il punto per i decimali (1984440.83)"),
+    ("Expected '=' after a key", "manca «=» dopo il nome della cella (scrivere NOME = valore)"),
+    ("Unterminated string", "testo non chiuso: manca la virgoletta finale"),
+    ("Illegal character '\\n'", "testo non chiuso: manca la virgoletta finale prima della fine della riga"),
+    ("Illegal character", "carattere non ammesso in un testo"),
+    ("Found invalid character", "carattere non ammesso in un testo"),
+    ("Expected \"'", "testo non chiuso: mancano le virgolette finali"),  # ' or '''
+    ("Expected '\"", "testo non chiuso: mancano le virgolette finali"),  # """
+    ("Cannot overwrite a value", "valore già assegnato: la cella compare due volte"),
+    ("Cannot declare", "la sezione compare due volte"),
+    ("Cannot redefine namespace", "la sezione compare due volte"),
+    ("Cannot mutate immutable namespace", "valore già assegnato: non si può modificare"),
+    ("Duplicate inline table key", "nome ripetuto tra parentesi graffe"),
+    ("Invalid statement", "riga non valida: attesi NOME = valore oppure [sezione]"),
+    ("Invalid initial character for a key part", "nome della cella non valido"),
+    ("Unclosed array", "elenco non chiuso: manca «]»"),
+    ("Unclosed inline table", "parentesi graffa non chiusa: manca «}»"),
+    ("Expected ']]' at the end of an array declaration", "manca «]]» alla fine del nome della sezione"),
+    ("Expected ']' at the end of a table declaration", "manca «]» alla fine del nome della sezione"),
+    ("Expected newline or end of document after a statement",
+     "dopo il valore la riga deve finire: un solo valore per cella, un testo va tra virgolette"),
+    ("Unescaped '\\' in a string", "barra rovesciata «\\» non ammessa in un testo: scrivere «\\\\»"),
+    ("Invalid hex value", "sequenza \\u non valida in un testo"),
+    ("Escaped character is not a Unicode scalar value", "sequenza \\u non valida in un testo"),
+    ("Invalid date or datetime", "data non valida"),
+    ("There is no nest behind this key", "sezione in conflitto con un valore già assegnato"),
+    ("An object other than list found behind this key", "sezione in conflitto con un valore già assegnato"),
+)
+
+
+def toml_error(text: str, detail: str) -> tuple[str, str]:
+    """tomllib's message about `text` -> ("riga N, colonna M", Italian reason)."""
+    where = re.search(r"line (\d+), column (\d+)", detail)
+    at_end = where is None and "end of document" in detail
+    if where:
+        place = f"riga {where.group(1)}, colonna {where.group(2)}"
+    elif at_end:
+        line = text.count("\n") + 1
+        column = len(text) - (text.rfind("\n") + 1) + 1
+        place = f"fine del file, riga {line}, colonna {column}"
+    else:  # pragma: no cover - every tomllib error names a place
+        place = "posizione ignota"
+    if at_end and detail.startswith("Invalid value"):
+        # "M12_2019 = [" and nothing after: the value never ends.
+        return place, "il file finisce prima della fine del valore: manca una parentesi o una virgoletta di chiusura"
+    reason = next((it for en, it in _TOML_REASONS if detail.startswith(en)), "errore di sintassi TOML")
+    return place, reason
+
+
 def _line_of(text: str, key: str) -> int | None:
     match = re.search(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
@@ -132,11 +225,9 @@ def loads(text: str, source: str = "bozza") -> Any:
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        detail = str(exc)
-        where = re.search(r"line (\d+), column (\d+)", detail)
-        place = f"riga {where.group(1)}, colonna {where.group(2)}" if where else "posizione ignota"
+        place, reason = toml_error(text, str(exc))
         raise DraftError(
-            f"{source}: non è un file TOML valido ({place}): {detail}. Il file non è stato modificato."
+            f"{source}: non è un file TOML valido ({place}): {reason}. Il file non è stato modificato."
         ) from None
 
     def fail(key: str, reason: str) -> DraftError:
@@ -154,7 +245,7 @@ def loads(text: str, source: str = "bozza") -> Any:
             f"{SCHEMA_VERSION}: aggiornare soc25-tui",
         )
     fields: dict[str, Any] = {}
-    invalid: dict[str, str] = {}
+    invalid: dict[str, Any] = {}
     for section, table in data.items():
         if section not in _SECTIONS:
             raise fail(section, f"sezione sconosciuta; attese: {', '.join(SECTION_BY_QUADRO.values())}")
@@ -170,7 +261,7 @@ def loads(text: str, source: str = "bozza") -> Any:
             try:
                 fields[key] = coerce(key, value)
             except ValueError:
-                invalid[key] = str(value)
+                invalid[key] = value  # as TOML gave it: written back with its own type
     # Every value went through coerce(), which gives each cell its type: no second validation.
     return Draft.model_construct(**fields, invalid=invalid)
 
@@ -214,23 +305,86 @@ def _replace(src: str, dst: str, attempts: int = 6) -> None:
             time.sleep(0.05 * (attempt + 1))
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write `data` to `path` atomically; the old file stays intact on any failure."""
+def _umask_now() -> int:
+    """The process umask. os.umask() can only read it by changing it, for every thread at
+    once: read it from /proc where there is one, else use the one read at import."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return _UMASK_AT_IMPORT
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK_AT_IMPORT = _read_umask()  # imported before any thread of ours starts
+
+
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _give_mode(tmp: str, model: os.stat_result | None) -> None:
+    """Give the temporary file the permissions (and, where allowed, the owner) of the file it
+    replaces; a new file gets the default mode (0o666 less the umask), not mkstemp's 0o600.
+    Best effort: a file system that refuses keeps mkstemp's private 0o600, and the save goes on."""
+    if model is None:
+        mode = 0o666 & ~_umask_now()
+    else:
+        mode = stat.S_IMODE(model.st_mode)
+        if hasattr(os, "chown"):
+            mine = _stat_or_none(tmp)
+            if mine is not None and (mine.st_uid, mine.st_gid) != (model.st_uid, model.st_gid):
+                try:  # before chmod: a chown clears the set-id bits
+                    os.chown(tmp, model.st_uid, model.st_gid)
+                except OSError:  # PermissionError for another's file; EINVAL on some shares
+                    pass
+    try:
+        os.chmod(tmp, mode)
+    except OSError:
+        pass
+
+
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes, *, like: str | os.PathLike[str] | None = None
+) -> None:
+    """Write `data` to `path` atomically; the old file stays intact on any failure.
+
+    The file keeps its permissions and owner. With `like` (the draft, when writing its backup
+    or its recovery file, which hold its contents) it takes those of `like` instead, so that
+    a private draft has private copies; a new file otherwise gets the default mode."""
     p = os.fspath(path)
     folder, name = os.path.split(p)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    model = _stat_or_none(os.fspath(like)) if like is not None else None
+    if model is None:
+        model = _stat_or_none(p)
+    tmp: str | None = None
     try:
-        with open(tmp, "wb") as fh:
+        # A unique name: the SIGHUP handler may write the file while a worker thread does.
+        fd, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".tmp")
+        with open(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        _give_mode(tmp, model)
         _replace(tmp, p)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise DraftError(f"{p}: impossibile salvare ({exc.strerror or exc}). Il file precedente è intatto.") from None
     if hasattr(os, "O_DIRECTORY"):
         try:
@@ -253,7 +407,7 @@ def save(path: str | os.PathLike[str], draft: Any, *, backup: bool = True) -> No
         try:
             with open(p, "rb") as fh:
                 previous = fh.read()
-            write_atomic(backup_path(p), previous)
+            write_atomic(backup_path(p), previous, like=p)
         except (OSError, DraftError):
             pass  # a backup that cannot be written must not stop the save itself
     write_atomic(p, text)

@@ -13,6 +13,10 @@ Two printed layouts are known:
 The importer knows the form (codes, labels) from `layout`, nothing about any one Comune. It
 reads every input cell the print shows and also the derived figures the portal printed
 (`ImportResult.printed`), so that they can be compared with ours.
+
+Codes and labels are matched on a normalised copy of each line (’ -> ', U+2010..U+2013 -> -,
+no-break space -> space); the relazione R40 is the person's own text and is taken from the
+lines as printed, typographic apostrophes and dashes included.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 
 from .layout import CELL_BY_NAME, LABELS, NON_CALCOLABILE, Q4_ITEM_BY_CODE, USER_ROW_BY_CODE, Kind
 from .model import Draft
-from .numbers import NumberError, parse_number
+from .numbers import NumberError, format_number, parse_number
 
 
 class ImportError_(Exception):
@@ -121,11 +125,17 @@ class _Segment:
         return "\n".join([self.first, *self.lines])
 
 
-def _clean_lines(text: str) -> list[str]:
-    lines = [ln.rstrip() for ln in text.translate(_NORMALIZE).split("\n")]
+def _clean_lines(text: str) -> tuple[list[str], list[str]]:
+    """The lines without page footers and side titles: (normalised, as printed).
+
+    The two lists match line by line and character by character: the normalisation maps one
+    character to one character ("\\r" is dropped from both)."""
+    raw_lines = [ln.rstrip() for ln in text.replace("\r", "").split("\n")]
     out: list[str] = []
+    out_raw: list[str] = []
     in_sidebar = False
-    for line in lines:
+    for raw in raw_lines:
+        line = raw.translate(_NORMALIZE)
         s = line.strip()
         if _FOOTER.match(s):
             continue
@@ -138,17 +148,22 @@ def _clean_lines(text: str) -> list[str]:
             if s:
                 in_sidebar = False
         out.append(line)
-    return out
+        out_raw.append(raw)
+    return out, out_raw
 
 
-def _segments(lines: list[str]) -> tuple[dict[str, _Segment], list[str], str]:
-    """Split into one block per code. Returns (segments, header lines, R40 tail text)."""
+def _segments(lines: list[str], raw_lines: list[str]) -> tuple[dict[str, _Segment], list[str], str, str]:
+    """Split into one block per code.
+
+    Returns (segments, header lines, R40 tail normalised, R40 tail as printed): the two R40
+    texts match character by character."""
     segments: dict[str, _Segment] = {}
     header: list[str] = []
     current: _Segment | None = None
     r40: list[str] = []
+    r40_raw: list[str] = []
     in_r40 = False
-    for line in lines:
+    for line, raw in zip(lines, raw_lines):
         s = line.strip()
         if in_r40:
             if _R40_END.match(s):
@@ -156,6 +171,7 @@ def _segments(lines: list[str]) -> tuple[dict[str, _Segment], list[str], str]:
                 current = None
                 continue
             r40.append(line)
+            r40_raw.append(raw)
             continue
         m = _CODE_RE.match(s)
         if m:
@@ -165,6 +181,7 @@ def _segments(lines: list[str]) -> tuple[dict[str, _Segment], list[str], str]:
             if code == "R40":
                 in_r40 = True
                 r40.append(rest)
+                r40_raw.append(raw.strip()[len(s) - len(rest):])  # same place in the printed line
                 current = None
                 continue
             if code in CELL_BY_NAME or code in USER_ROW_BY_CODE or code in LABELS:
@@ -183,11 +200,14 @@ def _segments(lines: list[str]) -> tuple[dict[str, _Segment], list[str], str]:
             current.lines.append(s)
         elif not segments:
             header.append(s)
-    return segments, header, "\n".join(r40)
+    return segments, header, "\n".join(r40), "\n".join(r40_raw)
 
 
-def _read_r40(raw: str) -> str | None:
-    text = _strip_prefix(raw, LABELS["R40"])
+def _read_r40(norm: str, raw: str) -> str | None:
+    """The relazione: the label is recognised on the normalised text, the text itself is
+    taken as printed (’, –, no-break spaces kept); wrapped lines are joined by one space,
+    paragraphs (blank lines) kept apart."""
+    text = raw[len(norm) - len(_strip_prefix(norm, LABELS["R40"])):]
     blocks: list[str] = []
     for block in re.split(r"\n\s*\n", text):
         joined = " ".join(ln.strip() for ln in block.split("\n") if ln.strip())
@@ -237,9 +257,34 @@ def compare_printed(result: ImportResult, outcome: Any) -> list[tuple[str, Any, 
     return out
 
 
+def _places(value: Any) -> int:
+    """The decimals a printed figure shows (2 for 2,50; 0 for 28)."""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return 0
+
+
+def differences(result: ImportResult, outcome: Any) -> list[str]:
+    """`compare_printed` in words, Italian figures on both sides: the printed figure with the
+    decimals the print shows ("R04 stampato 2,50"), ours with as many (at least 2) unless it
+    is a whole count ("R0B_2024 stampato 29, ricalcolato 28")."""
+    out = []
+    for name, shown, ours in compare_printed(result, outcome):
+        printed = format_number(shown, _places(shown))
+        if ours is None:
+            recomputed = "non calcolabile (mancano dati)"
+        elif isinstance(ours, int):
+            recomputed = format_number(ours)
+        else:
+            recomputed = format_number(ours, max(2, _places(shown)))
+        out.append(f"{name} stampato {printed}, ricalcolato {recomputed}")
+    return out
+
+
 def parse_printed(text: str) -> ImportResult:
-    lines = _clean_lines(text)
-    segments, header, r40_raw = _segments(lines)
+    lines, raw_lines = _clean_lines(text)
+    segments, header, r40_norm, r40_raw = _segments(lines, raw_lines)
     known = {code for code in segments if code in USER_ROW_BY_CODE}
     if len(known) < 10 or not ({"R03", "R06"} <= set(segments)):
         raise ImportError_(
@@ -384,8 +429,8 @@ def parse_printed(text: str) -> ImportResult:
         if m:
             fields[code] = m.group(1)
 
-    if r40_raw:
-        fields["R40"] = _read_r40(r40_raw)
+    if r40_norm:
+        fields["R40"] = _read_r40(r40_norm, r40_raw)
 
     if missing:
         notes.append("non presenti nella stampa (lasciati vuoti): " + ", ".join(missing))

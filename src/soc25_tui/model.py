@@ -43,7 +43,7 @@ class _DraftBase(BaseModel):
     model_config = {"validate_assignment": True, "extra": "forbid", "defer_build": True}
 
     # Values that could not be read, by public cell name, kept verbatim.
-    invalid: dict[str, str] = {}
+    invalid: dict[str, Any] = {}
 
     def __init__(self, **data: Any) -> None:
         super().__init__(**{key: one_newline(value) for key, value in data.items()})

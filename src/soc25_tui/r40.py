@@ -468,42 +468,54 @@ def cmd_r40(argv: list[str]) -> int:
     )
     args = p.parse_args(argv)
 
-    from .drafts import DraftError, load, save
+    from contextlib import ExitStack
 
-    try:
-        draft = load(args.draft)
-    except DraftError as exc:
-        print(f"soc25: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    outcome = evaluate(draft)
-    text = propose(draft, outcome)
-    if not text:
-        print(
-            "soc25: nessuna frase proponibile: mancano i dati dei Quadri 1 e 2 (vedi soc25 check).",
-            file=sys.stderr,
-        )
-        return EXIT_ERRORS if args.write else EXIT_OK
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-    print(f"({counter_text(count_chars(text))})", file=sys.stderr)
-    if not args.write:
+    from .drafts import DraftError, load, save
+    from .session import DraftHeld, held_for_writing
+
+    with ExitStack() as held:
+        if args.write:
+            # Hold the draft's lock from reading to saving: never write under an open TUI.
+            try:
+                held.enter_context(held_for_writing(args.draft))
+            except DraftHeld as exc:
+                print(f"soc25: {exc}", file=sys.stderr)
+                print(f"soc25: per vedere la proposta senza scriverla: soc25 r40 {args.draft}", file=sys.stderr)
+                return EXIT_ERRORS
+        try:
+            draft = load(args.draft)
+        except DraftError as exc:
+            print(f"soc25: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        outcome = evaluate(draft)
+        text = propose(draft, outcome)
+        if not text:
+            print(
+                "soc25: nessuna frase proponibile: mancano i dati dei Quadri 1 e 2 (vedi soc25 check).",
+                file=sys.stderr,
+            )
+            return EXIT_ERRORS if args.write else EXIT_OK
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+        print(f"({counter_text(count_chars(text))})", file=sys.stderr)
+        if not args.write:
+            return EXIT_OK
+        if not _is_blank(draft.R40):
+            print(
+                f"soc25: {args.draft}: R40 contiene già una relazione "
+                f"({counter_text(count_chars(draft.R40))}): non la sovrascrivo. Copiare le parti "
+                "utili della proposta, oppure svuotare R40 e ripetere il comando.",
+                file=sys.stderr,
+            )
+            return EXIT_ERRORS
+        draft.set("R40", text)
+        try:
+            save(args.draft, draft)
+        except DraftError as exc:
+            print(f"soc25: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"soc25: proposta scritta in R40 di {args.draft} (versione precedente in {args.draft}.bak).", file=sys.stderr)
+        if "[Completare:" in text:
+            print("soc25: completare i punti segnati «[Completare: ...]» prima dell'invio.", file=sys.stderr)
         return EXIT_OK
-    if not _is_blank(draft.R40):
-        print(
-            f"soc25: {args.draft}: R40 contiene già una relazione "
-            f"({counter_text(count_chars(draft.R40))}): non la sovrascrivo. Copiare le parti "
-            "utili della proposta, oppure svuotare R40 e ripetere il comando.",
-            file=sys.stderr,
-        )
-        return EXIT_ERRORS
-    draft.set("R40", text)
-    try:
-        save(args.draft, draft)
-    except DraftError as exc:
-        print(f"soc25: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"soc25: proposta scritta in R40 di {args.draft} (versione precedente in {args.draft}.bak).", file=sys.stderr)
-    if "[Completare:" in text:
-        print("soc25: completare i punti segnati «[Completare: ...]» prima dell'invio.", file=sys.stderr)
-    return EXIT_OK
 
