@@ -148,3 +148,10 @@ def test_blank_draft_reports_what_is_missing_without_crashing():
     ps = check(Draft())
     cells = {p.cell for p in ps if p.severity == ERROR}
     assert {"R03", "R05", "R06", "R07_2017", "R08"} <= cells
+
+
+def test_r08_missing_does_not_flag_quadro3_values_as_leftovers():
+    d = make_case("D", R08=None, R14=D("3396.00"))
+    cells = [(p.severity, p.cell) for p in check(d)]
+    assert cells == [(ERROR, "R08")]
+    assert "Quadro 3" in find(d, "R08")[0].text

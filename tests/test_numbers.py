@@ -23,6 +23,15 @@ def test_decimals(text, value):
     assert parse_number(text) == Decimal(value)
 
 
+def test_a_lone_group_of_three_is_thousands_unless_three_decimals_are_allowed():
+    # Every figure of the form has at most two decimals: "1.234" can only be 1234 there.
+    assert parse_number("1.234") == Decimal("1234")
+    assert parse_number("12.345") == Decimal("12345")
+    assert parse_number("1.23") == Decimal("1.23")
+    with pytest.raises(NumberError, match="ambiguo"):
+        parse_number("1.234", places=3)
+
+
 def test_integers_take_dots_as_thousands():
     assert parse_int("1.234") == 1234
     assert parse_int("21297") == 21297
@@ -32,7 +41,6 @@ def test_integers_take_dots_as_thousands():
 @pytest.mark.parametrize(
     "text,fragment",
     [
-        ("1.234", "ambiguo"),  # thousands or decimals?
         ("12a", "non è un numero valido"),
         ("1,2,3", "non è un numero valido"),
         ("1,984,440.83", "virgola"),

@@ -172,3 +172,13 @@ def test_missing_inputs_leave_the_case_undetermined():
     assert o.messages == []  # no ratio, no service level, no case: nothing to say yet
     o = evaluate(make(R06=None))
     assert o.case is None and [m.quadro for m in o.messages] == [1, 1, 1, 1]
+
+
+def test_r08_missing_in_case_d_leaves_quadro3_undetermined():
+    # Without R08 there is no R09: neither "fill Quadro 3" nor "go on to Quadro 4" is true.
+    o = evaluate(make_case("D", R08=None))
+    assert o.case == "D" and o.values["R09"] is None
+    assert not o.quadro3_known and not o.quadro3_required
+    assert [m for m in o.messages if m.quadro in (2, 3)] == []
+    assert evaluate(make_case("D")).quadro3_known
+    assert evaluate(make_case("A", R08=None)).quadro3_known  # A/B never fill Quadro 3

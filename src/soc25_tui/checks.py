@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from .layout import (
     CELL_BY_NAME,
     OFFICIAL_REQUIRED,
+    Q1_STAFF_CELLS,
     Q3_INPUTS,
     Q3_STAFF_CODES,
     Q4_BLOCKS,
@@ -14,6 +15,7 @@ from .layout import (
     USER_ROWS,
     Kind,
 )
+from .drafts import raw_text
 from .numbers import format_money, format_number
 from .rules import Outcome, evaluate
 
@@ -48,7 +50,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
 
     # Values that could not be read at all.
     for name, raw in draft.invalid.items():
-        err(name, f"«{raw}» non è un valore valido: atteso {_expected(name)}; correggere il valore.")
+        err(name, f"«{raw_text(raw)}» non è un valore valido: atteso {_expected(name)}; correggere il valore.")
 
     # Quadro 1: users and hours.
     for row in USER_ROWS:
@@ -70,7 +72,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
                 )
 
     # Quadro 1: staff and population.
-    for name in ("R01_2020", "R01_2024", "R01A_2024", "R02_2020", "R02_2024"):
+    for name in Q1_STAFF_CELLS:
         value = draft.get(name)
         if value is None and name not in draft.invalid:
             err(name, "cella vuota: indicare il numero, anche con decimali (0 se nessuno).")
@@ -89,7 +91,9 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
     for name in OFFICIAL_REQUIRED:
         value = draft.get(name)
         if value is None and name not in draft.invalid:
-            err(name, "manca il dato ufficiale (precompilato dal portale): senza di esso il caso non si può determinare.")
+            why = ("senza di esso non si calcola R09 e non si può stabilire se compilare il Quadro 3"
+                   if name == "R08" else "senza di esso il caso (A-D) non si può determinare")
+            err(name, f"manca il dato ufficiale (precompilato dal portale): {why}.")
         elif value is not None and value < 0:
             err(name, f"il valore {format_money(value)} è negativo: atteso un importo ≥ 0.")
     if draft.R07_2021 is not None and draft.R07_2021 < 0:
@@ -100,13 +104,13 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
         value = draft.get(name)
         if CELL_BY_NAME[name].kind is Kind.DEC and value is not None and value < 0:
             err(name, f"il valore {format_number(value, 2)} è negativo: atteso un valore ≥ 0.")
-    if o.case is not None and not o.quadro3_required:
+    if o.quadro3_known and not o.quadro3_required:
         nonzero = [n for n in Q3_INPUTS if filled(draft.get(n))]
         for name in nonzero:
             warn(
                 name,
                 "il Quadro 3 non va compilato per questo Comune, ma la cella contiene "
-                f"«{_show(draft.get(name), name)}»: il valore è conservato; azzerarlo o "
+                f"«{_show(draft.get(name), name)}»: il valore è conservato; svuotare la cella o "
                 "verificare i dati dei Quadri 1 e 2.",
             )
     if o.quadro3_required:

@@ -369,8 +369,8 @@ CASE_WORDS = {
 # The case in a few words, for the status line (80 columns).
 CASE_SHORT = {
     "A": "spesa e servizi non inferiori",
-    "B": "spesa non inferiore, servizi inferiori",
-    "C": "spesa inferiore, servizi non inferiori",
+    "B": "servizi inferiori al riferimento",
+    "C": "spesa inferiore al fabbisogno",
     "D": "spesa e servizi inferiori",
 }
 
@@ -454,10 +454,8 @@ Q3_INPUTS: tuple[str, ...] = tuple(c.name for c in INPUT_CELLS if c.quadro == 3)
 # Spending columns of Quadro 3 summed into R15.
 Q3_SPESA: tuple[str, ...] = ("R10_spesa", "R11_spesa", "R12", "R13", "R14")
 
-# Quadro 1 figures the form requires (an empty one is an error: the portal wants 0, not blank).
-Q1_REQUIRED: tuple[str, ...] = tuple(
-    c.name for c in INPUT_CELLS if c.quadro == 1 and c.kind in (Kind.INT, Kind.DEC)
-)
+# Staff figures of Quadro 1 (full-time equivalents): the form wants 0, not a blank.
+Q1_STAFF_CELLS: tuple[str, ...] = tuple(c.name for c in INPUT_CELLS if c.code in ("R01", "R01A", "R02"))
 
 # Official figures the portal pre-fills: a draft without them cannot be assessed.
 OFFICIAL_REQUIRED: tuple[str, ...] = ("R05", "R06", "R07_2017", "R08")

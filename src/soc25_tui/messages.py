@@ -193,8 +193,8 @@ def select(o: Outcome) -> list[Message]:
         elif o.values["R09"] is not None:
             out.append(_joined(2, [f"q2_caso_{case}_sotto_soglia", "q2_sotto_soglia"]))
             out.append(_msg(2, "q2_vai_quadro4"))
-    # Quadro 3.
-    if case is not None:
+    # Quadro 3 (nothing to say while R08 is missing in cases C and D).
+    if o.quadro3_known:
         if o.quadro3_required:
             r09, r15 = o.values["R09"], o.values["R15"]
             if r15 >= r09:

@@ -1,8 +1,9 @@
 """Italian number parsing and formatting, on exact decimals.
 
 Accepted input: "1984440,83", "1.984.440,83", "1984440.83", "1 984 440,83" (also with a
-non-breaking or thin space, and a leading "€"). Refused: anything ambiguous ("1.234" for a
-decimal figure could be 1234 or 1,234) or malformed ("1,2,3", "12a"). Every refusal is a
+non-breaking or thin space, and a leading "€"); "1.234" is 1234, since no figure of the form
+has three decimals. Refused: anything ambiguous ("1.234" where three decimals are allowed
+could be 1234 or 1,234) or malformed ("1,2,3", "12a"). Every refusal is a
 `NumberError` whose text says, in Italian, what was typed and what is expected.
 """
 
@@ -58,7 +59,9 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2) -> Decima
         if s.count(".") == 1 and not _GROUPED.match(s.replace(" ", "")):
             # One dot not followed by a group of three: a decimal point ("1984440.83").
             int_part, frac = s.split(".")
-        elif s.count(".") == 1 and not integer:
+        elif s.count(".") == 1 and not integer and places >= 3:
+            # "1.234" where three decimals are allowed: 1234 or 1,234? Ask. With at most two
+            # decimals (every figure of the form) it can only be thousands.
             raise NumberError(
                 f"«{raw.strip()}» è ambiguo: scrivere {s.replace('.', '')} (migliaia) "
                 f"oppure {s.replace('.', ',')} (decimali)"

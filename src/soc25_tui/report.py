@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .checks import ERROR, Problem, check
+from .drafts import raw_text
 from .layout import CASE_WORDS, CELL_BY_NAME, CELLS, NON_CALCOLABILE, USER_ROWS, Kind
 from .numbers import format_money, format_number, quantize
 from .rules import Outcome, evaluate
@@ -28,7 +29,7 @@ def display(name: str, draft: Any, outcome: Outcome, *, short: bool = False) -> 
 
     An unreadable value kept from the file is shown as typed, between «»."""
     if name in draft.invalid:
-        return f"«{draft.invalid[name]}»"
+        return f"«{raw_text(draft.invalid[name])}»"
     cell = CELL_BY_NAME[name]
     value = cell_value(name, draft, outcome)
     if value is None:
@@ -65,7 +66,8 @@ def as_json(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) ->
     return {
         "draft": path,
         "case": outcome.case,
-        "quadro3_required": outcome.quadro3_required,
+        # null when it cannot be told yet (case unknown, or R08 missing in cases C/D)
+        "quadro3_required": outcome.quadro3_required if outcome.quadro3_known else None,
         "quadro4_block": list(outcome.block.codes) if outcome.block else [],
         "cells": cells,
         "messages": [{"quadro": m.quadro, "kind": m.kind, "text": m.text} for m in outcome.messages],
@@ -88,7 +90,10 @@ def comune_line(draft: Any) -> str:
 def as_text(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) -> str:
     v = outcome.values
     lines = [f"== {path} — {comune_line(draft)}", case_line(outcome)]
-    q3 = "da compilare" if outcome.quadro3_required else "da non compilare"
+    if not outcome.quadro3_known:
+        q3 = "non determinabile (mancano dati)"
+    else:
+        q3 = "da compilare" if outcome.quadro3_required else "da non compilare"
     block = f"blocco {outcome.block.codes[0]}–{outcome.block.codes[-1]}" if outcome.block else "blocco non determinabile"
     lines.append(f"Quadro 3: {q3} · Quadro 4: {block}")
     lines.append("Valori calcolati:")

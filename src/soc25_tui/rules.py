@@ -30,6 +30,7 @@ class Outcome(NamedTuple):
     service_ok: bool | None  # R04 >= R05
     case: str | None
     quadro3_required: bool
+    quadro3_known: bool  # False when the case, or R09 in cases C/D, cannot be computed yet
     block: Q4Block | None
     messages: list[messages.Message]  # guidance messages, in the portal's order
 
@@ -133,6 +134,7 @@ def _evaluate(d: Any) -> Outcome:
         service_ok=service_ok,
         case=case,
         quadro3_required=q3,
+        quadro3_known=case in ("A", "B") or (case in ("C", "D") and r09 is not None),
         block=Q4_BLOCK_BY_CASE.get(case) if case else None,
         messages=[],
     )

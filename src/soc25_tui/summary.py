@@ -26,6 +26,7 @@ from rich.text import Text
 
 from . import messages
 from .checks import ERROR, WARNING, Problem, check, filled
+from .drafts import raw_text
 from .layout import (
     AREAS,
     CASE_WORDS,
@@ -112,7 +113,7 @@ _Block = Union[_Heading, _Para, _Msg, _Table, _Fields, _List]
 
 def _invalid(draft: Any, name: str) -> str | None:
     raw = draft.invalid.get(name)
-    return None if raw is None else f"«{raw}» (non valido)"
+    return None if raw is None else f"«{raw_text(raw)}» (non valido)"
 
 
 def _num(draft: Any, name: str, places: int | None = None) -> str:
