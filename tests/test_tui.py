@@ -206,7 +206,9 @@ async def test_invalid_figure_is_refused_with_text_and_esc_restores(tmp_path):
         await pilot.press("1", "2", "a")
         await pilot.pause()
         assert "«12a»" in edit_line(app)
-        assert app.draft.M12_2019 == 12  # the last valid figure
+        # While the text is invalid the draft holds the value from before this edit, never
+        # a half-typed prefix (a Ctrl+S or a recovery file now would save 15, not 12).
+        assert app.draft.M12_2019 == 15
         await pilot.press("escape")
         await pilot.pause()
         assert app.draft.M12_2019 == 15  # the value from before editing
@@ -390,7 +392,7 @@ async def test_recovery_written_and_restored(tmp_path, monkeypatch):
         assert isinstance(app.screen, Choice)
         text = dialog_text(app)
         assert "recupero più recente" in text
-        assert "[R] Ripristina" in text and "[I] Ignora" in text
+        assert "[R] Ripristina" in text and "[I] Non ora" in text
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)
@@ -416,7 +418,8 @@ async def test_recovery_ignored_is_set_aside(tmp_path, monkeypatch):
         assert not app.dirty
     rec = session.recovery_path(path)
     assert not os.path.exists(rec)
-    assert load(rec + ".bak").M12_2019 == 42
+    [aside] = tmp_path.glob(".tortona.toml.recupero.*.bak")  # timestamped, never overwritten
+    assert load(aside).M12_2019 == 42
 
 
 # --- 7. read-only --------------------------------------------------------------------------
@@ -890,3 +893,91 @@ async def test_jumping_away_while_editing_keeps_the_typed_value(tmp_path):
         await goto(pilot, "M21_2019")
         assert not app.screen.editor.editing
         assert app.draft.M15_2019 == 1
+
+
+# --- review fixes: bursts, half-typed figures, start screen, Quadro 3 leftovers, F7 ------------
+
+
+async def test_a_burst_of_keys_faster_than_the_focus_keeps_every_digit(tmp_path):
+    """Keys posted with no pause (a fast typist over SSH, a keypad macro) all land in the
+    edit, in order, and Esc still restores the value from before the edit."""
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2024")
+        assert app.draft.M12_2024 == 13
+        for ch in "4321":
+            event = events.Key(ch, ch)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause()
+        assert app.screen.editor.input.value == "4321"
+        assert app.draft.M12_2024 == 4321
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.draft.M12_2024 == 13
+
+
+async def test_saving_while_a_figure_is_invalid_saves_the_previous_value(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "R06")
+        await pilot.press("5", "0", "0", "0", ",", "2", ",")  # "5000,2," is not a number
+        await pilot.pause()
+        assert "«5000,2,»" in edit_line(app)
+        assert app.draft.R06 == load(path).R06  # not 5.000,20 on the way
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert load(path).R06 == load(tmp_path / "tortona.toml.bak").R06
+
+
+async def test_start_screen_offers_no_cells_and_saves_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLES / "tortona.toml", tmp_path / "tortona.toml")
+    app = Soc25App(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        provider = CellCommands(app.screen)
+        hits = [hit async for hit in provider.search("R06")]
+        assert hits == []
+        await pilot.press("ctrl+s", "ctrl+g")
+        await pilot.pause()
+        assert app.path is None and not app.dirty
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["tortona.toml"]
+
+
+async def test_quadro3_leftovers_can_be_emptied_with_canc(tmp_path):
+    """Case B does not fill Quadro 3; a value left there is flagged and Canc empties it."""
+    path = copy_example(tmp_path, "lomellina")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_cell("R12", __import__("decimal").Decimal("500.00"))
+        await pilot.pause()
+        assert any(p.cell == "R12" for p in app.problems)
+        await goto(pilot, "R12")
+        await pilot.press("5")  # typing is refused: Quadro 3 does not apply
+        await pilot.pause()
+        assert "non va compilato" in edit_line(app) and "Canc" in edit_line(app)
+        await pilot.press("delete")
+        await pilot.pause()
+        assert app.draft.R12 is None
+        assert not any(p.cell == "R12" for p in app.problems)
+
+
+async def test_f7_shows_every_message_of_the_quadro_whole(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        shown = str(app.screen.query(Static)[1].render())
+        q2 = [m for m in app.outcome.messages if m.quadro == 2]
+        assert len(q2) == 2
+        for m in q2:
+            assert m.text in shown  # whole, not cut at the panel's height
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro2Screen)

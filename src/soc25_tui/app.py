@@ -20,7 +20,7 @@ from textual.screen import Screen
 
 from . import session
 from .checks import ERROR, Problem, check
-from .drafts import DraftError, dumps, load, parse_input, save
+from .drafts import DraftError, dumps, load, parse_input, raw_text, save
 from .layout import CASE_SHORT, CELL_BY_NAME, CELLS
 from .model import Draft
 from .report import display
@@ -47,15 +47,25 @@ class CellCommands(Provider):
     """Command palette: jump to any cell by its public name, or to a Quadro."""
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
         app = self.app
+        if app.path is None:  # the start screen: no draft to go into yet
+            return
+        matcher = self.matcher(query)
+        found = False
         for cell in CELLS:
             text = f"Vai a {cell.name} - {cell.label}"
             score = matcher.match(text)
             if score > 0:
+                found = True
                 yield Hit(score, matcher.highlight(text), partial(app.jump_to, cell.name))
+        if not found and query.strip():
+            # Said in Italian here, so that Textual's own "No matches found" never shows.
+            yield Hit(0.001, f"Nessuna cella corrisponde a «{query.strip()}» (es. R07_2021, M12_ore)",
+                      lambda: None)
 
     async def discover(self) -> Hits:
+        if self.app.path is None:
+            return
         for key, title in (("q1", "Quadro 1"), ("q2", "Quadro 2"), ("q3", "Quadro 3"),
                            ("q4", "Quadro 4"), ("final", "R40 e riepilogo")):
             yield DiscoveryHit(f"Vai a {title}", partial(self.app.action_go, key))
@@ -94,6 +104,8 @@ class Soc25App(App[int]):
         self.read_only = read_only
         self.read_only_reason = "aperta con --view." if read_only else ""
         self.dirty = False
+        self._disk: tuple[int, int] | None = None
+        self._saved_text = ""
         self.lock: session.Lock | None = None
         self._recovery_timer = None
         self.recompute()
@@ -124,7 +136,7 @@ class Soc25App(App[int]):
     def edit_text(self, name: str) -> str:
         """What the editor starts from when a cell is edited."""
         if name in self.draft.invalid:
-            return self.draft.invalid[name]
+            return raw_text(self.draft.invalid[name])
         value = self.draft.get(name)
         if value is None:
             return ""
@@ -161,7 +173,8 @@ class Soc25App(App[int]):
         self._changed()
 
     def _changed(self) -> None:
-        self.dirty = True
+        # Modified means "differs from the file": typing a figure and going back is no change.
+        self.dirty = dumps(self.draft) != self._saved_text
         self.recompute()
         if isinstance(self.screen, SyncScreen):
             self.screen.sync()
@@ -189,20 +202,49 @@ class Soc25App(App[int]):
                 self.lock.release()
             os._exit(129)
 
+    def _stamp(self) -> tuple[int, int] | None:
+        """What the draft file looks like on disk (to notice another program writing it)."""
+        try:
+            st = os.stat(self.path)
+        except (OSError, TypeError):
+            return None
+        return st.st_mtime_ns, st.st_size
+
     def action_save(self) -> None:
+        if self.path is None:
+            return
         if self.read_only:
             self.notify("Sola lettura: " + self.read_only_reason, severity="warning")
             return
+        if self._stamp() != self._disk:
+            from .screens.dialogs import Choice
+
+            self.push_screen(
+                Choice(
+                    f"La bozza {self.path} è stata modificata da un altro programma dopo "
+                    "l'apertura (ad esempio «soc25 r40 --write»). Sovrascriverla con questa "
+                    "versione? Quella su disco resterà nella copia .bak.",
+                    [("s", "overwrite", "Sovrascrivi"), ("a", "cancel", "Annulla")],
+                ),
+                lambda choice: choice == "overwrite" and self._save(),
+            )
+            return
+        self._save()
+
+    def _save(self) -> bool:
         try:
             save(self.path, self.draft)
         except DraftError as exc:
             self.notify(str(exc), severity="error", timeout=10)
-            return
+            return False
+        self._disk = self._stamp()
+        self._saved_text = dumps(self.draft)
         self.dirty = False
         session.discard_recovery(self.path)
         if isinstance(self.screen, SyncScreen):
             self.screen.sync()
         self.notify(f"Bozza salvata in {self.path} (versione precedente in .bak).")
+        return True
 
     async def action_quit(self) -> None:
         from .screens.dialogs import Choice
@@ -213,8 +255,9 @@ class Soc25App(App[int]):
 
         def answer(choice: str | None) -> None:
             if choice == "save":
-                self.action_save()
-                if not self.dirty:
+                if self._stamp() != self._disk:
+                    self.action_save()  # asks first; the person quits again afterwards
+                elif self._save():
                     self._leave()
             elif choice == "discard":
                 session.set_recovery_aside(self.path)
@@ -304,7 +347,15 @@ class Soc25App(App[int]):
         self._offer_recovery()
 
     def _take_lock(self) -> None:
+        self._disk = self._stamp()
+        self._saved_text = dumps(self.draft)
         if self.read_only:
+            return
+        if not os.access(self.path, os.W_OK):
+            self.read_only = True
+            self.read_only_reason = "il file non è scrivibile (permessi)."
+            self.notify(f"{self.path}: il file non è scrivibile, aperto in sola lettura.",
+                        severity="warning", timeout=10)
             return
         self.lock = session.Lock(self.path)
         holder = self.lock.acquire()
@@ -323,7 +374,7 @@ class Soc25App(App[int]):
                 Choice(
                     f"C'è un recupero più recente della bozza {self.path} (modifiche non salvate "
                     "di una sessione precedente). Ripristinarlo?",
-                    [("r", "restore", "Ripristina"), ("i", "ignore", "Ignora (lo mette da parte)")],
+                    [("r", "restore", "Ripristina"), ("i", "ignore", "Non ora (lo mette da parte)")],
                 ),
                 self._recovery_answer,
             )
@@ -335,13 +386,15 @@ class Soc25App(App[int]):
             except DraftError as exc:
                 self.notify(str(exc), severity="error", timeout=10)
                 return
-            self.dirty = True
             self.recompute()
+            self.dirty = dumps(self.draft) != self._saved_text
             if isinstance(self.screen, SyncScreen):
                 self.screen.sync()
             self.notify("Recupero ripristinato: Ctrl+S per salvarlo nella bozza.")
         else:
-            session.set_recovery_aside(self.path)
+            aside = session.set_recovery_aside(self.path)
+            if aside:
+                self.notify(f"Recupero messo da parte in {aside}.", timeout=8)
 
     # --- navigation ----------------------------------------------------------------------
 
@@ -386,10 +439,24 @@ class Soc25App(App[int]):
 
     def jump_to(self, name: str) -> None:
         """Go to the screen of `name` and put the cursor on it."""
+        if self.path is None:
+            return
         cell = CELL_BY_NAME[name]
         key = "final" if name == "R40" else f"q{max(cell.quadro, 1)}"
         self.show_screen(key)
-        self.call_after_refresh(lambda: self.get_screen(key).go_to(name))
+        self.call_after_refresh(self._arrive, key, name)
+
+    def _arrive(self, key: str, name: str) -> None:
+        if not self.get_screen(key).go_to(name):
+            # Only an item of a Quadro 4 block that does not apply, and was never answered,
+            # has no place on screen.
+            block = self.outcome.block
+            where = f"si compila il blocco {block.codes[0]}-{block.codes[-1]}" if block else "caso non determinabile"
+            self.notify(f"{name} non si applica a questa bozza ({where}).", severity="warning")
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's own hint is in English; say it in Italian."""
+        self.notify("Per uscire premere Ctrl+Q (chiede se salvare le modifiche).", title="Uscire?")
 
     def action_command_palette(self) -> None:
         """Textual's command palette, with an Italian prompt."""

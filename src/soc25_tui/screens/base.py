@@ -18,7 +18,7 @@ from textual.widgets import Footer
 from ..layout import CELL_BY_NAME, Kind
 from ..widgets.editor import CellEditor
 from ..widgets.grid import FormGrid, GridSpec
-from ..widgets.panels import HeaderBar, MessagePanel, NavBar
+from ..widgets.panels import HeaderBar, MessagePanel, NavBar, messages_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import Soc25App
@@ -41,7 +41,7 @@ class SyncScreen(Screen):
 
 
 class QuadroScreen(SyncScreen):
-    BINDINGS = [Binding("f7", "toggle_messages", "Messaggi", priority=True)]
+    BINDINGS = [Binding("f7", "messages", "Messaggi", priority=True)]
     QUADRO = 0
     NAV_KEY = ""
     HELP = ""  # a short guide to the Quadro, shown by F1
@@ -68,9 +68,19 @@ class QuadroScreen(SyncScreen):
         """What the grid's rows depend on (rebuilt when it changes)."""
         return None
 
-    def action_toggle_messages(self) -> None:
-        """F7: the messages panel over most of the screen, and back."""
-        self.toggle_class("-messages")
+    def form_notes(self) -> list[str]:
+        """Fixed texts of the form for this Quadro (verbatim): shown by F7, not in the panel."""
+        return []
+
+    def action_messages(self) -> None:
+        """F7: notes and messages over the whole screen, scrollable."""
+        from ..layout import QUADRO_TITLES
+        from .dialogs import MessagesScreen
+
+        o = self.app.outcome
+        body = messages_text(self.form_notes() + self.notes(),
+                             [m for m in o.messages if m.quadro == self.QUADRO], self.no_messages())
+        self.app.push_screen(MessagesScreen(QUADRO_TITLES[self.QUADRO], body))
 
     # --- composition ---------------------------------------------------------------------
 
@@ -169,8 +179,16 @@ class QuadroScreen(SyncScreen):
         if not self.editor.editing:
             self.show_current()
 
+    EDIT_HINT = "Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla"
+
     def on_form_grid_edit_requested(self, event: FormGrid.EditRequested) -> None:
         name = event.name
+        if self.editor.editing and getattr(self, "_editing", None) == name and event.initial:
+            # Keys typed faster than the focus moved to the edit line (a burst over SSH,
+            # a keypad macro): they belong to the edit in progress, in order.
+            inp = self.editor.input
+            inp.insert_text_at_cursor(event.initial)
+            return
         locked = self.why_locked(name)
         if locked:
             self.editor.set_status(locked, error=True)
@@ -179,7 +197,7 @@ class QuadroScreen(SyncScreen):
         self._before = self.app.draft.get(name), self.app.draft.invalid.get(name)
         initial = event.initial if event.initial is not None else self.app.edit_text(name)
         self.editor.begin(initial)
-        self.editor.set_status("Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla")
+        self.editor.set_status(self.EDIT_HINT)
         if event.initial is not None:
             self._apply(initial)
 
@@ -195,14 +213,18 @@ class QuadroScreen(SyncScreen):
         self._apply(event.text)
 
     def _apply(self, text: str) -> bool:
-        """Put what is typed into the draft when it is valid; say what is wrong if not."""
+        """What is typed goes into the draft while it is valid, so that every derived value
+        and message follows the typing; while it is not, the draft holds the value from
+        before this edit (never a half-typed prefix such as 1,23 on the way to 1.234)."""
         error = self.app.try_set_text(self._editing, text)
         if error:
+            value, raw = self._before
+            self.app.restore_cell(self._editing, value, raw)
             # The title line already names the cell: say what is wrong and what is expected.
             reason = error.removeprefix(f"{self._editing}: ")
-            self.editor.set_status(f"{reason}; resta il valore precedente.", error=True)
+            self.editor.set_status(f"{reason} (resta il valore precedente)", error=True)
             return False
-        self.editor.set_status("Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla")
+        self.editor.set_status(self.EDIT_HINT)
         return True
 
     def on_cell_editor_done(self, event: CellEditor.Done) -> None:

@@ -127,10 +127,39 @@ class JumpDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class MessagesScreen(ModalScreen[None]):
+    """F7: the Quadro's notes and messages over the whole screen, scrollable."""
+
+    DEFAULT_CSS = """
+    MessagesScreen { align: center middle; }
+    MessagesScreen > VerticalScroll { width: 100%; height: 100%; border: heavy $accent; padding: 0 1; background: $surface; }
+    """
+    BINDINGS = [Binding("escape,f7,q", "close", "Chiudi")]
+
+    def __init__(self, title: str, body: Text) -> None:
+        super().__init__()
+        self.title_ = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.can_focus = True
+            yield Static(Text(self.title_, style="bold"))
+            yield Static(self.body)
+            yield Static(Text("\nFrecce e PagSu/PagGiù per scorrere · Esc, F7 o Q per chiudere", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 KEYS = (
     ("F1", "questo aiuto"),
     ("F2 … F5", "Quadro 1 … Quadro 4"),
     ("F6", "relazione R40, riepilogo, problemi"),
+    ("F7", "note e messaggi del quadro a tutto schermo"),
     ("Ctrl+G", "vai al campo (nome pubblico: R07_2021, M12_ore, …)"),
     ("Ctrl+P", "comandi (anche «vai al campo»)"),
     ("Ctrl+S", "salva la bozza"),
@@ -171,7 +200,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
             yield Static(
                 "\nNumeri: 1.984.440,83 oppure 1984440,83 (anche 1984440.83). Un valore non valido "
-                "viene segnalato accanto alla cella e la bozza conserva quello precedente.\n"
+                "viene spiegato nella riga di modifica, sotto la griglia, e la bozza conserva "
+                "quello precedente.\n"
                 "La bozza si salva con Ctrl+S; un file di recupero viene scritto pochi secondi "
                 "dopo ogni modifica. Esc, F1 o Q per chiudere."
             )

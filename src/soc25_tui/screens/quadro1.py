@@ -56,3 +56,6 @@ class Quadro1Screen(QuadroScreen):
 
     def build_spec(self) -> GridSpec:
         return spec()
+
+    def form_notes(self) -> list[str]:
+        return [text("q1_nota")]

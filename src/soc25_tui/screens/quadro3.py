@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..checks import filled
 from ..layout import CELL_BY_NAME, LABELS, Q3_GROUPS, q3_row
 from ..messages import text
 from ..numbers import format_money
@@ -38,25 +39,44 @@ class Quadro3Screen(QuadroScreen):
 
     def notes(self) -> list[str]:
         o = self.app.outcome
-        notes = [text("q3_intestazione")]
+        notes = []
         if o.case is None:
             notes.append("Caso non determinabile: completare i Quadri 1 e 2.")
+        elif not o.quadro3_known:
+            notes.append("Manca R08 (Quadro 2): non si può calcolare R09 né stabilire se il Quadro 3 vada compilato.")
         elif not o.quadro3_required:
             notes.append("Il Quadro 3 non va compilato per questo Comune: le celle sono in sola lettura.")
         else:
             notes.append(f"R09 da rendicontare: {format_money(o.values['R09'])} euro.")
         return notes
 
+    def form_notes(self) -> list[str]:
+        return [text("q3_intestazione")]
+
+    def on_form_grid_edit_requested(self, event) -> None:
+        """Canc on a cell filled while Quadro 3 does not apply empties it: the checks ask for
+        exactly that, so it must be possible here."""
+        event.prevent_default()  # the base handler is called below, not again by Textual
+        name = event.name
+        if event.initial == "" and self.why_locked(name) and not self.app.read_only \
+                and not CELL_BY_NAME[name].derived and filled(self.app.draft.get(name)):
+            self.app.set_cell(name, None)
+            self.editor.set_status(f"{name} svuotata: il Quadro 3 non va compilato.")
+            return
+        super().on_form_grid_edit_requested(event)
+
     def why_locked(self, name: str) -> str:
         locked = super().why_locked(name)
         if locked or CELL_BY_NAME[name].derived:
             return locked
         o = self.app.outcome
+        if o.case in ("C", "D") and not o.quadro3_known:
+            return ""  # R08 missing: it may well apply, so it stays open
         if not o.quadro3_required:
             if o.case is None:
                 return "Quadro 3: caso non determinabile, completare prima i Quadri 1 e 2."
-            return "Il Quadro 3 non va compilato: " + (
-                "la spesa non è inferiore al fabbisogno." if o.case in ("A", "B")
-                else "le risorse da rendicontare (R09) sono inferiori a 1.000 euro."
-            )
+            why = ("la spesa non è inferiore al fabbisogno" if o.case in ("A", "B")
+                   else "le risorse da rendicontare (R09) sono inferiori a 1.000 euro")
+            clear = " (Canc svuota la cella)" if filled(self.app.draft.get(name)) else ""
+            return f"Il Quadro 3 non va compilato: {why}{clear}."
         return ""

@@ -84,7 +84,7 @@ class CellEditor(Vertical):
 
     def set_status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#editor-status", Static)
-        status.update(Text(("✗ " if error else "") + text, no_wrap=True, overflow="ellipsis"))
+        status.update(Text(("✗ " if error else "") + text, overflow="ellipsis"))
         status.set_class(error, "-error")
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -48,6 +48,24 @@ class NavBar(Static):
         self.update(text)
 
 
+def messages_text(notes: list[str], messages: list[Message], empty: str = "") -> Text:
+    """Notes (in italics), then the portal's messages, composed ones marked as such."""
+    text = Text()
+    for note in notes:
+        text.append(note + "\n", style="italic")
+    for m in messages:
+        if text:
+            text.append("\n")
+        if m.kind == COMPOSED:
+            text.append("(testo composto) ", style="dim")
+        text.append("» " + m.text)
+    if not messages and empty:
+        if text:
+            text.append("\n")
+        text.append(empty, style="dim")
+    return text
+
+
 class MessagePanel(VerticalScroll, can_focus=False):
     """The guidance messages of one Quadro, as the portal shows them, updated live."""
 
@@ -64,20 +82,7 @@ class MessagePanel(VerticalScroll, can_focus=False):
         if key == self._last:
             return
         self._last = key
-        text = Text()
-        for note in notes:
-            text.append(note + "\n", style="italic")
-        for m in messages:
-            if text:
-                text.append("\n")
-            if m.kind == COMPOSED:
-                text.append("(testo composto) ", style="dim")
-            text.append("» " + m.text)
-        if not messages and empty:
-            if text:
-                text.append("\n")
-            text.append(empty, style="dim")
-        self._body.update(text)
+        self._body.update(messages_text(notes, messages, empty))
 
     def texts(self) -> list[str]:
         return [m.text for m in self._last[1]] if self._last else []
