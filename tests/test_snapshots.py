@@ -54,3 +54,17 @@ def test_quadro1_editing_an_invalid_figure(snap_compare, tmp_path):
         await _steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_quadro4_without_colour(snap_compare, tmp_path, monkeypatch):
+    """NO_COLOR=1: the cursor, the block that applies and the answers still read as text."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(tmp_path, "tortona")
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -363,7 +363,8 @@ class Soc25App(App[int]):
             self.lock = None
             self.read_only = True
             self.read_only_reason = f"bozza già aperta da {holder.describe()}."
-            self.notify(f"Bozza già aperta da {holder.describe()}: aperta in sola lettura.",
+            self.notify(f"Bozza già aperta da {holder.describe(session.lock_path(self.path))}: "
+                        "aperta in sola lettura.",
                         severity="warning", timeout=10)
 
     def _offer_recovery(self) -> None:
