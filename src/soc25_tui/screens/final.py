@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.document import EditResult
+from textual.widgets.text_area import EditResult
 from textual.message import Message
 from textual.widgets import Footer, Static, TextArea
 
