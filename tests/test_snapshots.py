@@ -13,6 +13,8 @@ from soc25_tui.drafts import load
 from .conftest import EXAMPLES
 
 SCREENS = {"q1": "f2", "q2": "f3", "q3": "f4", "q4": "f5", "final": "f6"}
+CLASSES = {"q1": "Quadro1Screen", "q2": "Quadro2Screen", "q3": "Quadro3Screen",
+           "q4": "Quadro4Screen", "final": "FinalScreen"}
 
 
 def make_app(tmp_path, name: str) -> Soc25App:
@@ -37,6 +39,8 @@ def test_screen(snap_compare, tmp_path, example, screen):
         await pilot.pause()
         await pilot.press(SCREENS[screen])
         await pilot.pause(0.5)  # the final screen renders its summary after a short delay
+        # A screen that failed to open must fail the test, not be photographed.
+        assert type(pilot.app.screen).__name__ == CLASSES[screen]
         await _steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
