@@ -83,6 +83,9 @@ class CellEditor(Vertical):
         inp.focus()
 
     def set_status(self, text: str, *, error: bool = False) -> None:
+        if (text, error) == getattr(self, "_status", None):
+            return  # unchanged: no refresh (the line's height may change the layout)
+        self._status = (text, error)
         status = self.query_one("#editor-status", Static)
         status.update(Text(("✗ " if error else "") + text, overflow="ellipsis"))
         status.set_class(error, "-error")
