@@ -30,3 +30,18 @@ def examples_dir() -> Path:
 
 def seed_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def held_by_a_colleague(monkeypatch, path):
+    """The draft open in the TUI of a live process (another pid of this host): returns the
+    holder and the lock file."""
+    import socket
+    import time
+
+    from soc25_tui import session
+
+    other = session.Holder("collega", socket.gethostname(), os.getppid(), time.time())
+    with monkeypatch.context() as m:
+        m.setattr(session, "_me", lambda: other)
+        assert session.Lock(path).acquire() is None
+    return other, session.lock_path(path)

@@ -8,7 +8,7 @@ import pytest
 from soc25_tui.cli import main
 from soc25_tui.drafts import dumps
 
-from .conftest import TORTONA
+from .conftest import TORTONA, held_by_a_colleague
 from .factories import make
 
 PY = sys.executable
@@ -160,25 +160,12 @@ def test_import_tells_printed_and_recomputed_figures_in_italian(tmp_path, capsys
     ]
 
 
-def _held_by_a_colleague(monkeypatch, path):
-    import os
-    import socket
-    import time
-
-    from soc25_tui import session
-
-    other = session.Holder("collega", socket.gethostname(), os.getppid(), time.time())
-    with monkeypatch.context() as m:
-        m.setattr(session, "_me", lambda: other)
-        assert session.Lock(path).acquire() is None
-    return other, session.lock_path(path)
-
 
 def test_import_force_refuses_a_draft_open_in_the_tui(tmp_path, monkeypatch, capsys):
     dst = tmp_path / "t.toml"
     assert main(["import", str(TORTONA), "-o", str(dst)]) == 0
     before = dst.read_bytes()
-    other, lock_file = _held_by_a_colleague(monkeypatch, dst)
+    other, lock_file = held_by_a_colleague(monkeypatch, dst)
     capsys.readouterr()
 
     assert main(["import", str(TORTONA), "-o", str(dst), "--force", "--comune", "Altro"]) == 2
@@ -193,7 +180,7 @@ def test_import_force_refuses_a_draft_open_in_the_tui(tmp_path, monkeypatch, cap
 
 def test_import_refuses_a_new_draft_being_created_in_the_tui(tmp_path, monkeypatch, capsys):
     dst = tmp_path / "nuova.toml"  # the TUI holds it, not saved yet
-    other, lock_file = _held_by_a_colleague(monkeypatch, dst)
+    other, lock_file = held_by_a_colleague(monkeypatch, dst)
     assert main(["import", str(TORTONA), "-o", str(dst)]) == 2
     assert lock_file in capsys.readouterr().err
     assert not dst.exists()

@@ -26,7 +26,7 @@ from soc25_tui.model import Draft
 from soc25_tui.numbers import format_money, format_number
 from soc25_tui.rules import evaluate
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from .conftest import EXAMPLES, held_by_a_colleague
 
 
 def example(name: str):
@@ -307,26 +307,12 @@ def test_cli_write_keeps_the_placeholder_and_says_so(tmp_path, capsys):
     assert "completare i punti segnati" in capsys.readouterr().err
 
 
-def _held_by_a_colleague(monkeypatch, path):
-    """The draft open in the TUI of a live process (another pid of this host)."""
-    import os
-    import socket
-    import time
-
-    from soc25_tui import session
-
-    other = session.Holder("collega", socket.gethostname(), os.getppid(), time.time())
-    with monkeypatch.context() as m:
-        m.setattr(session, "_me", lambda: other)
-        assert session.Lock(path).acquire() is None
-    return other, session.lock_path(path)
-
 
 def test_cli_write_refuses_a_draft_open_in_the_tui(tmp_path, monkeypatch, capsys):
     path = tmp_path / "sondrio.toml"
     shutil.copy(EXAMPLES / "sondrio.toml", path)  # R40 empty: --write would fill it
     before = path.read_bytes()
-    other, lock_file = _held_by_a_colleague(monkeypatch, path)
+    other, lock_file = held_by_a_colleague(monkeypatch, path)
     lock_before = Path(lock_file).read_bytes()
 
     assert main(["r40", str(path), "--write"]) == 1
