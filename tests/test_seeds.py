@@ -193,3 +193,15 @@ def test_r40_text_is_read_whole():
     assert "l’Ente ha prestato" in draft.R40 and "iniziativa “Pacco Alimentare”" in draft.R40
     assert draft.R40.endswith("erogazione del necessario contributo economico.")
     assert "Quadro 4" not in draft.R40 and "\n" not in draft.R40
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_shipped_examples_are_the_printed_forms_imported(name):
+    """examples/*.toml are exactly what `soc25 import` makes of the prints (so the golden
+    summaries, the snapshots and the README all rest on the printed forms)."""
+    from soc25_tui.drafts import dumps
+
+    from .conftest import EXAMPLES
+
+    imported = dumps(parse_printed(seed_text(CASES[name]["path"])).draft)
+    assert (EXAMPLES / f"{name}.toml").read_text(encoding="utf-8") == imported
