@@ -981,3 +981,63 @@ async def test_f7_shows_every_message_of_the_quadro_whole(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, Quadro2Screen)
+
+
+# --- start screen and new drafts ------------------------------------------------------------
+
+
+async def _wait_for(pilot, condition, tries: int = 50) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+async def test_start_screen_lists_drafts_and_opens_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLES / "sondrio.toml", tmp_path / "sondrio.toml")
+    (tmp_path / "rotta.toml").write_text("[quadro1\n", encoding="utf-8")
+    app = Soc25App(None)
+    async with app.run_test(size=SIZE) as pilot:
+        from soc25_tui.screens.start import StartScreen
+        from textual.widgets import DataTable
+
+        screen = app.screen
+        assert isinstance(screen, StartScreen)
+        await _wait_for(pilot, lambda: len(screen.infos) == 2)
+        table = screen.query_one(DataTable)
+        rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
+        assert rows["./rotta.toml"][1].plain == "non leggibile"
+        assert rows["./sondrio.toml"][1] == "SONDRIO (SO)" and rows["./sondrio.toml"][2] == "A"
+        target = [i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == "./sondrio.toml"][0]
+        table.move_cursor(row=target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen)
+        assert app.path == "./sondrio.toml" and app.draft.comune == "SONDRIO"
+        await pilot.press("f3")  # the Quadro keys work from here on
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro2Screen)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen)
+
+
+async def test_a_new_draft_asks_comune_and_provincia_and_is_created(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = Soc25App("nuova.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Bormio", "enter")
+        await pilot.press(*"1x", "enter")  # not a provincia: refused, the form stays
+        await pilot.pause()
+        assert "due lettere" in dialog_text(app)
+        for _ in range(2):
+            await pilot.press("backspace")
+        await pilot.press(*"so", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen)
+        assert (app.draft.comune, app.draft.provincia) == ("Bormio", "SO")
+        assert not app.dirty
+    assert load(tmp_path / "nuova.toml").comune == "Bormio"

@@ -31,8 +31,20 @@ class StartScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("File", "Comune", "Caso", "Errori", "Avvisi", "Salvata il")
-        self.infos = session.list_drafts(".")
-        for info in self.infos:
+        self.infos: list[session.DraftInfo] = []
+        self.query_one("#start-note", Static).update("Lettura delle bozze in corso…")
+        table.focus()
+        # An ATS folder may hold thousands of drafts: read them off the UI thread.
+        self.run_worker(self._read_folder, thread=True, exit_on_error=False)
+
+    def _read_folder(self) -> None:
+        infos = session.list_drafts(".")
+        self.app.call_from_thread(self._show, infos)
+
+    def _show(self, infos: list[session.DraftInfo]) -> None:
+        self.infos = infos
+        table = self.query_one(DataTable)
+        for info in infos:
             if info.problem:
                 table.add_row(info.path, Text("non leggibile", style="bold"), "", "", "", "")
                 continue
@@ -41,10 +53,9 @@ class StartScreen(Screen):
             when = time.strftime("%d/%m/%Y %H:%M", time.localtime(info.mtime))
             table.add_row(info.path, comune, case, str(info.errors), str(info.warnings), when)
         note = "N: nuova bozza · Invio: apri · Ctrl+Q: esci"
-        if not self.infos:
+        if not infos:
             note = "Nessuna bozza in questa cartella. " + note
         self.query_one("#start-note", Static).update(note)
-        table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
