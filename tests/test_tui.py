@@ -1041,3 +1041,108 @@ async def test_a_new_draft_asks_comune_and_provincia_and_is_created(tmp_path, mo
         assert (app.draft.comune, app.draft.provincia) == ("Bormio", "SO")
         assert not app.dirty
     assert load(tmp_path / "nuova.toml").comune == "Bormio"
+
+
+def _burst(app, *keys: str) -> None:
+    """Keys as a terminal delivers them when they come faster than the app (no pauses)."""
+    for key in keys:
+        char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_a_burst_with_tabs_fills_three_cells(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2019")
+        _burst(app, "7", "tab", "8", "tab", "9", "tab")
+        await pilot.pause()
+        assert (app.draft.M12_2019, app.draft.M12_2024, app.draft.M12_ore) == (7, 8, 9)
+        assert not app.screen.editor.editing
+        assert app.screen.grid.current == "M15_2019"
+
+
+async def test_a_burst_with_a_correction_and_enter_does_not_crash(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2019")
+        _burst(app, "5", "enter", "1", "backspace", "2", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert (app.draft.M12_2019, app.draft.M12_2024) == (5, 2)
+        assert not app.screen.editor.editing
+
+
+async def test_fast_answers_in_quadro4_each_reach_their_item(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        await goto(pilot, "R34")
+        _burst(app, "s", "s", "s", "s")
+        await pilot.pause()
+        assert [app.draft.get(c) for c in ("R34", "R35", "R36", "R37", "R38")] == ["SI", "SI", "SI", "SI", "NO"]
+
+
+async def test_going_back_to_the_saved_value_drops_the_recovery_file(tmp_path, monkeypatch):
+    path = copy_example(tmp_path, "tortona")
+    monkeypatch.setattr(app_module, "RECOVERY_DELAY", 0.05)
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_cell(pilot, "M12_2019", "42")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if os.path.exists(session.recovery_path(path)):
+                break
+        await app.workers.wait_for_complete()
+        assert os.path.exists(session.recovery_path(path)) and app.dirty
+        await type_cell(pilot, "M12_2019", "15")
+        await pilot.pause()
+        assert not app.dirty
+        assert not os.path.exists(session.recovery_path(path))  # nothing stale offered later
+
+
+async def test_a_recovery_older_than_the_draft_is_set_aside_not_offered(tmp_path, monkeypatch):
+    path = copy_example(tmp_path, "tortona")
+    await _leave_a_recovery(path, monkeypatch)
+    later = time.time() + 60
+    os.utime(path, (later, later))  # another program wrote the draft afterwards
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not isinstance(app.screen, Choice)
+        assert not os.path.exists(session.recovery_path(path))
+        [aside] = tmp_path.glob(".tortona.toml.recupero.*.bak")
+        assert load(aside).M12_2019 == 42  # the earlier work is still there
+
+
+async def test_a_dangling_link_does_not_stop_the_start_screen(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLES / "sondrio.toml", tmp_path / "sondrio.toml")
+    os.symlink(tmp_path / "gone.toml", tmp_path / "link.toml")
+    app = Soc25App(None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await _wait_for(pilot, lambda: len(screen.infos) == 2)
+        problems = {info.path: info.problem for info in screen.infos}
+        assert "non leggibile" in problems["./link.toml"] and problems["./sondrio.toml"] == ""
+
+
+async def test_dialog_keys_work_with_caps_lock(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_cell(pilot, "M12_2019", "42")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, Choice)
+        await pilot.press("ctrl+q")  # asking twice does not stack a second question
+        await pilot.pause()
+        assert len([s for s in app.screen_stack if isinstance(s, Choice)]) == 1
+        await pilot.press("A")  # Annulla, typed with Caps Lock on
+        await pilot.pause()
+        assert not isinstance(app.screen, Choice) and app.is_running

@@ -180,7 +180,11 @@ class Soc25App(App[int]):
             self.screen.sync()
         if self._recovery_timer is not None:
             self._recovery_timer.stop()
-        self._recovery_timer = self.set_timer(RECOVERY_DELAY, self.write_recovery)
+        if self.dirty:
+            self._recovery_timer = self.set_timer(RECOVERY_DELAY, self.write_recovery)
+        elif self.path and not self.read_only:
+            # Back to what the file holds: a recovery written meanwhile is stale.
+            session.discard_recovery(self.path)
 
     # --- files ---------------------------------------------------------------------------
 
@@ -222,8 +226,8 @@ class Soc25App(App[int]):
             self.push_screen(
                 Choice(
                     f"La bozza {self.path} è stata modificata da un altro programma dopo "
-                    "l'apertura (ad esempio «soc25 r40 --write»). Sovrascriverla con questa "
-                    "versione? Quella su disco resterà nella copia .bak.",
+                    "l'apertura. Sovrascriverla con questa versione? Quella su disco resterà "
+                    "nella copia .bak.",
                     [("s", "overwrite", "Sovrascrivi"), ("a", "cancel", "Annulla")],
                 ),
                 lambda choice: choice == "overwrite" and self._save(),
@@ -249,6 +253,8 @@ class Soc25App(App[int]):
     async def action_quit(self) -> None:
         from .screens.dialogs import Choice
 
+        if isinstance(self.screen, Choice):
+            return  # the question is already on screen
         if not self.dirty or self.read_only:
             self._leave()
             return
@@ -273,6 +279,8 @@ class Soc25App(App[int]):
         )
 
     def _leave(self) -> None:
+        if self.path and not self.dirty and not self.read_only:
+            session.discard_recovery(self.path)  # only ever this session's: see _offer_recovery
         if self.lock:
             self.lock.release()
         self.exit(0)
@@ -335,7 +343,10 @@ class Soc25App(App[int]):
         try:
             save(path, self.draft, backup=False)
         except DraftError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            if isinstance(self.screen_stack[0], SyncScreen) or self.screen_stack[0].__class__.__name__ == "StartScreen":
+                self.notify(str(exc), severity="error", timeout=10)
+            else:  # `soc25 DIR/NEW.toml` that cannot be created: nothing to show
+                self.exit(2, message=f"soc25: {exc}")
             return
         self.recompute()
         self._opened()
@@ -368,7 +379,17 @@ class Soc25App(App[int]):
                         severity="warning", timeout=10)
 
     def _offer_recovery(self) -> None:
-        if not self.read_only and session.recovery_is_newer(self.path):
+        if self.read_only:
+            return
+        if os.path.exists(session.recovery_path(self.path)) and not session.recovery_is_newer(self.path):
+            # Older than the draft (the draft was written since, by another program): not
+            # offered, but never deleted either.
+            aside = session.set_recovery_aside(self.path)
+            if aside:
+                self.notify(f"Un recupero più vecchio della bozza è stato messo da parte in {aside}.",
+                            timeout=10)
+            return
+        if session.recovery_is_newer(self.path):
             from .screens.dialogs import Choice
 
             self.push_screen(
@@ -420,9 +441,16 @@ class Soc25App(App[int]):
         self.show_screen(key)
 
     def action_help(self) -> None:
+        from textual.screen import ModalScreen
+
         from .screens.dialogs import HelpScreen
 
         screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)  # F1 again closes the help, as it says
+            return
+        if isinstance(screen, ModalScreen):
+            return  # no help over a question: answer it first
         guide = getattr(screen, "HELP", "") or "Compilazione della scheda SOC25."
         title = getattr(screen, "HELP_TITLE", "") or f"Aiuto - {self.screen.__class__.__name__}"
         if hasattr(screen, "QUADRO") and screen.QUADRO:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -355,6 +356,21 @@ def _give_mode(tmp: str, model: os.stat_result | None) -> None:
         pass
 
 
+_OS_REASONS = {
+    errno.ENOENT: "la cartella non esiste",
+    errno.EACCES: "permesso negato",
+    errno.EPERM: "operazione non permessa",
+    errno.ENOSPC: "disco pieno",
+    errno.EROFS: "disco in sola lettura",
+    errno.EISDIR: "è una cartella",
+}
+
+
+def _os_reason(exc: OSError) -> str:
+    """An operating-system error in Italian (the C library speaks English)."""
+    return _OS_REASONS.get(exc.errno, f"errore di sistema {exc.errno}: {exc.strerror or exc}")
+
+
 def write_atomic(
     path: str | os.PathLike[str], data: str | bytes, *, like: str | os.PathLike[str] | None = None
 ) -> None:
@@ -385,7 +401,8 @@ def write_atomic(
                 os.unlink(tmp)
             except OSError:
                 pass
-        raise DraftError(f"{p}: impossibile salvare ({exc.strerror or exc}). Il file precedente è intatto.") from None
+        kept = " Il file precedente è intatto." if model is not None else ""
+        raise DraftError(f"{p}: impossibile salvare ({_os_reason(exc)}).{kept}") from None
     if hasattr(os, "O_DIRECTORY"):
         try:
             fd = os.open(folder or ".", os.O_RDONLY | os.O_DIRECTORY)

@@ -298,7 +298,11 @@ def list_drafts(folder: str | os.PathLike[str] = ".") -> list[DraftInfo]:
         if not name.endswith(".toml") or name.startswith("."):
             continue
         path = os.path.join(folder, name)
-        mtime = os.path.getmtime(path)
+        try:
+            mtime = os.path.getmtime(path)
+        except OSError as exc:  # a dangling link, a file gone meanwhile
+            out.append(DraftInfo(path, "", "", None, 0, 0, 0.0, f"{path}: non leggibile ({exc.strerror})."))
+            continue
         try:
             draft = load(path)
         except DraftError as exc:

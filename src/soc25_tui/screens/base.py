@@ -88,7 +88,7 @@ class QuadroScreen(SyncScreen):
         yield HeaderBar(id="status")
         yield NavBar(self.NAV_KEY, id="nav")
         self._spec_key = self.spec_key()
-        grid = FormGrid(self.build_spec(), is_sino=is_sino, id="grid")
+        grid = FormGrid(self.build_spec(), self, is_sino=is_sino, id="grid")
         grid.editable = lambda name: not self.why_locked(name)
         yield grid
         yield MessagePanel(id="messages")
@@ -175,47 +175,73 @@ class QuadroScreen(SyncScreen):
 
     # --- editing -------------------------------------------------------------------------
 
-    def on_form_grid_cell_focused(self, event: FormGrid.CellFocused) -> None:
+    _editing: str | None = None
+
+    def cell_focused(self, name: str | None) -> None:
         if not self.editor.editing:
             self.show_current()
 
     EDIT_HINT = "Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla"
 
-    def on_form_grid_edit_requested(self, event: FormGrid.EditRequested) -> None:
-        name = event.name
-        if self.editor.editing and getattr(self, "_editing", None) == name and event.initial:
-            # Keys typed faster than the focus moved to the edit line (a burst over SSH,
-            # a keypad macro): they belong to the edit in progress, in order.
-            inp = self.editor.input
-            inp.insert_text_at_cursor(event.initial)
-            return
+    def edit_cell(self, name: str, initial: str | None) -> None:
+        """Start editing `name`: `initial` is the first key typed ("" empties the cell), or
+        None to start from the cell's value. Called by the grid, synchronously."""
         locked = self.why_locked(name)
         if locked:
             self.editor.set_status(locked, error=True)
             return
         self._editing = name
         self._before = self.app.draft.get(name), self.app.draft.invalid.get(name)
-        initial = event.initial if event.initial is not None else self.app.edit_text(name)
-        self.editor.begin(initial)
+        text = initial if initial is not None else self.app.edit_text(name)
+        self.editor.begin(name, text)
         self.editor.set_status(self.EDIT_HINT)
-        if event.initial is not None:
-            self._apply(initial)
+        if initial is not None:
+            self._apply(text)
 
-    def on_form_grid_quick_answer(self, event: FormGrid.QuickAnswer) -> None:
-        locked = self.why_locked(event.name)
+    def answer_cell(self, name: str, value: str | None) -> None:
+        locked = self.why_locked(name)
         if locked:
             self.editor.set_status(locked, error=True)
             return
-        self.app.set_cell(event.name, event.value)
-        self.grid.action_next_cell()
+        self.app.set_cell(name, value)
+        self.grid.action_next_cell()  # at once: the next key answers the next item
+
+    def editing_key(self, event) -> bool:
+        """A key that reached the grid while an edit is open (typed faster than the focus
+        moved to the edit line): it goes to the edit, in order."""
+        if not self.editor.editing:
+            return False
+        inp = self.editor.input
+        key = event.key
+        if key in ("enter", "tab", "down"):
+            self.finish_edit(inp.value, 1)
+        elif key in ("shift+tab", "up"):
+            self.finish_edit(inp.value, -1)
+        elif key == "escape":
+            self.finish_edit(inp.value, None)
+        elif key == "backspace":
+            inp.action_delete_left()
+        elif key == "delete":
+            inp.action_delete_right()
+        elif event.is_printable and event.character:
+            inp.insert_text_at_cursor(event.character)
+        else:
+            return False
+        return True
 
     def on_cell_editor_edited(self, event: CellEditor.Edited) -> None:
-        self._apply(event.text)
+        if event.name == self._editing and self.editor.editing:  # never a late one
+            self._apply(event.text)
 
     def _apply(self, text: str) -> bool:
         """What is typed goes into the draft while it is valid, so that every derived value
         and message follows the typing; while it is not, the draft holds the value from
         before this edit (never a half-typed prefix such as 1,23 on the way to 1.234)."""
+        locked = self.why_locked(self._editing)
+        if locked:  # the case changed while this edit was open (on another screen)
+            self.finish_edit(text, None)
+            self.editor.set_status(locked, error=True)
+            return False
         error = self.app.try_set_text(self._editing, text)
         if error:
             value, raw = self._before
@@ -228,20 +254,27 @@ class QuadroScreen(SyncScreen):
         return True
 
     def on_cell_editor_done(self, event: CellEditor.Done) -> None:
-        name = getattr(self, "_editing", None)
+        if event.name == self._editing:
+            self.finish_edit(event.text, event.direction)
+
+    def finish_edit(self, text: str, direction: int | None) -> None:
+        """Enter/Tab (direction 1), Shift+Tab (-1), leave in place (0), Esc (None)."""
+        name = self._editing
         if name is None:
             return
-        if event.direction is None:  # Esc: back to the value before editing
+        if direction is None:  # Esc: back to the value before editing
             value, raw = self._before
             self.app.restore_cell(name, value, raw)
-        elif not self._apply(event.text):
+        elif not self._apply(text):
             return  # stay in the editor until the figure is valid or Esc
+        if self._editing is None:
+            return  # _apply closed it (the cell got locked)
         self._editing = None
-        self.editor.editing = False
+        self.editor.end()
         self.grid.focus()
-        if event.direction == 1:
+        if direction == 1:
             self.grid.action_next_cell()
-        elif event.direction == -1:
+        elif direction == -1:
             self.grid.action_prev_cell()
         self.show_current()
 
@@ -253,7 +286,7 @@ class QuadroScreen(SyncScreen):
             # and shown); only an invalid one goes back to the value from before editing.
             text = self.editor.input.value
             valid = not self.app.try_set_text(self._editing, text)
-            self.on_cell_editor_done(CellEditor.Done(text, 0 if valid else None))
+            self.finish_edit(text, 0 if valid else None)
         found = self.grid.go_to(name)
         self.grid.focus()
         self.show_current()

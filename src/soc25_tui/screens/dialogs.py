@@ -29,7 +29,8 @@ class Choice(ModalScreen[str]):
         self.question = question
         self.choices = choices
         for key, result, label in choices:
-            self._bindings.bind(key, f"choose({result!r})", label, show=False)
+            # Upper case too: Caps Lock or Shift must not make the dialog deaf.
+            self._bindings.bind(f"{key},{key.upper()}", f"choose({result!r})", label, show=False)
         self._bindings.bind("escape", f"choose({choices[-1][1]!r})", "Annulla", show=False)
 
     def compose(self) -> ComposeResult:

@@ -53,17 +53,15 @@ class Quadro3Screen(QuadroScreen):
     def form_notes(self) -> list[str]:
         return [text("q3_intestazione")]
 
-    def on_form_grid_edit_requested(self, event) -> None:
+    def edit_cell(self, name: str, initial: str | None) -> None:
         """Canc on a cell filled while Quadro 3 does not apply empties it: the checks ask for
         exactly that, so it must be possible here."""
-        event.prevent_default()  # the base handler is called below, not again by Textual
-        name = event.name
-        if event.initial == "" and self.why_locked(name) and not self.app.read_only \
+        if initial == "" and self.why_locked(name) and not self.app.read_only \
                 and not CELL_BY_NAME[name].derived and filled(self.app.draft.get(name)):
             self.app.set_cell(name, None)
             self.editor.set_status(f"{name} svuotata: il Quadro 3 non va compilato.")
             return
-        super().on_form_grid_edit_requested(event)
+        super().edit_cell(name, initial)
 
     def why_locked(self, name: str) -> str:
         locked = super().why_locked(name)

@@ -82,21 +82,15 @@ class Quadro4Screen(QuadroScreen):
                     "conservata ma non va compilata (Canc per toglierla).")
         return ""
 
-    # These handlers call the base class themselves: prevent_default() stops Textual from
-    # dispatching the message to QuadroScreen's handler a second time (it walks the MRO).
-
-    def on_form_grid_edit_requested(self, event) -> None:
-        event.prevent_default()
-        if event.name == "R40":
-            event.stop()
+    def edit_cell(self, name: str, initial: str | None) -> None:
+        if name == "R40":
             self.app.action_go("final")
             return
-        super().on_form_grid_edit_requested(event)
+        super().edit_cell(name, initial)
 
-    def on_form_grid_quick_answer(self, event) -> None:
-        event.prevent_default()
+    def answer_cell(self, name: str, value: str | None) -> None:
         block = self.app.outcome.block
-        if event.value is None and block is not None and event.name not in block.codes and not self.app.read_only:
-            self.app.set_cell(event.name, None)  # removing a kept answer is allowed
+        if value is None and block is not None and name not in block.codes and not self.app.read_only:
+            self.app.set_cell(name, None)  # removing a kept answer is allowed
             return
-        super().on_form_grid_quick_answer(event)
+        super().answer_cell(name, value)

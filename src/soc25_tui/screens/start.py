@@ -38,8 +38,16 @@ class StartScreen(Screen):
         self.run_worker(self._read_folder, thread=True, exit_on_error=False)
 
     def _read_folder(self) -> None:
-        infos = session.list_drafts(".")
+        try:
+            infos = session.list_drafts(".")
+        except OSError as exc:
+            self.app.call_from_thread(self._failed, str(exc.strerror or exc))
+            return
         self.app.call_from_thread(self._show, infos)
+
+    def _failed(self, why: str) -> None:
+        self.query_one("#start-note", Static).update(
+            f"Impossibile leggere la cartella ({why}). N: nuova bozza · Ctrl+Q: esci")
 
     def _show(self, infos: list[session.DraftInfo]) -> None:
         self.infos = infos

@@ -27,10 +27,12 @@ class EditorInput(Input):
     ]
 
     def action_done(self, direction: int) -> None:
-        self.post_message(CellEditor.Done(self.value, direction))
+        self.post_message(CellEditor.Done(self.editing_name, self.value, direction))
 
     def action_cancel(self) -> None:
-        self.post_message(CellEditor.Done(self.value, None))
+        self.post_message(CellEditor.Done(self.editing_name, self.value, None))
+
+    editing_name: str | None = None
 
 
 class CellEditor(Vertical):
@@ -39,16 +41,18 @@ class CellEditor(Vertical):
     class Done(Message):
         """Editing ended: `direction` 1/-1 to confirm and move, None to cancel."""
 
-        def __init__(self, text: str, direction: int | None) -> None:
+        def __init__(self, name: str | None, text: str, direction: int | None) -> None:
             super().__init__()
+            self.name = name  # the cell being edited when the key was pressed
             self.text = text
             self.direction = direction
 
     class Edited(Message):
         """The text being typed changed."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, name: str | None, text: str) -> None:
             super().__init__()
+            self.name = name
             self.text = text
 
     def __init__(self, **kwargs) -> None:
@@ -74,13 +78,18 @@ class CellEditor(Vertical):
             self.input.value = value
         self.set_status(hint)
 
-    def begin(self, initial: str) -> None:
+    def begin(self, name: str, initial: str) -> None:
         self.editing = True
         inp = self.input
+        inp.editing_name = name
         with inp.prevent(Input.Changed):
             inp.value = initial
         inp.cursor_position = len(initial)
         inp.focus()
+
+    def end(self) -> None:
+        self.editing = False
+        self.input.editing_name = None
 
     def set_status(self, text: str, *, error: bool = False) -> None:
         if (text, error) == getattr(self, "_status", None):
@@ -93,7 +102,7 @@ class CellEditor(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         if self.editing:
-            self.post_message(self.Edited(event.value))
+            self.post_message(self.Edited(self.input.editing_name, event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -4,17 +4,20 @@ One DataTable per screen instead of one Input per cell: Quadro 1 alone has 60+ c
 mounting that many widgets costs ~0.7 ms each; a grid paints in one go. Rows come from a
 `GridSpec` (built from `layout`); each value column of a row maps to a public cell name.
 Typing on an editable cell, or Enter, starts editing it in the screen's `CellEditor`.
+
+The grid calls its `GridHandler` (the screen) directly rather than posting messages: keys
+typed faster than the focus moves to the edit line (a burst over SSH, a keypad macro) must be
+handled in the order they came, and a posted message would arrive after the next key.
 """
 
 from __future__ import annotations
 
 import textwrap
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Protocol
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.message import Message
 from textual.widgets import DataTable
 
 
@@ -42,6 +45,19 @@ class GridSpec(NamedTuple):
     wrap_labels: bool = False  # Quadro 4: long labels on several lines
 
 
+class GridHandler(Protocol):
+    def edit_cell(self, name: str, initial: str | None) -> None:
+        """Start editing `name` (with `initial` typed, "" to empty it, None for its value)."""
+
+    def answer_cell(self, name: str, value: str | None) -> None:
+        """SI / NO / no answer on an item (one key each)."""
+
+    def cell_focused(self, name: str | None) -> None: ...
+
+    def editing_key(self, event) -> bool:
+        """While an edit is open, a key that reached the grid belongs to it: True if taken."""
+
+
 class FormGrid(DataTable):
     """The cells of one Quadro. The screen decides what is editable and shows values."""
 
@@ -52,33 +68,11 @@ class FormGrid(DataTable):
         Binding("delete", "clear_cell", "Svuota", show=False),
     ]
 
-    class EditRequested(Message):
-        """The person wants to edit `name` (optionally starting with `initial` typed)."""
-
-        def __init__(self, grid: FormGrid, name: str, initial: str | None) -> None:
-            super().__init__()
-            self.grid = grid
-            self.name = name
-            self.initial = initial
-
-    class CellFocused(Message):
-        def __init__(self, grid: FormGrid, name: str | None) -> None:
-            super().__init__()
-            self.grid = grid
-            self.name = name
-
-    class QuickAnswer(Message):
-        """SI/NO (or clear) typed on an item: one key each."""
-
-        def __init__(self, grid: FormGrid, name: str, value: str | None) -> None:
-            super().__init__()
-            self.grid = grid
-            self.name = name
-            self.value = value
-
-    def __init__(self, spec: GridSpec, *, is_sino: Callable[[str], bool], **kwargs) -> None:
+    def __init__(self, spec: GridSpec, handler: GridHandler, *, is_sino: Callable[[str], bool],
+                 **kwargs) -> None:
         super().__init__(cursor_type="cell", zebra_stripes=False, show_header=True, **kwargs)
         self.spec = spec
+        self.handler = handler
         self.is_sino = is_sino
         self.editable: Callable[[str], bool] = lambda name: True
         self._where: dict[str, Coordinate] = {}
@@ -205,35 +199,44 @@ class FormGrid(DataTable):
     def action_edit(self) -> None:
         name = self.current
         if name:
-            self.post_message(self.EditRequested(self, name, None))
+            self.handler.edit_cell(name, None)
 
     def action_clear_cell(self) -> None:
         name = self.current
         if name:
             if self.is_sino(name):
-                self.post_message(self.QuickAnswer(self, name, None))
+                self.handler.answer_cell(name, None)
             else:
-                self.post_message(self.EditRequested(self, name, ""))
+                self.handler.edit_cell(name, "")
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
-        self.post_message(self.CellFocused(self, self.name_at(event.coordinate)))
+        self.handler.cell_focused(self.name_at(event.coordinate))
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
         self.action_edit()
 
-    def on_key(self, event) -> None:
-        name = self.current
-        if name is None or not event.is_printable or not event.character:
+    async def _on_key(self, event) -> None:
+        """Keys, before the grid's own bindings (Enter, Tab, Delete) are looked at."""
+        if self.handler.editing_key(event):
+            # An edit is open (the focus has not reached the edit line yet): the key
+            # belongs to it, in order.
+            event.stop()
+            event.prevent_default()
             return
-        ch = event.character
-        if self.is_sino(name):
-            answer = {"s": "SI", "n": "NO", " ": None}.get(ch.lower(), "?")
-            if answer != "?":
+        name = self.current
+        if name is not None and event.is_printable and event.character:
+            ch = event.character
+            if self.is_sino(name):
+                answer = {"s": "SI", "n": "NO", " ": None}.get(ch.lower(), "?")
+                if answer != "?":
+                    event.stop()
+                    event.prevent_default()
+                    self.handler.answer_cell(name, answer)
+                    return
+            else:
                 event.stop()
                 event.prevent_default()
-                self.post_message(self.QuickAnswer(self, name, answer))
-            return
-        event.stop()
-        event.prevent_default()
-        self.post_message(self.EditRequested(self, name, ch))
+                self.handler.edit_cell(name, ch)
+                return
+        await super()._on_key(event)
