@@ -1146,3 +1146,24 @@ async def test_dialog_keys_work_with_caps_lock(tmp_path):
         await pilot.press("A")  # Annulla, typed with Caps Lock on
         await pilot.pause()
         assert not isinstance(app.screen, Choice) and app.is_running
+
+
+def test_a_crash_keeps_unsaved_work_and_frees_the_draft(tmp_path, monkeypatch):
+    """If Textual stops on an unexpected error, `soc25` still writes the recovery file,
+    releases the lock and exits with Textual's non-zero status."""
+    from soc25_tui.app import run
+
+    path = copy_example(tmp_path, "tortona")
+
+    def crashing_run(self, *args, **kwargs):
+        self._take_lock()
+        self.draft.set("M12_2019", 77)
+        self.dirty = True
+        self._return_code = 1  # what Textual sets after printing a traceback
+        return None
+
+    monkeypatch.setattr(Soc25App, "run", crashing_run)
+    assert run(str(path)) == 1
+    assert load(session.recovery_path(path)).M12_2019 == 77
+    assert not os.path.exists(session.lock_path(path))
+    assert load(path).M12_2019 == 15

@@ -522,5 +522,17 @@ def run(path: str | None, *, read_only: bool = False) -> int:
         print(f"soc25: {path}: il file non esiste.", file=sys.stderr)
         return 2
     app = Soc25App(path, draft, read_only=read_only)
-    result = app.run()
+    try:
+        result = app.run()
+    finally:
+        # After a crash too: keep unsaved work in the recovery file and free the draft.
+        if app.dirty and app.path and not app.read_only:
+            try:
+                session.write_recovery(app.path, app.draft)
+            except (DraftError, OSError):
+                pass
+        if app.lock:
+            app.lock.release()
+    if app.return_code:  # Textual has printed what went wrong
+        return app.return_code
     return result or 0
