@@ -429,6 +429,3 @@ def save(path: str | os.PathLike[str], draft: Any, *, backup: bool = True) -> No
             pass  # a backup that cannot be written must not stop the save itself
     write_atomic(p, text)
 
-
-def new_draft(**fields: Any) -> Any:
-    return Draft(**fields)

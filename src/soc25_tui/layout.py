@@ -447,7 +447,6 @@ def _build_cells() -> tuple[Cell, ...]:
 CELLS: tuple[Cell, ...] = _build_cells()
 CELL_BY_NAME: dict[str, Cell] = {cell.name: cell for cell in CELLS}
 INPUT_CELLS: tuple[Cell, ...] = tuple(c for c in CELLS if not c.derived)
-DERIVED_CELLS: tuple[Cell, ...] = tuple(c for c in CELLS if c.derived)
 
 # Quadro 3 inputs: must be empty or zero when Quadro 3 does not apply.
 Q3_INPUTS: tuple[str, ...] = tuple(c.name for c in INPUT_CELLS if c.quadro == 3)

@@ -44,14 +44,6 @@ def reference_spending(r07_2017: Decimal | None, r07_2021: Decimal | None) -> De
     return max(r07_2017, r07_2021)
 
 
-def spending_below_need(draft: Any) -> bool | None:
-    """Spending is below need when the reference spending is less than R06."""
-    ref = reference_spending(draft.R07_2017, draft.R07_2021)
-    if ref is None or draft.R06 is None:
-        return None
-    return ref < draft.R06
-
-
 def _round_int(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
