@@ -57,6 +57,17 @@ def _err(text: str) -> None:
     print(f"soc25: {text}", file=sys.stderr)
 
 
+def load_or_report(path: str):  # -> Draft | None
+    """The draft at `path`, or None after saying on stderr, in Italian, why it cannot be read."""
+    from .drafts import DraftError, load
+
+    try:
+        return load(path)
+    except DraftError as exc:
+        _err(str(exc))
+        return None
+
+
 def cmd_check(argv: list[str]) -> int:
     p = _Parser(prog="soc25 check", description="Controlla una o più bozze SOC25 senza aprire l'interfaccia.")
     p.add_argument("drafts", nargs="+", metavar="BOZZA.toml")

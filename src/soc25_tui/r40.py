@@ -451,7 +451,7 @@ def propose(draft: Any, outcome: Outcome | None = None) -> str:
 
 
 def cmd_r40(argv: list[str]) -> int:
-    from .cli import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, _Parser
+    from .cli import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, _Parser, load_or_report
 
     p = _Parser(
         prog="soc25 r40",
@@ -470,7 +470,7 @@ def cmd_r40(argv: list[str]) -> int:
 
     from contextlib import ExitStack
 
-    from .drafts import DraftError, load, save
+    from .drafts import DraftError, save
     from .session import DraftHeld, held_for_writing
 
     with ExitStack() as held:
@@ -482,10 +482,8 @@ def cmd_r40(argv: list[str]) -> int:
                 print(f"soc25: {exc}", file=sys.stderr)
                 print(f"soc25: per vedere la proposta senza scriverla: soc25 r40 {args.draft}", file=sys.stderr)
                 return EXIT_ERRORS
-        try:
-            draft = load(args.draft)
-        except DraftError as exc:
-            print(f"soc25: {exc}", file=sys.stderr)
+        draft = load_or_report(args.draft)
+        if draft is None:
             return EXIT_USAGE
         outcome = evaluate(draft)
         text = propose(draft, outcome)

@@ -742,7 +742,7 @@ def _width_arg(text: str) -> int:
 def cmd_summary(argv: list[str]) -> int:
     from pathlib import Path
 
-    from .cli import EXIT_OK, EXIT_USAGE, _Parser
+    from .cli import EXIT_OK, EXIT_USAGE, _Parser, load_or_report
 
     p = _Parser(
         prog="soc25 summary",
@@ -764,15 +764,13 @@ def cmd_summary(argv: list[str]) -> int:
     )
     args = p.parse_args(argv)
 
-    from .drafts import DraftError, load, write_atomic
+    from .drafts import DraftError, write_atomic
 
     fmt = args.format
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
-    try:
-        draft = load(args.draft)
-    except DraftError as exc:
-        print(f"soc25: {exc}", file=sys.stderr)
+    draft = load_or_report(args.draft)
+    if draft is None:
         return EXIT_USAGE
 
     tty = not args.output and _isatty(sys.stdout)

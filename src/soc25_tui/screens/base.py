@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from ..checks import filled
 from ..layout import CELL_BY_NAME, Kind
 from ..widgets.editor import CellEditor
 from ..widgets.grid import FormGrid, GridSpec
@@ -63,6 +64,19 @@ class QuadroScreen(SyncScreen):
         if cell.derived:
             return f"{name} è calcolata dal programma: si aggiorna da sola."
         return ""
+
+    def can_empty(self, name: str) -> bool:
+        """Whether `name` is locked only because its section does not apply to this draft: a
+        value left there may still be removed (Canc / Spazio), as the checks ask."""
+        return False
+
+    def _empty_leftover(self, name: str) -> bool:
+        if self.app.read_only or CELL_BY_NAME[name].derived or not self.can_empty(name):
+            return False
+        if filled(self.app.draft.get(name)):
+            self.app.set_cell(name, None)
+            self.editor.set_status(f"{name} svuotata: la sezione non si applica a questa bozza.")
+        return True
 
     def spec_key(self) -> object:
         """What the grid's rows depend on (rebuilt when it changes)."""
@@ -188,7 +202,8 @@ class QuadroScreen(SyncScreen):
         None to start from the cell's value. Called by the grid, synchronously."""
         locked = self.why_locked(name)
         if locked:
-            self.editor.set_status(locked, error=True)
+            if not (initial == "" and self._empty_leftover(name)):
+                self.editor.set_status(locked, error=True)
             return
         self._editing = name
         self._before = self.app.draft.get(name), self.app.draft.invalid.get(name)
@@ -201,7 +216,8 @@ class QuadroScreen(SyncScreen):
     def answer_cell(self, name: str, value: str | None) -> None:
         locked = self.why_locked(name)
         if locked:
-            self.editor.set_status(locked, error=True)
+            if not (value is None and self._empty_leftover(name)):
+                self.editor.set_status(locked, error=True)
             return
         self.app.set_cell(name, value)
         self.grid.action_next_cell()  # at once: the next key answers the next item
@@ -285,8 +301,9 @@ class QuadroScreen(SyncScreen):
             # Leaving the cell keeps a valid figure being typed (it is already in the draft
             # and shown); only an invalid one goes back to the value from before editing.
             text = self.editor.input.value
-            valid = not self.app.try_set_text(self._editing, text)
-            self.finish_edit(text, 0 if valid else None)
+            self.finish_edit(text, 0)
+            if self.editor.editing:  # the figure was not valid: back to the value before
+                self.finish_edit(text, None)
         found = self.grid.go_to(name)
         self.grid.focus()
         self.show_current()

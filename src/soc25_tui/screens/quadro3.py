@@ -53,15 +53,9 @@ class Quadro3Screen(QuadroScreen):
     def form_notes(self) -> list[str]:
         return [text("q3_intestazione")]
 
-    def edit_cell(self, name: str, initial: str | None) -> None:
-        """Canc on a cell filled while Quadro 3 does not apply empties it: the checks ask for
-        exactly that, so it must be possible here."""
-        if initial == "" and self.why_locked(name) and not self.app.read_only \
-                and not CELL_BY_NAME[name].derived and filled(self.app.draft.get(name)):
-            self.app.set_cell(name, None)
-            self.editor.set_status(f"{name} svuotata: il Quadro 3 non va compilato.")
-            return
-        super().edit_cell(name, initial)
+    def can_empty(self, name: str) -> bool:
+        o = self.app.outcome
+        return o.quadro3_known and not o.quadro3_required
 
     def why_locked(self, name: str) -> str:
         locked = super().why_locked(name)

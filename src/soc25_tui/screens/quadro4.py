@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ..layout import LABELS, Q4_BLOCKS, Q4_ITEMS
+from ..layout import LABELS, Q4_BLOCKS, Q4_ITEM_BY_CODE, Q4_ITEMS
 from ..numbers import format_number
 from ..r40 import count_chars
 from ..widgets.grid import Column, GridRow, GridSpec
@@ -88,9 +88,6 @@ class Quadro4Screen(QuadroScreen):
             return
         super().edit_cell(name, initial)
 
-    def answer_cell(self, name: str, value: str | None) -> None:
+    def can_empty(self, name: str) -> bool:
         block = self.app.outcome.block
-        if value is None and block is not None and name not in block.codes and not self.app.read_only:
-            self.app.set_cell(name, None)  # removing a kept answer is allowed
-            return
-        super().answer_cell(name, value)
+        return name in Q4_ITEM_BY_CODE and (block is None or name not in block.codes)
