@@ -45,7 +45,7 @@ def generate(folder: Path, n: int, seed: int = 2024) -> list[Path]:
     examples = [load(ROOT / "examples" / f"{name}.toml") for name in ("sondrio", "lomellina", "tortona")]
     paths = []
     for i in range(n):
-        d = examples[i % 3].model_copy(deep=True)
+        d = examples[i % 3].copy()
         d.set("comune", f"COMUNE {i:04d}")
         d.set("provincia", "ZZ")
         d.set("R03", rng.randint(300, 300_000))

@@ -289,7 +289,7 @@ async def test_save_then_reopen_gives_the_same_draft_and_a_backup(tmp_path):
         await pilot.pause()
         assert not app.dirty
         assert not status_line(app).startswith("*")
-        saved = app.draft.model_copy(deep=True)
+        saved = app.draft.copy()
 
     assert saved.M12_2019 == 99 and str(saved.R08) == "4500.50"
     assert load(path) == saved

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from . import session
+from . import model, session
 from .checks import ERROR, Problem, check
 from .drafts import DraftError, dumps, load, parse_input, raw_text, save
 from .layout import CASE_SHORT, CELL_BY_NAME, CELLS
@@ -313,7 +313,7 @@ class Soc25App(App[int]):
 
             self.push_screen(NewDraftDialog(self.path), self._created)
         elif self.path is not None:
-            self.call_after_refresh(self._offer_recovery)
+            self.call_after_refresh(self._after_opening)
 
     def open_path(self, path: str) -> None:
         """From the start screen: load a draft and show it."""
@@ -355,6 +355,14 @@ class Soc25App(App[int]):
         """A draft chosen on the start screen, or just created: show its Quadro 1."""
         self._take_lock()
         self.show_screen("q1")
+        self._after_opening()
+
+    def _after_opening(self) -> None:
+        """Once the draft is on screen: offer a newer recovery file, and get the validation of
+        typed values ready in a worker thread (pydantic is not imported before the first paint:
+        see `model`), so that the first key typed does not wait for it."""
+        if not self.read_only:
+            self.run_worker(model.warm_up, thread=True, group="warm-up", exit_on_error=False)
         self._offer_recovery()
 
     def _take_lock(self) -> None:

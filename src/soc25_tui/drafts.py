@@ -264,7 +264,7 @@ def loads(text: str, source: str = "bozza") -> Any:
             except ValueError:
                 invalid[key] = value  # as TOML gave it: written back with its own type
     # Every value went through coerce(), which gives each cell its type: no second validation.
-    return Draft.model_construct(**fields, invalid=invalid)
+    return Draft.trusted(fields, invalid)
 
 
 # --- files -------------------------------------------------------------------------------

@@ -1,15 +1,23 @@
-"""The draft: one pydantic field per input cell of the form, named by its public name.
+"""The draft: the value of every input cell of the form, by its public name.
 
-The fields are generated from `layout.INPUT_CELLS`, so the layout stays the one source of
-truth; `Draft.model_fields` lists them (M12_2019, ..., R07_2021, ..., R39, R40).
+`Draft` has one attribute per input cell, generated from `layout.INPUT_CELLS` (M12_2019, ...,
+R07_2021, ..., R39, R40), so the layout stays the one source of truth.
+
+Every value that code puts into a draft is validated by pydantic against the cell's type:
+`Draft(**cells)`, `draft.set(name, value)` and plain assignment alike (whole numbers, exact
+decimals, text, "SI"/"NO", R0E's number or NON CALCOLABILE; None is an empty cell). The
+TOML loader gives every value its type itself, with Italian messages (`drafts.coerce`), and
+builds the draft with `Draft.trusted`, without a second validation.
 
 Figures are stored as read (a negative count is kept, and reported by the checks); a value
 that could not be read at all (say "abc" typed in a TOML file) is kept verbatim in
 `invalid`, so that it is reported and written back, never silently dropped.
 
-Start-up matters here (`soc25 check` runs once per draft in scripts): only `BaseModel` is
-imported from pydantic (`Field` alone costs ~20 ms), and the validation schema is built on
-first use (`defer_build`).
+Start-up: importing pydantic costs ~45 ms, as much as everything else `soc25` adds to
+Textual's own start. It is imported on the first validation, not with this module: `soc25
+check`, `soc25 summary` and the TUI's first screen only read drafts, and the TUI calls
+`warm_up` in a worker thread once its first screen is painted, so that the first key typed
+does not wait for it.
 """
 
 from __future__ import annotations
@@ -17,15 +25,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel
-
 from .layout import INPUT_CELLS, Kind
 
 SCHEMA_VERSION = 1
 
 SiNo = Literal["SI", "NO"]
 
-_PY_TYPES: dict[Kind, Any] = {
+# The type of each kind of cell, as pydantic validates it (None: an empty cell).
+PY_TYPES: dict[Kind, Any] = {
     Kind.INT: Optional[int],
     Kind.DEC: Optional[Decimal],
     Kind.TEXT: Optional[str],
@@ -33,40 +40,89 @@ _PY_TYPES: dict[Kind, Any] = {
     Kind.ATS_RATIO: Optional[Union[int, Literal["NON CALCOLABILE"]]],
 }
 
+_KIND: dict[str, Kind] = {cell.name: cell.kind for cell in INPUT_CELLS}
+_NAMES: tuple[str, ...] = tuple(_KIND)
+_ADAPTERS: dict[Kind, Any] = {}  # Kind -> pydantic.TypeAdapter, built on first use
+
 
 def one_newline(value: Any) -> Any:
     """Windows line ends (pasted text) become "\\n", as TOML would make them on reload."""
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-class _DraftBase(BaseModel):
-    model_config = {"validate_assignment": True, "extra": "forbid", "defer_build": True}
+def _adapter(kind: Kind) -> Any:
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        from pydantic import TypeAdapter
 
-    # Values that could not be read, by public cell name, kept verbatim.
-    invalid: dict[str, Any] = {}
+        adapter = _ADAPTERS[kind] = TypeAdapter(PY_TYPES[kind])
+    return adapter
 
-    def __init__(self, **data: Any) -> None:
-        super().__init__(**{key: one_newline(value) for key, value in data.items()})
+
+def validate(name: str, value: Any) -> Any:
+    """`value` as cell `name` holds it; pydantic's ValidationError (a ValueError) if it cannot."""
+    kind = _KIND.get(name)
+    if kind is None:
+        raise AttributeError(f"{name!r} is not an input cell of the form")
+    return _adapter(kind).validate_python(one_newline(value))
+
+
+def warm_up() -> None:
+    """Import pydantic and build every validator now (the TUI does it in a worker thread)."""
+    for kind in PY_TYPES:
+        _adapter(kind)
+
+
+class Draft:
+    """A SOC25 draft: every input cell of the form, by public name."""
+
+    __slots__ = (*_NAMES, "invalid")
+
+    def __init__(self, *, invalid: dict[str, Any] | None = None, **cells: Any) -> None:
+        for name in _NAMES:
+            object.__setattr__(self, name, None)
+        for name, value in cells.items():
+            setattr(self, name, value)  # validated
+        # Values that could not be read, by public cell name, kept verbatim.
+        object.__setattr__(self, "invalid", dict(invalid or {}))
+
+    @classmethod
+    def trusted(cls, cells: dict[str, Any], invalid: dict[str, Any]) -> Draft:
+        """A draft from values that already have their cell's type (the TOML loader's)."""
+        draft = cls.__new__(cls)
+        for name in _NAMES:
+            object.__setattr__(draft, name, cells.get(name))
+        object.__setattr__(draft, "invalid", invalid)
+        return draft
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "invalid":
+            object.__setattr__(self, name, value)
+        else:
+            object.__setattr__(self, name, validate(name, value))
 
     def get(self, name: str) -> Any:
         return getattr(self, name)
 
     def set(self, name: str, value: Any) -> None:
         """Set a cell (validated), clearing any unreadable value kept for it."""
-        setattr(self, name, one_newline(value))
+        setattr(self, name, value)
         self.invalid.pop(name, None)
 
     def inputs(self) -> dict[str, Any]:
-        return {cell.name: getattr(self, cell.name) for cell in INPUT_CELLS}
+        return {name: getattr(self, name) for name in _NAMES}
 
+    def copy(self) -> Draft:
+        return Draft.trusted(self.inputs(), dict(self.invalid))
 
-Draft = type(_DraftBase)(
-    "Draft",
-    (_DraftBase,),
-    {
-        "__module__": __name__,
-        "__doc__": "A SOC25 draft: every input cell of the form, by public name.",
-        "__annotations__": {cell.name: _PY_TYPES[cell.kind] for cell in INPUT_CELLS},
-        **{cell.name: None for cell in INPUT_CELLS},
-    },
-)
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Draft):
+            return NotImplemented
+        return self.inputs() == other.inputs() and self.invalid == other.invalid
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        filled = ", ".join(f"{k}={v!r}" for k, v in self.inputs().items() if v is not None)
+        invalid = f", invalid={self.invalid!r}" if self.invalid else ""
+        return f"Draft({filled}{invalid})"

@@ -1,0 +1,85 @@
+"""The draft model: every value put into a draft is validated; reading one never needs pydantic."""
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from soc25_tui.drafts import load
+from soc25_tui.layout import NON_CALCOLABILE
+from soc25_tui.model import Draft
+
+from .conftest import EXAMPLES
+
+
+def test_values_are_validated_and_take_the_cells_type():
+    draft = Draft(M12_2019="12", R06=1.5, R16="SI", R0E=NON_CALCOLABILE, R40="riga\r\naltra")
+    assert draft.M12_2019 == 12 and isinstance(draft.M12_2019, int)
+    assert draft.R06 == Decimal("1.5") and isinstance(draft.R06, Decimal)
+    assert draft.R40 == "riga\naltra"  # Windows line ends, as TOML would make them
+    draft.set("R0E", 4718)
+    assert draft.R0E == 4718
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("M12_2019", "dodici"), ("M12_2019", 1.5), ("R16", "FORSE"), ("R0E", "tanti"), ("R40", 12), ("R06", "1,5")],
+)
+def test_a_value_of_the_wrong_type_is_refused_and_the_old_one_kept(name, value):
+    draft = load_example("tortona")
+    before = draft.get(name)
+    with pytest.raises(ValueError):
+        draft.set(name, value)
+    with pytest.raises(ValueError):
+        setattr(draft, name, value)  # plain assignment is validated too
+    with pytest.raises(ValueError):
+        Draft(**{name: value})
+    assert draft.get(name) == before
+
+
+def test_only_cells_of_the_form_exist():
+    with pytest.raises(AttributeError):
+        Draft(M99_2019=1)
+    with pytest.raises(AttributeError):
+        Draft().set("R0B_2024", 5)  # computed, never stored
+
+
+def test_set_clears_the_unreadable_value_kept_for_the_cell():
+    draft = Draft(invalid={"M12_2019": "12a", "R03": True})
+    draft.set("M12_2019", 12)
+    assert draft.invalid == {"R03": True} and draft.M12_2019 == 12
+
+
+def test_copy_is_equal_and_independent():
+    draft = load_example("tortona")
+    copy = draft.copy()
+    assert copy == draft and copy is not draft
+    copy.set("M12_2019", 1)
+    copy.invalid["R03"] = "x"
+    assert copy != draft and "R03" not in draft.invalid
+    assert Draft() == Draft() and Draft(M12_2019=1) != Draft()
+
+
+def load_example(name: str) -> Draft:
+    return load(EXAMPLES / f"{name}.toml")
+
+
+def test_opening_and_showing_a_draft_does_not_import_pydantic(examples_dir):
+    """pydantic costs ~45 ms to import: the TUI's first screen, `check` and `summary` only
+    read drafts and must not pay for it; setting a value does import it."""
+    code = (
+        "import sys\n"
+        "import soc25_tui.app, soc25_tui.summary\n"
+        "from soc25_tui.cli import main\n"
+        "from soc25_tui.drafts import load\n"
+        "from soc25_tui.report import evaluate_and_check\n"
+        f"draft = load({str(examples_dir / 'tortona.toml')!r})\n"
+        "evaluate_and_check(draft); draft.copy()\n"
+        f"main(['check', '--json', {str(examples_dir / 'sondrio.toml')!r}])\n"
+        "before = 'pydantic' in sys.modules\n"
+        "draft.set('M12_2019', 3)\n"
+        "print('BEFORE', before, 'AFTER', 'pydantic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "BEFORE False AFTER True"
