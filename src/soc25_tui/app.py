@@ -105,7 +105,7 @@ class Soc25App(App[int]):
         self.read_only_reason = "aperta con --view." if read_only else ""
         self.dirty = False
         self._disk: tuple[int, int] | None = None
-        self._saved_text = ""
+        self._saved: Draft | None = None  # the draft as its file holds it
         self.lock: session.Lock | None = None
         self._recovery_timer = None
         self.recompute()
@@ -174,7 +174,7 @@ class Soc25App(App[int]):
 
     def _changed(self) -> None:
         # Modified means "differs from the file": typing a figure and going back is no change.
-        self.dirty = dumps(self.draft) != self._saved_text
+        self.dirty = self.draft != self._saved
         self.recompute()
         if isinstance(self.screen, SyncScreen):
             self.screen.sync()
@@ -242,7 +242,7 @@ class Soc25App(App[int]):
             self.notify(str(exc), severity="error", timeout=10)
             return False
         self._disk = self._stamp()
-        self._saved_text = dumps(self.draft)
+        self._saved = self.draft.copy()
         self.dirty = False
         session.discard_recovery(self.path)
         if isinstance(self.screen, SyncScreen):
@@ -367,7 +367,7 @@ class Soc25App(App[int]):
 
     def _take_lock(self) -> None:
         self._disk = self._stamp()
-        self._saved_text = dumps(self.draft)
+        self._saved = self.draft.copy()
         if self.read_only:
             return
         if not os.access(self.path, os.W_OK):
@@ -417,7 +417,7 @@ class Soc25App(App[int]):
                 self.notify(str(exc), severity="error", timeout=10)
                 return
             self.recompute()
-            self.dirty = dumps(self.draft) != self._saved_text
+            self.dirty = self.draft != self._saved
             if isinstance(self.screen, SyncScreen):
                 self.screen.sync()
             self.notify("Recupero ripristinato: Ctrl+S per salvarlo nella bozza.")

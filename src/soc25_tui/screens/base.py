@@ -117,11 +117,8 @@ class QuadroScreen(SyncScreen):
     def editor(self) -> CellEditor:
         return self.query_one(CellEditor)
 
-    def on_mount(self) -> None:
-        self.sync()
-        self.grid.focus()
-
     def on_screen_resume(self) -> None:
+        """Shown (the first time too: Textual resumes a screen once it is mounted)."""
         self.sync()
         if not self.editor.editing:
             self.grid.focus()
