@@ -196,7 +196,7 @@ class Soc25App(App[int]):
         self.run_worker(partial(session.write_recovery_text, self.path, text), thread=True,
                         group="recovery", exclusive=True, exit_on_error=False)
 
-    def _on_sighup(self, signum: int, frame: Any) -> None:  # pragma: no cover - needs a tty
+    def _on_sighup(self, signum: int, frame: Any) -> None:
         """A dropped SSH session: Textual gets no chance to quit, so save what we have."""
         try:
             if self.dirty and self.path and not self.read_only:

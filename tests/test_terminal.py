@@ -1,0 +1,137 @@
+"""The real `soc25` in a pseudo-terminal, as over SSH: keys go in as bytes, the screen comes
+out as escape sequences, and the terminal can be dropped (SIGHUP) under it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from soc25_tui import session
+from soc25_tui.drafts import load
+
+from .conftest import EXAMPLES
+
+pty = pytest.importorskip("pty", reason="pseudo-terminals are Unix only")  # Windows: no SIGHUP either
+import fcntl  # noqa: E402  (Unix only, like pty)
+import struct  # noqa: E402
+import termios  # noqa: E402
+
+TIMEOUT = 30.0  # seconds: generous, a 2-core CI machine may be busy
+
+
+class Terminal:
+    """`soc25 ARGS` on an 80x24 pseudo-terminal; what it writes is collected in a thread."""
+
+    def __init__(self, args: list[str], cwd) -> None:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
+        env.pop("TEXTUAL", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "soc25_tui.cli", *args],
+            stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env, start_new_session=True,
+        )
+        os.close(slave)
+        self.master = master
+        self.output = bytearray()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:  # the child closed the terminal
+                return
+            if not data:
+                return
+            self.output += data
+
+    def text(self) -> str:
+        """What was written, without escape sequences (enough to find a word on screen)."""
+        return re.sub(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b[=>]", "", self.output.decode("utf-8", "replace"))
+
+    def wait_for(self, condition, what: str) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while not condition():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"soc25 ended ({self.proc.returncode}) waiting for {what}:\n{self.text()[-2000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}:\n{self.text()[-2000:]}")
+            time.sleep(0.02)
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+
+
+@pytest.fixture
+def terminal():
+    opened = []
+
+    def start(args, cwd):
+        t = Terminal([str(a) for a in args], cwd)
+        opened.append(t)
+        return t
+
+    yield start
+    for t in opened:
+        t.close()
+
+
+def test_a_dropped_terminal_keeps_what_was_typed_and_frees_the_draft(tmp_path, terminal):
+    """SIGHUP (the SSH connection dropped) well before the recovery timer: the handler itself
+    writes the recovery file with the figure being typed, removes the lock and exits 129."""
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    original = path.read_bytes()
+    t = terminal([path.name], tmp_path)
+    t.wait_for(lambda: "Caso D" in t.text() and os.path.exists(session.lock_path(path)), "Quadro 1")
+
+    t.type(b"\t\t\t")  # comune -> provincia -> istat -> M12_2019
+    t.wait_for(lambda: "M12_2019 ·" in t.text(), "M12_2019 highlighted")
+    t.type(b"7")
+    t.wait_for(lambda: "* Comune" in t.text(), "the first digit in the draft")
+    t.type(b"8")  # the recovery timer restarts with each change: only the handler saves 78
+    t.wait_for(lambda: re.search(r"\b78\b", t.text()) is not None, "the second digit on screen")
+    t.proc.send_signal(signal.SIGHUP)
+    assert t.proc.wait(timeout=TIMEOUT) == 129
+
+    assert load(session.recovery_path(path)).M12_2019 == 78
+    assert not os.path.exists(session.lock_path(path))
+    assert path.read_bytes() == original  # the draft itself is untouched
+
+
+def test_quitting_from_the_keyboard_after_saving(tmp_path, terminal):
+    """Ctrl+S then Ctrl+Q in a real terminal: the draft holds the new figure, a .bak the old
+    version, and nothing is left behind (no lock, no recovery file)."""
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    t = terminal([path.name], tmp_path)
+    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    t.type(b"\t\t\t")
+    t.wait_for(lambda: "M12_2019 ·" in t.text(), "M12_2019 highlighted")
+    t.type(b"42\r")
+    t.wait_for(lambda: "* Comune" in t.text(), "the figure in the draft")
+    t.type(b"\x13")  # Ctrl+S
+    t.wait_for(lambda: "Bozza salvata" in t.text(), "the save notice")
+    t.type(b"\x11")  # Ctrl+Q
+    assert t.proc.wait(timeout=TIMEOUT) == 0
+
+    assert load(path).M12_2019 == 42
+    assert load(str(path) + ".bak").M12_2019 == 15
+    assert not os.path.exists(session.lock_path(path))
+    assert not os.path.exists(session.recovery_path(path))
