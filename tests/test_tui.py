@@ -586,6 +586,31 @@ async def test_enter_confirms_and_moves_tab_skips_derived_cells(tmp_path):
         assert g.current == "R08"
 
 
+async def test_typing_on_a_rows_label_edits_its_first_cell(tmp_path):
+    """Up/Down from an inline text cell (Comune, Provincia...) walk the label column: a figure
+    typed on a row's label goes into the row's first cell, it is not lost."""
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        g = grid(app)
+        assert g.current == "comune"
+        for _ in range(4):  # provincia, istat, the heading, the M12 label
+            await pilot.press("down")
+        assert g.current is None and row_label(g, "M12_2019") == "Famiglia e minori"
+        assert g.cursor_coordinate.row == find(g, "M12_2019").row
+        await pilot.press("2", "1", "enter")
+        await pilot.pause()
+        assert app.draft.M12_2019 == 21 and shown(g, "M12_2019") == "21"
+        assert g.current == "M12_2024"
+
+        # On a heading there is no cell: the key does nothing, the draft is unchanged.
+        g.move_cursor(row=find(g, "M12_2019").row - 1, column=1)
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        assert not app.screen.editor.editing and app.draft.M12_2019 == 21
+
+
 async def test_quadro4_answers_on_active_block_refused_on_inactive(tmp_path):
     path = copy_example(tmp_path, "tortona")
     app = open_app(path)

@@ -196,8 +196,19 @@ class FormGrid(DataTable):
     def action_prev_cell(self) -> None:
         self._step(-1)
 
-    def action_edit(self) -> None:
+    def _row_target(self) -> str | None:
+        """The cell under the cursor; on a row's code or label, the row's first editable cell
+        (the cursor moves there): typing on "M12 Famiglia e minori" edits M12_2019."""
         name = self.current
+        if name is None:
+            row = self.cursor_coordinate.row
+            name = next((n for (r, _), n in self._ordered() if r == row and self.editable(n)), None)
+            if name is not None:
+                self.go_to(name)
+        return name
+
+    def action_edit(self) -> None:
+        name = self._row_target()
         if name:
             self.handler.edit_cell(name, None)
 
@@ -224,8 +235,8 @@ class FormGrid(DataTable):
             event.stop()
             event.prevent_default()
             return
-        name = self.current
-        if name is not None and event.is_printable and event.character:
+        name = self._row_target() if event.is_printable and event.character else None
+        if name is not None:
             ch = event.character
             if self.is_sino(name):
                 answer = {"s": "SI", "n": "NO", " ": None}.get(ch.lower(), "?")
