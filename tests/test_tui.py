@@ -783,6 +783,39 @@ async def test_r40_counter_follows_typing_and_paste_and_limit_is_enforced(tmp_pa
         assert counter(app).startswith(counter_text(5999))
 
 
+async def test_a_key_typed_on_the_r40_row_of_quadro4_starts_writing_r40(tmp_path):
+    """R40 is written on the final screen: a key typed on its row in Quadro 4 goes there and
+    is kept, at the end of the text already written."""
+    path = copy_example(tmp_path, "lomellina")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        before = app.draft.R40
+        assert before
+        await pilot.press("f5")
+        await pilot.pause()
+        g = grid(app)
+        assert g.go_to("R40")
+        await pilot.pause()
+        await pilot.press("X")
+        await pilot.pause()
+        assert isinstance(app.screen, FinalScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.draft.R40 == before + "Xy"
+        assert app.screen.query_one(R40Area).text == app.draft.R40
+        assert app.focused is app.screen.query_one(R40Area)
+
+        # A burst, faster than the screen switch: every key, in order.
+        await pilot.press("f5")
+        await pilot.pause()
+        assert grid(app).go_to("R40")
+        await pilot.pause()
+        _burst(app, *" ciao")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.draft.R40 == before + "Xy ciao"
+
+
 async def test_f8_inserts_the_proposal_when_r40_is_empty(tmp_path):
     path = copy_example(tmp_path, "sondrio")
     app = open_app(path)

@@ -175,6 +175,16 @@ class FinalScreen(SyncScreen):
         self.area.focus()
         self.notify("Testo proposto inserito: completare le parti tra [ ] e rileggere.")
 
+    def type_text(self, text: str) -> None:
+        """Keys typed for R40 on another screen (the R40 row of Quadro 4): at the end of the
+        text, through the same 6.000-character limit as typing here."""
+        area = self.area
+        area.focus()
+        if self.app.read_only:
+            return
+        area.move_cursor(area.document.end)
+        area.insert(text)
+
     def go_to(self, name: str) -> bool:
         if name == "R40":
             self.area.focus()
