@@ -24,8 +24,10 @@ from soc25_tui import app as app_module
 from soc25_tui import messages, session
 from soc25_tui.app import CellCommands, Soc25App
 from soc25_tui.drafts import backup_path, load
+from soc25_tui.layout import QUADRO_TITLES
 from soc25_tui.r40 import counter_text, propose
-from soc25_tui.screens.dialogs import Choice, JumpDialog
+from soc25_tui.screens.base import QuadroScreen
+from soc25_tui.screens.dialogs import KEYS, Choice, HelpScreen, JumpDialog
 from soc25_tui.screens.final import FinalScreen, R40Area
 from soc25_tui.screens.quadro1 import Quadro1Screen
 from soc25_tui.screens.quadro2 import Quadro2Screen
@@ -929,6 +931,38 @@ def test_app_keys_are_priority_bindings():
         assert keys[key].priority, key
     (f8,) = [b for b in FinalScreen.BINDINGS if b.key == "f8"]
     assert f8.priority
+
+
+def test_every_key_is_in_the_footer_or_in_the_help():
+    in_help = {name for names, _, _ in KEYS for name in names}
+    for owner in (Soc25App, QuadroScreen, FinalScreen, FormGrid, EditorInput):
+        for binding in owner.BINDINGS:
+            for key in binding.key.split(","):
+                assert binding.show or key in in_help, f"{owner.__name__}: {key} is shown nowhere"
+
+
+async def test_f1_shows_the_keys_and_the_guide_of_the_current_screen(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screens = (("f2", Quadro1Screen, QUADRO_TITLES[1]), ("f3", Quadro2Screen, QUADRO_TITLES[2]),
+                   ("f4", Quadro3Screen, QUADRO_TITLES[3]), ("f5", Quadro4Screen, QUADRO_TITLES[4]),
+                   ("f6", FinalScreen, "R40 e riepilogo"))
+        for key, kind, title in screens:
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, kind)
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            text = " ".join(dialog_text(app).split())
+            assert title in text
+            assert " ".join(kind.HELP.split())[:60] in text  # the guide of this screen
+            for _, label, what in KEYS:
+                assert label in text and what in text
+            await pilot.press("f1")  # F1 again closes it
+            await pilot.pause()
+            assert isinstance(app.screen, kind)
 
 
 async def test_jumping_away_while_editing_keeps_the_typed_value(tmp_path):

@@ -156,23 +156,26 @@ class MessagesScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+# The keys of the help (F1): (Textual's key names, as shown, what it does). Every binding
+# of the app, the screens and the grid is here or in the footer (a test checks it).
 KEYS = (
-    ("F1", "questo aiuto"),
-    ("F2 … F5", "Quadro 1 … Quadro 4"),
-    ("F6", "relazione R40, riepilogo, problemi"),
-    ("F7", "note e messaggi del quadro a tutto schermo"),
-    ("Ctrl+G", "vai al campo (nome pubblico: R07_2021, M12_ore, …)"),
-    ("Ctrl+P", "comandi (anche «vai al campo»)"),
-    ("Ctrl+S", "salva la bozza"),
-    ("Ctrl+Q", "esci (chiede se ci sono modifiche non salvate)"),
-    ("Frecce", "spostarsi tra le celle"),
-    ("Tab / Shift+Tab", "cella modificabile successiva / precedente"),
-    ("Invio", "modifica la cella; nella modifica: conferma e passa alla successiva"),
-    ("cifre, lettere", "iniziano la modifica della cella"),
-    ("Esc", "annulla la modifica (torna il valore precedente)"),
-    ("Canc", "svuota la cella"),
-    ("S / N / Spazio", "Quadro 4: SI / NO / nessuna risposta"),
-    ("F8", "schermata finale: proponi un testo per R40"),
+    (("f1",), "F1", "questo aiuto"),
+    (("f2", "f3", "f4", "f5"), "F2 … F5", "Quadro 1 … Quadro 4"),
+    (("f6",), "F6", "relazione R40, riepilogo, problemi"),
+    (("f7",), "F7", "note e messaggi del quadro a tutto schermo"),
+    (("f8",), "F8", "schermata finale: proponi un testo per R40"),
+    (("ctrl+g",), "Ctrl+G", "vai al campo (nome pubblico: R07_2021, M12_ore, …)"),
+    (("ctrl+p",), "Ctrl+P", "comandi (anche «vai al campo»)"),
+    (("ctrl+s",), "Ctrl+S", "salva la bozza"),
+    (("ctrl+q",), "Ctrl+Q", "esci (chiede se ci sono modifiche non salvate)"),
+    (("up", "down", "left", "right"), "Frecce",
+     "spostarsi tra le celle; nella modifica, su e giù confermano e si spostano"),
+    (("tab", "shift+tab"), "Tab / Shift+Tab", "cella modificabile successiva / precedente"),
+    (("enter",), "Invio", "modifica la cella; nella modifica: conferma e passa alla successiva"),
+    ((), "cifre, lettere", "iniziano la modifica della cella (anche sul nome della riga)"),
+    (("escape",), "Esc", "annulla la modifica (torna il valore precedente)"),
+    (("delete",), "Canc", "svuota la cella"),
+    ((), "S / N / Spazio", "Quadro 4: SI / NO / nessuna risposta"),
 )
 
 
@@ -192,7 +195,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table(show_header=False, box=None, padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for key, what in KEYS:
+        for _, key, what in KEYS:
             table.add_row(key, what)
         with VerticalScroll():
             yield Static(Text(self.title_, style="bold"))
