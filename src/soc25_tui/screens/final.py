@@ -67,23 +67,24 @@ class FinalScreen(SyncScreen):
     def area(self) -> R40Area:
         return self.query_one(R40Area)
 
+    _summary_timer = None
+    _refusal = ""  # why the last edit of R40 was refused, until the next one
+    _to_end = False  # show R40 with the cursor at its end (keys typed on Quadro 4's R40 row)
+
     def on_mount(self) -> None:
-        self._summary_timer = None
-        self._refusal = ""
-        area = self.area
-        area.read_only = self.app.read_only
-        with area.prevent(TextArea.Changed):
-            area.text = self.app.draft.R40 or ""
-        self.sync()
-        self._render_summary()
-        area.focus()
+        self.area.focus()
 
     def on_screen_resume(self) -> None:
+        """Shown (the first time too): R40 as the draft holds it, the counter, the summary."""
         area = self.area
         area.read_only = self.app.read_only
         if area.text != (self.app.draft.R40 or ""):
             with area.prevent(TextArea.Changed):
                 area.text = self.app.draft.R40 or ""
+        if self._to_end:
+            self._to_end = False
+            area.move_cursor(area.document.end)
+            area.focus()
         self.sync()
         self._render_summary()
 
@@ -130,12 +131,32 @@ class FinalScreen(SyncScreen):
 
     @on(R40Area.Refused)  # the handler name Textual derives is on_r40area_refused
     def on_r40_area_refused(self, event: R40Area.Refused) -> None:
+        self._refuse(event.would_be)
+        self.sync()
+
+    def _refuse(self, would_be: int) -> None:
         self._refusal = (
-            f"Testo rifiutato: R40 arriverebbe a {format_number(event.would_be)} caratteri, "
+            f"Testo rifiutato: R40 arriverebbe a {format_number(would_be)} caratteri, "
             f"il massimo è {format_number(R40_MAX_CHARS)}."
         )
-        self.sync()
         self.app.bell()
+
+    def continue_r40(self, text: str) -> None:
+        """Keys typed for R40 on Quadro 4's R40 row, before this screen is shown (it may not
+        be mounted yet): added to the end of R40 at once, in the order they come, within the
+        6.000 characters; the screen then opens with the cursor at the end, where the keys
+        that follow go."""
+        app = self.app
+        self._to_end = True
+        if app.read_only:
+            return
+        current = app.draft.R40 or ""
+        would_be = count_chars(current) + count_chars(text)
+        if would_be > R40_MAX_CHARS:
+            self._refuse(would_be)
+            return
+        self._refusal = ""
+        app.set_cell("R40", current + text)
 
     def action_propose(self) -> None:
         if self.app.read_only:
@@ -174,16 +195,6 @@ class FinalScreen(SyncScreen):
         self.app.set_cell("R40", text or None)
         self.area.focus()
         self.notify("Testo proposto inserito: completare le parti tra [ ] e rileggere.")
-
-    def type_text(self, text: str) -> None:
-        """Keys typed for R40 on another screen (the R40 row of Quadro 4): at the end of the
-        text, through the same 6.000-character limit as typing here."""
-        area = self.area
-        area.focus()
-        if self.app.read_only:
-            return
-        area.move_cursor(area.document.end)
-        area.insert(text)
 
     def go_to(self, name: str) -> bool:
         if name == "R40":

@@ -84,10 +84,9 @@ class Quadro4Screen(QuadroScreen):
 
     def edit_cell(self, name: str, initial: str | None) -> None:
         if name == "R40":
+            if initial:  # typed on the R40 row: it continues R40, on the final screen
+                self.app.get_screen("final").continue_r40(initial)
             self.app.action_go("final")
-            if initial:  # typed on the R40 row: the text starts with it, the key is not lost
-                final = self.app.get_screen("final")
-                self.app.call_after_refresh(final.type_text, initial)
             return
         super().edit_cell(name, initial)
 
