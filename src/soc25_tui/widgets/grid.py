@@ -196,19 +196,22 @@ class FormGrid(DataTable):
     def action_prev_cell(self) -> None:
         self._step(-1)
 
-    def _row_target(self) -> str | None:
-        """The cell under the cursor; on a row's code or label, the row's first editable cell
-        (the cursor moves there): typing on "M12 Famiglia e minori" edits M12_2019."""
-        name = self.current
-        if name is None:
-            row = self.cursor_coordinate.row
-            name = next((n for (r, _), n in self._ordered() if r == row and self.editable(n)), None)
-            if name is not None:
-                self.go_to(name)
+    def _label_target(self, char: str | None) -> str | None:
+        """On a row's code or label (Up/Down from an inline text cell walk that column), the
+        row's first editable cell, when `char` can start its value: a letter or a figure (S
+        or N on a SI/NO item); None for Enter. The cursor moves there. Anything else (Space,
+        a heading) does nothing: a key on a label must never empty a cell."""
+        row = self.cursor_coordinate.row
+        name = next((n for (r, _), n in self._ordered() if r == row and self.editable(n)), None)
+        if name is None or (char is not None and not (
+            char.lower() in ("s", "n") if self.is_sino(name) else (char.isalnum() or char in "+-,.")
+        )):
+            return None
+        self.go_to(name)
         return name
 
     def action_edit(self) -> None:
-        name = self._row_target()
+        name = self.current or self._label_target(None)
         if name:
             self.handler.edit_cell(name, None)
 
@@ -235,8 +238,10 @@ class FormGrid(DataTable):
             event.stop()
             event.prevent_default()
             return
-        name = self._row_target() if event.is_printable and event.character else None
-        if name is not None:
+        name = self.current
+        if name is None and event.is_printable and event.character:
+            name = self._label_target(event.character)
+        if name is not None and event.is_printable and event.character:
             ch = event.character
             if self.is_sino(name):
                 answer = {"s": "SI", "n": "NO", " ": None}.get(ch.lower(), "?")
