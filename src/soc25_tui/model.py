@@ -22,6 +22,7 @@ does not wait for it.
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from typing import Any, Literal, Optional, Union
 
@@ -32,7 +33,7 @@ SCHEMA_VERSION = 1
 SiNo = Literal["SI", "NO"]
 
 # The type of each kind of cell, as pydantic validates it (None: an empty cell).
-PY_TYPES: dict[Kind, Any] = {
+_PY_TYPES: dict[Kind, Any] = {
     Kind.INT: Optional[int],
     Kind.DEC: Optional[Decimal],
     Kind.TEXT: Optional[str],
@@ -43,6 +44,7 @@ PY_TYPES: dict[Kind, Any] = {
 _KIND: dict[str, Kind] = {cell.name: cell.kind for cell in INPUT_CELLS}
 _NAMES: tuple[str, ...] = tuple(_KIND)
 _ADAPTERS: dict[Kind, Any] = {}  # Kind -> pydantic.TypeAdapter, built on first use
+_BUILDING = threading.Lock()  # the TUI's warm-up thread and its UI thread may both ask
 
 
 def one_newline(value: Any) -> Any:
@@ -53,9 +55,12 @@ def one_newline(value: Any) -> Any:
 def _adapter(kind: Kind) -> Any:
     adapter = _ADAPTERS.get(kind)
     if adapter is None:
-        from pydantic import TypeAdapter
+        with _BUILDING:
+            adapter = _ADAPTERS.get(kind)
+            if adapter is None:
+                from pydantic import TypeAdapter
 
-        adapter = _ADAPTERS[kind] = TypeAdapter(PY_TYPES[kind])
+                adapter = _ADAPTERS[kind] = TypeAdapter(_PY_TYPES[kind])
     return adapter
 
 
@@ -69,7 +74,7 @@ def validate(name: str, value: Any) -> Any:
 
 def warm_up() -> None:
     """Import pydantic and build every validator now (the TUI does it in a worker thread)."""
-    for kind in PY_TYPES:
+    for kind in _PY_TYPES:
         _adapter(kind)
 
 
@@ -97,6 +102,8 @@ class Draft:
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "invalid":
+            if not isinstance(value, dict):
+                raise TypeError("Draft.invalid is a dict of cell name -> value as read")
             object.__setattr__(self, name, value)
         else:
             object.__setattr__(self, name, validate(name, value))
@@ -113,7 +120,7 @@ class Draft:
         return {name: getattr(self, name) for name in _NAMES}
 
     def copy(self) -> Draft:
-        return Draft.trusted(self.inputs(), dict(self.invalid))
+        return type(self).trusted(self.inputs(), dict(self.invalid))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Draft):
