@@ -6,6 +6,7 @@ opened for writing. Tortona is case D (Quadro 3 required), Sondrio case A, Lomel
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import shutil
@@ -605,12 +606,30 @@ async def test_typing_on_a_rows_label_edits_its_first_cell(tmp_path):
         assert app.draft.M12_2019 == 21 and shown(g, "M12_2019") == "21"
         assert g.current == "M12_2024"
 
-        # On a heading there is no cell: the key does nothing, the draft is unchanged.
-        g.move_cursor(row=find(g, "M12_2019").row - 1, column=1)
+        # Space on a label must not empty the row's first cell; on a heading no key does anything.
+        label = Coordinate(find(g, "M12_2019").row, 1)
+        for coord, key in ((label, "space"), (Coordinate(label.row - 1, 1), "5")):
+            g.move_cursor(row=coord.row, column=coord.column)
+            await pilot.pause()
+            await pilot.press(key)
+            await pilot.pause()
+            assert g.cursor_coordinate == coord
+            assert not app.screen.editor.editing and app.draft.M12_2019 == 21 and not app.draft.invalid
+
+        # Quadro 4: S or N on an item's label answers it; another letter does nothing.
+        await pilot.press("f5")
         await pilot.pause()
-        await pilot.press("5")
+        g = grid(app)
+        label = Coordinate(find(g, "R34").row, 1)
+        g.move_cursor(row=label.row, column=1)
         await pilot.pause()
-        assert not app.screen.editor.editing and app.draft.M12_2019 == 21
+        assert app.draft.R34 == "NO"
+        await pilot.press("x")
+        await pilot.pause()
+        assert g.cursor_coordinate == label and app.draft.R34 == "NO"
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.draft.R34 == "SI"
 
 
 async def test_quadro4_answers_on_active_block_refused_on_inactive(tmp_path):
@@ -785,37 +804,61 @@ async def test_r40_counter_follows_typing_and_paste_and_limit_is_enforced(tmp_pa
         assert counter(app).startswith(counter_text(5999))
 
 
-async def test_a_key_typed_on_the_r40_row_of_quadro4_starts_writing_r40(tmp_path):
-    """R40 is written on the final screen: a key typed on its row in Quadro 4 goes there and
-    is kept, at the end of the text already written."""
+async def test_a_key_typed_on_the_r40_row_of_quadro4_continues_r40(tmp_path):
+    """R40 is written on the final screen: keys typed on its row in Quadro 4 go to the end of
+    R40, in order, whether they come before the final screen is shown or right after."""
     path = copy_example(tmp_path, "lomellina")
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         before = app.draft.R40
         assert before
-        await pilot.press("f5")
-        await pilot.pause()
-        g = grid(app)
-        assert g.go_to("R40")
-        await pilot.pause()
-        await pilot.press("X")
-        await pilot.pause()
-        assert isinstance(app.screen, FinalScreen)
-        await pilot.press("y")
-        await pilot.pause()
-        assert app.draft.R40 == before + "Xy"
-        assert app.screen.query_one(R40Area).text == app.draft.R40
-        assert app.focused is app.screen.query_one(R40Area)
 
-        # A burst, faster than the screen switch: every key, in order.
+        async def type_on_r40_row(first: str, then: str) -> None:
+            await pilot.press("f5")
+            await pilot.pause()
+            assert grid(app).go_to("R40")
+            await pilot.pause()
+            _burst(app, first)
+            while not isinstance(app.screen, FinalScreen):  # the next key as soon as it shows
+                await asyncio.sleep(0.001)
+            _burst(app, *then)
+            await pilot.pause()
+            await pilot.pause()
+
+        await type_on_r40_row("X", "y")  # first visit: the final screen is built now
+        assert app.draft.R40 == before + "Xy"
+        area = app.screen.query_one(R40Area)
+        assert area.text == app.draft.R40 and app.focused is area
+
+        await type_on_r40_row(" ", "ab")  # a later visit
+        assert app.draft.R40 == before + "Xy ab"
+
+        # A burst that reaches Quadro 4 before the switch: every key, in order.
         await pilot.press("f5")
         await pilot.pause()
         assert grid(app).go_to("R40")
         await pilot.pause()
-        _burst(app, *" ciao")
+        _burst(app, *"cde")
         await pilot.pause()
         await pilot.pause()
-        assert app.draft.R40 == before + "Xy ciao"
+        assert app.draft.R40 == before + "Xy abcde"
+        assert app.screen.query_one(R40Area).text == app.draft.R40
+
+
+async def test_keys_from_quadro4_cannot_take_r40_past_6000_characters(tmp_path):
+    path = copy_example(tmp_path, "lomellina")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_cell("R40", "x" * 6000)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert grid(app).go_to("R40")
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        assert isinstance(app.screen, FinalScreen)
+        assert app.draft.R40 == "x" * 6000
+        assert "Testo rifiutato: R40 arriverebbe a 6.001 caratteri, il massimo è 6.000." in counter(app)
 
 
 async def test_f8_inserts_the_proposal_when_r40_is_empty(tmp_path):
@@ -934,8 +977,26 @@ def test_app_keys_are_priority_bindings():
 
 
 def test_every_key_is_in_the_footer_or_in_the_help():
+    """Every binding of the app, its screens and widgets (dialogs say their keys themselves)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.dom import DOMNode
+    from textual.screen import ModalScreen
+
+    import soc25_tui
+
+    owners = set()
+    for info in pkgutil.walk_packages(soc25_tui.__path__, "soc25_tui."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if (issubclass(cls, DOMNode) and cls.__module__ == module.__name__
+                    and not issubclass(cls, ModalScreen) and "BINDINGS" in vars(cls)):
+                owners.add(cls)
+    assert {Soc25App, QuadroScreen, FinalScreen, FormGrid, EditorInput} <= owners
     in_help = {name for names, _, _ in KEYS for name in names}
-    for owner in (Soc25App, QuadroScreen, FinalScreen, FormGrid, EditorInput):
+    for owner in owners:
         for binding in owner.BINDINGS:
             for key in binding.key.split(","):
                 assert binding.show or key in in_help, f"{owner.__name__}: {key} is shown nowhere"
