@@ -136,3 +136,26 @@ def test_quitting_from_the_keyboard_after_saving(tmp_path, terminal):
     assert load(str(path) + ".bak").M12_2019 == 15
     assert not os.path.exists(session.lock_path(path))
     assert not os.path.exists(session.recovery_path(path))
+
+
+def test_quitting_without_saving_leaves_no_recovery_to_offer(tmp_path, terminal):
+    """«Esci senza salvare»: the recovery file written meanwhile is set aside, none is written
+    on the way out, and the next opening offers nothing back."""
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    original = path.read_bytes()
+    t = terminal([path.name], tmp_path, prelude="import soc25_tui.app; soc25_tui.app.RECOVERY_DELAY = 0.05")
+    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    t.type(b"\t\t\t")
+    t.wait_for(lambda: "M12_2019 ·" in t.text(), "M12_2019 highlighted")
+    t.type(b"42\r")
+    t.wait_for(lambda: os.path.exists(session.recovery_path(path)), "the recovery file")
+    t.type(b"\x11")  # Ctrl+Q
+    t.wait_for(lambda: "Esci senza salvare" in t.text(), "the question")
+    t.type(b"e")
+    assert t.proc.wait(timeout=TIMEOUT) == 0
+
+    assert path.read_bytes() == original
+    assert not os.path.exists(session.recovery_path(path))
+    assert len(list(tmp_path.glob(".tortona.toml.recupero.*.bak"))) == 1  # set aside, not lost
+    assert not os.path.exists(session.lock_path(path))

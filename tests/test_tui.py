@@ -354,6 +354,27 @@ async def test_quit_with_changes_save_and_exit(tmp_path):
     assert load(path).M12_2019 == 7
 
 
+async def test_save_and_exit_over_a_file_changed_meanwhile_asks_then_exits(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_cell(pilot, "M12_2019", "7")
+        time.sleep(0.01)
+        path.write_text(path.read_text(encoding="utf-8").replace("M15_2019 = 1\n", "M15_2019 = 99\n"),
+                        encoding="utf-8")  # another program writes the draft
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("s")  # Salva ed esci
+        await pilot.pause()
+        assert isinstance(app.screen, Choice) and "modificata da un altro programma" in dialog_text(app)
+        assert app.return_code is None
+        await pilot.press("s")  # Sovrascrivi
+        await pilot.pause()
+    assert app.return_code == 0  # saved, and gone as asked
+    assert load(path).M12_2019 == 7 and load(path).M15_2019 == 1
+    assert load(backup_path(path)).M15_2019 == 99  # the other program's version, kept
+
+
 async def test_quit_without_changes_asks_nothing(tmp_path):
     path = copy_example(tmp_path, "sondrio")
     app = open_app(path)
@@ -396,6 +417,13 @@ async def test_recovery_written_and_restored(tmp_path, monkeypatch):
         text = dialog_text(app)
         assert "recupero più recente" in text
         assert "[R] Ripristina" in text and "[I] Non ora" in text
+        # The question first: saving, jumping, the palette and the Quadro keys wait for it
+        # (Ctrl+S would save over the recovery file and delete it unanswered).
+        for key in ("ctrl+s", "ctrl+p", "ctrl+g", "f3"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, Choice), key
+        assert os.path.exists(session.recovery_path(path)) and load(path).M12_2019 == 15
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)

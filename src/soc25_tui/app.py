@@ -11,7 +11,7 @@ import signal
 import sys
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -215,6 +215,11 @@ class Soc25App(App[int]):
         return st.st_mtime_ns, st.st_size
 
     def action_save(self) -> None:
+        self.save_then(None)
+
+    def save_then(self, then: Callable[[], object] | None) -> None:
+        """Save (asking first if another program changed the file since it was opened), then
+        call `then` if the draft was saved."""
         if self.path is None:
             return
         if self.read_only:
@@ -223,6 +228,10 @@ class Soc25App(App[int]):
         if self._stamp() != self._disk:
             from .screens.dialogs import Choice
 
+            def answer(choice: str | None) -> None:
+                if choice == "overwrite" and self._save() and then is not None:
+                    then()
+
             self.push_screen(
                 Choice(
                     f"La bozza {self.path} è stata modificata da un altro programma dopo "
@@ -230,10 +239,11 @@ class Soc25App(App[int]):
                     "nella copia .bak.",
                     [("s", "overwrite", "Sovrascrivi"), ("a", "cancel", "Annulla")],
                 ),
-                lambda choice: choice == "overwrite" and self._save(),
+                answer,
             )
             return
-        self._save()
+        if self._save() and then is not None:
+            then()
 
     def _save(self) -> bool:
         try:
@@ -261,12 +271,12 @@ class Soc25App(App[int]):
 
         def answer(choice: str | None) -> None:
             if choice == "save":
-                if self._stamp() != self._disk:
-                    self.action_save()  # asks first; the person quits again afterwards
-                elif self._save():
-                    self._leave()
+                self.save_then(self._leave)
             elif choice == "discard":
+                # Thrown away on purpose: the recovery file written meanwhile is set aside
+                # (never deleted), and none is written at exit (see `run`).
                 session.set_recovery_aside(self.path)
+                self.dirty = False
                 self._leave()
 
         self.push_screen(
@@ -506,9 +516,16 @@ class Soc25App(App[int]):
             ))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Saving, jumping and the Quadro keys need an open draft (not the start screen)."""
-        if action in ("save", "jump", "go") and self.path is None:
-            return False
+        """Saving, jumping, the Quadro keys and the palette need an open draft (not the start
+        screen), and wait while a question is on screen: Ctrl+S under "restore the recovery
+        file?" would save over it and delete it unanswered."""
+        if action in ("save", "jump", "go", "command_palette"):
+            from textual.screen import ModalScreen
+
+            if isinstance(self.screen, ModalScreen):
+                return False
+            if action != "command_palette" and self.path is None:
+                return False
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
