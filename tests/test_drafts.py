@@ -333,18 +333,27 @@ def test_unreadable_values_keep_their_toml_type_through_a_save(tmp_path):
     assert dumps(back) == dumps(d)
 
 
-def test_raw_text_shows_a_kept_value_as_written_in_toml():
+def test_raw_text_shows_a_kept_value_as_a_person_reads_it():
+    # A number with the Italian decimal comma: 8.695 in the file is not 8.695 thousands.
     assert [drafts.raw_text(v) for v in (True, False, Decimal("8.695"), 12, Decimal("Infinity"))] == [
-        "true", "false", "8.695", "12", "inf",
+        "true", "false", "8,695", "12", "inf",
     ]
     assert drafts.raw_text("dieci") == "dieci"  # the text as typed, without TOML's quotes
-    assert drafts.raw_text([1, "x", True, [2]]) == '[1, "x", true, [2]]'
+    assert drafts.raw_text([1, "x", True, [2.5]]) == '[1, "x", true, [2.5]]'  # as in the file
     assert drafts.raw_text({"risposta": "SI", "a b": 1}) == '{ risposta = "SI", "a b" = 1 }'
     assert drafts.raw_text([]) == "[]" and drafts.raw_text({}) == "{}"
     d = loads(UNREADABLE_TOML)
-    for name, value in d.invalid.items():  # and it reads back as the same TOML value
-        if not isinstance(value, str):
-            assert tomllib.loads(f"x = {drafts.raw_text(value)}", parse_float=Decimal)["x"] == value
+    for name, value in d.invalid.items():  # raw_text_toml reads back as the same TOML value
+        assert tomllib.loads(f"x = {drafts.raw_text_toml(value)}", parse_float=Decimal)["x"] == value
+
+
+def test_editing_a_kept_decimal_does_not_make_it_a_thousand_times_bigger():
+    """R06 = 12.345 in the file (three decimals: kept as unreadable). Its text in the edit
+    line, confirmed as it is, must still be refused, not read as 12.345 thousands."""
+    d = loads("[quadro2]\nR06 = 12.345\n")
+    assert d.invalid == {"R06": Decimal("12.345")}
+    with pytest.raises(ValueError, match="decimali"):
+        drafts.parse_input("R06", drafts.raw_text(d.invalid["R06"]))
 
 
 @pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e400", "1e-30"])
@@ -356,7 +365,7 @@ def test_odd_toml_numbers_are_kept_not_crashes(value, cell):
         assert d.get(cell) == 10**400  # a whole number, if absurd: the checks speak of it
         return
     assert cell in d.invalid and d.get(cell) is None
-    assert f"{cell} = {drafts.raw_text(d.invalid[cell])}" in dumps(d)
+    assert f"{cell} = {drafts.raw_text_toml(d.invalid[cell])}" in dumps(d)
 
 
 def test_italian_strings_and_si_variants_are_read():

@@ -140,10 +140,20 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 def raw_text(value: Any) -> str:
     """A value kept in `Draft.invalid`, as a person reads it in messages and edits it.
 
-    A string is the text itself (what was typed, without TOML's quotes); any other value is
-    written as in the TOML file, on one line: `true`, `8.695`, `[1, "x"]`, `{ a = 1 }`."""
+    A string is the text itself (what was typed, without TOML's quotes). A number has the
+    Italian decimal comma: `R05 = 8.695` in the file is eight and a bit, «8,695» (as «8.695»
+    it would read, and be edited, as 8.695 thousands). Anything else is written as in the
+    TOML file, on one line: `true`, `[1, "x"]`, `{ a = 1 }`."""
     if isinstance(value, str):
         return value
+    text = raw_text_toml(value)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return text.replace(".", ",")
+    return text
+
+
+def raw_text_toml(value: Any) -> str:
+    """A value as the TOML file has it, on one line (a string with its quotes)."""
     if isinstance(value, list):
         return "[" + ", ".join(raw_text_toml(item) for item in value) + "]"
     if isinstance(value, dict):
@@ -155,13 +165,6 @@ def raw_text(value: Any) -> str:
         )
         return "{ " + ", ".join(pairs) + " }"
     return tomli_w.dumps({"x": value}).removeprefix("x = ").removesuffix("\n")
-
-
-def raw_text_toml(value: Any) -> str:
-    """Like `raw_text`, but a string keeps its TOML quotes (inside arrays and tables)."""
-    if isinstance(value, str):
-        return tomli_w.dumps({"x": value}).removeprefix("x = ").removesuffix("\n")
-    return raw_text(value)
 
 
 # tomllib's reasons, in Italian: (start of tomllib's message, Italian reason). The first match
