@@ -1099,6 +1099,34 @@ async def test_a_burst_of_keys_faster_than_the_focus_keeps_every_digit(tmp_path)
         assert app.draft.M12_2024 == 13
 
 
+async def test_leaving_the_screen_with_an_invalid_figure_says_it_was_not_kept(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2019")
+        await pilot.press("5", "x")
+        await pilot.pause()
+        assert app.screen.editor.editing and app.draft.M12_2019 == 15
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro2Screen)
+        notices = [n.message for n in app._notifications]
+        assert "M12_2019: «5x» non valido, non inserito: resta 15." in notices
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not app.screen.editor.editing and shown(grid(app), "M12_2019") == "15"
+
+        # A valid figure being typed stays when the screen is left, silently.
+        await goto(pilot, "M12_2024")
+        await pilot.press("7")
+        await pilot.pause()
+        await jump(pilot, "R06")
+        assert isinstance(app.screen, Quadro2Screen) and app.draft.M12_2024 == 7
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not app.screen.editor.editing and shown(grid(app), "M12_2024") == "7"
+
+
 async def test_saving_while_a_figure_is_invalid_saves_the_previous_value(tmp_path):
     path = copy_example(tmp_path, "tortona")
     app = open_app(path)

@@ -445,6 +445,8 @@ class Soc25App(App[int]):
         target = self.get_screen(key)
         if self.screen is target:
             return
+        if isinstance(self.screen, SyncScreen):
+            self.screen.close_edit()
         if target is self.screen_stack[0]:
             while len(self.screen_stack) > 1:
                 self.pop_screen()

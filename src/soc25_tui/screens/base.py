@@ -40,6 +40,9 @@ class SyncScreen(Screen):
     def go_to(self, name: str) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def close_edit(self) -> None:
+        """The screen is being left (another Quadro, a jump): end an edit still open."""
+
 
 class QuadroScreen(SyncScreen):
     BINDINGS = [Binding("f7", "messages", "Messaggi", priority=True)]
@@ -293,14 +296,23 @@ class QuadroScreen(SyncScreen):
 
     # --- jumping -------------------------------------------------------------------------
 
+    def close_edit(self) -> None:
+        """Leaving the cell keeps a valid figure being typed (it is already in the draft and
+        shown); an invalid one gives way to the value from before the edit, and a notice
+        says so (it must not vanish unseen)."""
+        name = self._editing
+        if name is None or not self.editor.editing:
+            return
+        text = self.editor.input.value
+        self.finish_edit(text, 0)
+        if self.editor.editing:  # the figure was not valid: back to the value before
+            self.finish_edit(text, None)
+            before = self.app.display(name) or "vuota"
+            self.app.notify(f"{name}: «{text.strip()}» non valido, non inserito: resta {before}.",
+                            severity="warning", timeout=8)
+
     def go_to(self, name: str) -> bool:
-        if self.editor.editing:
-            # Leaving the cell keeps a valid figure being typed (it is already in the draft
-            # and shown); only an invalid one goes back to the value from before editing.
-            text = self.editor.input.value
-            self.finish_edit(text, 0)
-            if self.editor.editing:  # the figure was not valid: back to the value before
-                self.finish_edit(text, None)
+        self.close_edit()
         found = self.grid.go_to(name)
         self.grid.focus()
         self.show_current()
