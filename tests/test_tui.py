@@ -1252,6 +1252,36 @@ async def test_a_new_draft_asks_comune_and_provincia_and_is_created(tmp_path, mo
     assert load(tmp_path / "nuova.toml").comune == "Bormio"
 
 
+async def test_new_draft_from_the_start_screen_refuses_an_existing_file(tmp_path, monkeypatch):
+    """The name of a draft that exists is said in the form, with the Comune just typed still
+    there; it is not silently opened instead."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLES / "tortona.toml", tmp_path / "tortona.toml")
+    original = (tmp_path / "tortona.toml").read_bytes()
+    app = Soc25App(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"tortona", "enter", *"Castelnuovo Scrivia", "enter", *"AL", "enter")
+        await pilot.pause()
+        assert "tortona.toml esiste già" in dialog_text(app)
+        assert app.path is None
+        await pilot.press("shift+tab", "shift+tab", *["backspace"] * 7, *"cast", "enter", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen)
+        assert app.path == "cast.toml" and app.draft.comune == "Castelnuovo Scrivia"
+    assert (tmp_path / "tortona.toml").read_bytes() == original
+
+
+def test_a_new_draft_in_a_missing_folder_is_refused_at_once(tmp_path, capsys):
+    from soc25_tui.app import run
+
+    assert run(str(tmp_path / "manca" / "nuova.toml")) == 2
+    err = capsys.readouterr().err
+    assert f"la cartella {tmp_path / 'manca'} non esiste" in err
+    assert not (tmp_path / "manca").exists()
+
+
 def _burst(app, *keys: str) -> None:
     """Keys as a terminal delivers them when they come faster than the app (no pauses)."""
     for key in keys:

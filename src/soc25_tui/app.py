@@ -548,6 +548,10 @@ def run(path: str | None, *, read_only: bool = False) -> int:
     elif path is not None and read_only:
         print(f"soc25: {path}: il file non esiste.", file=sys.stderr)
         return 2
+    elif path is not None and not os.path.isdir(os.path.dirname(path) or "."):
+        # Said now, not after Comune and Provincia have been typed for nothing.
+        print(f"soc25: {path}: la cartella {os.path.dirname(path)} non esiste.", file=sys.stderr)
+        return 2
     app = Soc25App(path, draft, read_only=read_only)
     try:
         result = app.run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -83,8 +85,13 @@ class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
             path += ".toml"
         comune, prov = values["new-comune"], values["new-provincia"].upper()
         error = ""
+        folder = os.path.dirname(path) or "."
         if not path:
             error = "Indicare il nome del file della bozza."
+        elif not self.path and os.path.exists(path):
+            error = f"{path} esiste già: sceglierla dall'elenco, oppure indicare un altro nome."
+        elif not os.path.isdir(folder):
+            error = f"La cartella {folder} non esiste."
         elif not comune:
             error = "Indicare il nome del Comune."
         elif len(prov) != 2 or not prov.isalpha():
