@@ -826,6 +826,16 @@ async def test_r40_counter_follows_typing_and_paste_and_limit_is_enforced(tmp_pa
         assert "q" not in app.draft.R40
         assert "arriverebbe a 6.001 caratteri" in counter(app)
 
+        await pilot.press("f8", "g")  # the proposal added at the end: too long, refused
+        await pilot.pause()
+        assert len(app.draft.R40) == 6000 and "rifiutato" in counter(app)
+        await pilot.press("f8", "s")  # the proposal instead: the refusal no longer applies
+        await pilot.pause()
+        assert app.draft.R40 == propose(app.draft, app.outcome)
+        assert "rifiutato" not in counter(app)
+        area.insert("z" * (6000 - len(app.draft.R40)))
+        await pilot.pause()
+
         await pilot.press("backspace")  # shrinking is always allowed
         await pilot.pause()
         assert len(app.draft.R40) == 5999

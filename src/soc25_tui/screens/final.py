@@ -192,6 +192,7 @@ class FinalScreen(SyncScreen):
         # area's Changed message and would put the old R40 back into the area.
         with self.area.prevent(TextArea.Changed):
             self.area.text = text
+        self._refusal = ""  # an earlier refusal no longer applies to this text
         self.app.set_cell("R40", text or None)
         self.area.focus()
         self.notify("Testo proposto inserito: completare le parti tra [ ] e rileggere.")
