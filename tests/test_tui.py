@@ -250,6 +250,17 @@ async def test_jump_dialog_reaches_a_cell_on_another_screen(tmp_path):
         assert isinstance(app.focused, R40Area)
 
 
+async def test_jump_dialog_takes_the_start_of_one_name(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await jump(pilot, "M12_o")  # as the suggestion shows it: M12_ore
+        assert isinstance(app.screen, Quadro1Screen) and grid(app).current == "M12_ore"
+        await jump(pilot, "R0")  # R0A_2019, R0B_2019, R0C...: not one name
+        assert isinstance(app.screen, JumpDialog)
+        assert "non è il nome di una cella" in dialog_text(app)
+
+
 async def test_command_palette_offers_jump_to_cell(tmp_path):
     path = copy_example(tmp_path, "tortona")
     app = open_app(path)
@@ -260,6 +271,10 @@ async def test_command_palette_offers_jump_to_cell(tmp_path):
         assert any(t.startswith("Vai a R07_2021") for t in texts), texts
         best = max(hits, key=lambda h: h.score)
         assert best.text.startswith("Vai a R07_2021")
+        for query in ("R03", "r03"):  # R01B's label mentions R03: the cell named comes first
+            hits = [hit async for hit in provider.search(query)]
+            assert any("R01B" in str(h.text) for h in hits)
+            assert str(max(hits, key=lambda h: h.score).text).startswith("Vai a R03 ")
 
         # Through the palette itself: Ctrl+P, the query, Enter.
         await pilot.press("ctrl+p")

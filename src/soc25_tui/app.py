@@ -21,7 +21,7 @@ from textual.screen import Screen
 from . import model, session
 from .checks import ERROR, Problem, check
 from .drafts import DraftError, dumps, load, parse_input, raw_text, save
-from .layout import CASE_SHORT, CELL_BY_NAME, CELLS
+from .layout import CASE_SHORT, CELL_BY_NAME, CELLS, resolve_cell_name
 from .model import Draft
 from .report import display
 from .rules import Outcome, evaluate
@@ -51,10 +51,12 @@ class CellCommands(Provider):
         if app.path is None:  # the start screen: no draft to go into yet
             return
         matcher = self.matcher(query)
+        exact = resolve_cell_name(query) if query.strip() else None
         found = False
         for cell in CELLS:
             text = f"Vai a {cell.name} - {cell.label}"
-            score = matcher.match(text)
+            # The cell named (R03) before the ones that only mention it (R01B's label has R03).
+            score = 1.0 if cell.name == exact else min(matcher.match(text), 0.99)
             if score > 0:
                 found = True
                 yield Hit(score, matcher.highlight(text), partial(app.jump_to, cell.name))

@@ -473,4 +473,6 @@ def resolve_cell_name(text: str) -> str | None:
     for cell in CELLS:
         if cell.code.lower() == key.lower():
             return cell.name
-    return None
+    # The start of one name only ("prov" -> "provincia", "M12_o" -> "M12_ore").
+    starting = [cell.name for cell in CELLS if key and cell.name.lower().startswith(key.lower())]
+    return starting[0] if len(starting) == 1 else None
