@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -1150,6 +1151,26 @@ async def test_leaving_the_screen_with_an_invalid_figure_says_it_was_not_kept(tm
         await pilot.press("f2")
         await pilot.pause()
         assert not app.screen.editor.editing and shown(grid(app), "M12_2024") == "7"
+
+
+async def test_pasting_on_a_cell_fills_it(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await jump(pilot, "R06")
+        app.post_message(events.Paste("1.984.440,83\n"))  # as copied from a spreadsheet
+        await pilot.pause()
+        assert app.draft.R06 == Decimal("1984440.83")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert grid(app).current == "R07_2017" and not app.screen.editor.editing
+
+        await pilot.press("enter")  # an edit open: the paste goes where the cursor is
+        await pilot.press("end")
+        app.post_message(events.Paste("5"))
+        await pilot.pause()
+        assert app.screen.editor.input.value == "34.786,955"
+        assert "decimali" in edit_line(app)  # and it is checked as typing is
 
 
 async def test_saving_while_a_figure_is_invalid_saves_the_previous_value(tmp_path):

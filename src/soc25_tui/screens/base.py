@@ -245,6 +245,12 @@ class QuadroScreen(SyncScreen):
             return False
         return True
 
+    def paste_into_edit(self, text: str) -> bool:
+        if not self.editor.editing:
+            return False
+        self.editor.input.insert_text_at_cursor(text)
+        return True
+
     def on_cell_editor_edited(self, event: CellEditor.Edited) -> None:
         if event.name == self._editing and self.editor.editing:  # never a late one
             self._apply(event.text)

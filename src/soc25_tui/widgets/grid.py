@@ -16,6 +16,7 @@ import textwrap
 from typing import Callable, NamedTuple, Protocol
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
@@ -56,6 +57,9 @@ class GridHandler(Protocol):
 
     def editing_key(self, event) -> bool:
         """While an edit is open, a key that reached the grid belongs to it: True if taken."""
+
+    def paste_into_edit(self, text: str) -> bool:
+        """While an edit is open, pasted text that reached the grid belongs to it: True if taken."""
 
 
 class FormGrid(DataTable):
@@ -222,6 +226,17 @@ class FormGrid(DataTable):
                 self.handler.answer_cell(name, None)
             else:
                 self.handler.edit_cell(name, "")
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Pasted text (a figure copied from a spreadsheet or a PDF) goes into the cell as if
+        typed: into the edit if one is open, else it starts editing the cell with it."""
+        event.stop()
+        text = " ".join(event.text.split())  # one line: a cell holds no line breaks
+        if not text or self.handler.paste_into_edit(text):
+            return
+        name = self.current or self._label_target("0")
+        if name is not None and not self.is_sino(name):
+            self.handler.edit_cell(name, text)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         self.handler.cell_focused(self.name_at(event.coordinate))
