@@ -192,3 +192,11 @@ def test_import_releases_its_lock(tmp_path):
     dst = tmp_path / "t.toml"
     assert main(["import", str(TORTONA), "-o", str(dst)]) == 0
     assert not Path(session.lock_path(dst)).exists()
+
+
+def test_help_of_the_tui_names_the_other_commands():
+    r = run("--help")
+    assert r.returncode == 0
+    for command in ("check", "import", "summary", "r40"):
+        assert f"soc25 {command} " in r.stdout
+    assert r.stdout.startswith("uso: soc25 ")

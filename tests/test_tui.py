@@ -671,6 +671,14 @@ async def test_typing_on_a_rows_label_edits_its_first_cell(tmp_path):
         await pilot.press("x")
         await pilot.pause()
         assert g.cursor_coordinate == label and app.draft.R34 == "NO"
+        g.go_to("R34")
+        await pilot.pause()
+        await pilot.press("x")  # on the item itself: which keys answer, as text
+        await pilot.pause()
+        assert app.draft.R34 == "NO" and g.current == "R34" and not app.screen.editor.editing
+        assert edit_line(app) == "✗ «x» non è una risposta: S = SI · N = NO · Spazio = nessuna risposta"
+        g.move_cursor(row=label.row, column=1)
+        await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
         assert app.draft.R34 == "SI"

@@ -30,7 +30,7 @@ _ARGPARSE_IT = (
 )
 
 
-class _Formatter(argparse.HelpFormatter):
+class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
         return super().add_usage(usage, actions, groups, prefix or "uso: ")
 
@@ -181,8 +181,20 @@ def cmd_import(argv: list[str]) -> int:
 
 
 def cmd_tui(argv: list[str]) -> int:
-    p = _Parser(prog="soc25", description="Compila la scheda SOC25 da terminale.")
-    p.add_argument("draft", nargs="?", metavar="BOZZA.toml")
+    p = _Parser(
+        prog="soc25",
+        description="Compila la scheda SOC25 da terminale.",
+        epilog=(
+            "altri comandi (senza interfaccia; soc25 COMANDO -h per i dettagli):\n"
+            "  soc25 check BOZZA.toml [...] [--json]    controlla una o più bozze\n"
+            "  soc25 import STAMPA.txt [-o BOZZA.toml]  crea una bozza da una scheda stampata\n"
+            "  soc25 summary BOZZA.toml [--format ...]  riepilogo (testo, html, svg, md)\n"
+            "  soc25 r40 BOZZA.toml [--write]           propone un testo per R40"
+        ),
+    )
+    p.add_argument("draft", nargs="?", metavar="BOZZA.toml",
+                   help="la bozza da aprire (se non esiste la crea, chiedendo Comune e provincia); "
+                        "senza: l'elenco delle bozze della cartella")
     p.add_argument("--view", action="store_true", help="apri in sola lettura")
     args = p.parse_args(argv)
     try:

@@ -180,7 +180,7 @@ class QuadroScreen(SyncScreen):
         elif problems:
             hint = f"{problems[0].severity.capitalize()}: {problems[0].text}"
         elif cell.kind is Kind.SINO:
-            hint = "S = SI · N = NO · Spazio = nessuna risposta"
+            hint = self.SINO_HINT
         else:
             hint = "Scrivere per modificare · Invio conferma e passa alla successiva · Esc annulla"
         self.editor.show_cell(name, title, value, hint)
@@ -196,10 +196,14 @@ class QuadroScreen(SyncScreen):
             self.show_current()
 
     EDIT_HINT = "Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla"
+    SINO_HINT = "S = SI · N = NO · Spazio = nessuna risposta"
 
     def edit_cell(self, name: str, initial: str | None) -> None:
         """Start editing `name`: `initial` is the first key typed ("" empties the cell), or
         None to start from the cell's value. Called by the grid, synchronously."""
+        if initial and is_sino(name):  # a key that is no answer: say which keys are
+            self.editor.set_status(f"«{initial}» non è una risposta: {self.SINO_HINT}", error=True)
+            return
         locked = self.why_locked(name)
         if locked:
             if not (initial == "" and self._empty_leftover(name)):

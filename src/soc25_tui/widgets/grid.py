@@ -259,12 +259,14 @@ class FormGrid(DataTable):
         if name is not None and event.is_printable and event.character:
             ch = event.character
             if self.is_sino(name):
+                event.stop()
+                event.prevent_default()
                 answer = {"s": "SI", "n": "NO", " ": None}.get(ch.lower(), "?")
-                if answer != "?":
-                    event.stop()
-                    event.prevent_default()
+                if answer == "?":
+                    self.handler.edit_cell(name, ch)  # says which keys answer
+                else:
                     self.handler.answer_cell(name, answer)
-                    return
+                return
             else:
                 event.stop()
                 event.prevent_default()
