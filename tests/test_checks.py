@@ -142,6 +142,16 @@ def test_r40_longer_than_6000_characters():
 def test_header_problems():
     assert find(make(comune=""), "comune")[0].severity == WARNING
     assert "due lettere" in find(make(provincia="Milano"), "provincia")[0].text
+    assert find(make(istat="014061"), "istat") == [] and find(make(istat=None), "istat") == []
+    for wrong in ("abc", "14061", "0140610"):
+        (p,) = find(make(istat=wrong), "istat")
+        assert p.severity == WARNING and f"«{wrong}»" in p.text and "sei cifre" in p.text
+
+
+def test_r40_with_parts_of_the_proposal_still_to_write():
+    (p,) = find(make(R40="Nel 2024... [Completare: specificare il motivo indicato in R22 «Altro».]"), "R40")
+    assert p.severity == WARNING and "[Completare: ...]" in p.text
+    assert find(make(R40="Relazione completa."), "R40") == []
 
 
 def test_blank_draft_reports_what_is_missing_without_crashing():

@@ -9,7 +9,8 @@ from soc25_tui.numbers import NumberError, format_number, parse_int, parse_numbe
 
 @pytest.mark.parametrize(
     "text",
-    ["1984440,83", "1.984.440,83", "1984440.83", "1 984 440,83", "1\u00a0984\u00a0440,83", "€ 1.984.440,83"],
+    ["1984440,83", "1.984.440,83", "1984440.83", "1 984 440,83", "1\u00a0984\u00a0440,83", "€ 1.984.440,83",
+     "1.984.440,83 €", "1984440,83€"],
 )
 def test_spec_formats_are_accepted(text):
     assert parse_number(text) == Decimal("1984440.83")

@@ -47,6 +47,9 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
         warn("provincia", "manca la sigla della provincia (due lettere, ad esempio SO).")
     elif len(prov) != 2 or not prov.isalpha():
         warn("provincia", f"«{prov}» non è una sigla di provincia: attese due lettere, ad esempio SO.")
+    istat = (draft.istat or "").strip()
+    if istat and not (len(istat) == 6 and istat.isdigit()):
+        warn("istat", f"«{istat}» non è un codice ISTAT di Comune: attese sei cifre, ad esempio 014061.")
 
     # Values that could not be read at all.
     for name, raw in draft.invalid.items():
@@ -150,6 +153,8 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
                     f"{item.code} «Altro» è SI: spiegarlo nella relazione in formato libero (R40), "
                     "che ora è vuota.",
                 )
+    if "[Completare:" in (draft.R40 or ""):  # left by the proposal (soc25 r40, F8)
+        warn("R40", "la relazione contiene ancora parti «[Completare: ...]» da scrivere.")
     n = len(draft.R40 or "")
     if n > R40_MAX_CHARS:
         err("R40", f"la relazione ha {format_number(n)} caratteri: al massimo {format_number(R40_MAX_CHARS)}.")

@@ -1,7 +1,7 @@
 """Italian number parsing and formatting, on exact decimals.
 
 Accepted input: "1984440,83", "1.984.440,83", "1984440.83", "1 984 440,83" (also with a
-non-breaking or thin space, and a leading "€"); "1.234" is 1234, since no figure of the form
+non-breaking or thin space, and "€" before or after it); "1.234" is 1234, since no figure of the form
 has three decimals. Refused: anything ambiguous ("1.234" where three decimals are allowed
 could be 1234 or 1,234) or malformed ("1,2,3", "12a"). Every refusal is a
 `NumberError` whose text says, in Italian, what was typed and what is expected.
@@ -34,8 +34,7 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2) -> Decima
     """Read an Italian-formatted figure. Returns a Decimal (integral when `integer`)."""
     raw = text
     s = text.strip()
-    if s.startswith("€"):
-        s = s[1:].strip()
+    s = s.removeprefix("€").removesuffix("€").strip()  # "€ 100", "100 €", "4391,81€"
     for sp in _SPACES[:3]:
         s = s.replace(sp, " ")
     if not s:
