@@ -1133,7 +1133,7 @@ async def test_a_burst_of_keys_faster_than_the_focus_keeps_every_digit(tmp_path)
         assert app.draft.M12_2024 == 13
 
 
-async def test_leaving_the_screen_with_an_invalid_figure_says_it_was_not_kept(tmp_path):
+async def test_leaving_the_screen_with_an_invalid_figure_says_so_and_keeps_the_edit(tmp_path):
     path = copy_example(tmp_path, "tortona")
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
@@ -1145,20 +1145,22 @@ async def test_leaving_the_screen_with_an_invalid_figure_says_it_was_not_kept(tm
         await pilot.pause()
         assert isinstance(app.screen, Quadro2Screen)
         notices = [n.message for n in app._notifications]
-        assert "M12_2019: «5x» non valido, non inserito: resta 15." in notices
-        await pilot.press("f2")
+        assert ("M12_2019: «5x» non è valido e non è nella bozza (resta 15); la modifica resta "
+                "aperta in questa schermata.") in notices
+        await pilot.press("f2")  # back to the edit, to correct it
         await pilot.pause()
-        assert not app.screen.editor.editing and shown(grid(app), "M12_2019") == "15"
+        assert app.screen.editor.editing and app.screen.editor.input.value == "5x"
+        await pilot.press("backspace", "enter")
+        await pilot.pause()
+        assert app.draft.M12_2019 == 5
 
-        # A valid figure being typed stays when the screen is left, silently.
+        # A valid figure being typed: nothing to say.
+        before = len(app._notifications)
         await goto(pilot, "M12_2024")
-        await pilot.press("7")
+        await pilot.press("7", "f3")
         await pilot.pause()
-        await jump(pilot, "R06")
         assert isinstance(app.screen, Quadro2Screen) and app.draft.M12_2024 == 7
-        await pilot.press("f2")
-        await pilot.pause()
-        assert not app.screen.editor.editing and shown(grid(app), "M12_2024") == "7"
+        assert len(app._notifications) == before
 
 
 async def test_pasting_on_a_cell_fills_it(tmp_path):

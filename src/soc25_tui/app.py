@@ -448,7 +448,7 @@ class Soc25App(App[int]):
         if self.screen is target:
             return
         if isinstance(self.screen, SyncScreen):
-            self.screen.close_edit()
+            self.screen.leaving()
         if target is self.screen_stack[0]:
             while len(self.screen_stack) > 1:
                 self.pop_screen()

@@ -40,8 +40,8 @@ class SyncScreen(Screen):
     def go_to(self, name: str) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def close_edit(self) -> None:
-        """The screen is being left (another Quadro, a jump): end an edit still open."""
+    def leaving(self) -> None:
+        """Another screen is about to be shown (F-keys, a jump)."""
 
 
 class QuadroScreen(SyncScreen):
@@ -190,6 +190,7 @@ class QuadroScreen(SyncScreen):
     # --- editing -------------------------------------------------------------------------
 
     _editing: str | None = None
+    _edit_error = ""  # why the text being typed is not in the draft ("" while it is valid)
 
     def cell_focused(self, name: str | None) -> None:
         if not self.editor.editing:
@@ -268,7 +269,7 @@ class QuadroScreen(SyncScreen):
             self.finish_edit(text, None)
             self.editor.set_status(locked, error=True)
             return False
-        error = self.app.try_set_text(self._editing, text)
+        error = self._edit_error = self.app.try_set_text(self._editing, text)
         if error:
             value, raw = self._before
             self.app.restore_cell(self._editing, value, raw)
@@ -306,23 +307,27 @@ class QuadroScreen(SyncScreen):
 
     # --- jumping -------------------------------------------------------------------------
 
-    def close_edit(self) -> None:
-        """Leaving the cell keeps a valid figure being typed (it is already in the draft and
-        shown); an invalid one gives way to the value from before the edit, and a notice
-        says so (it must not vanish unseen)."""
+    def leaving(self) -> None:
+        """An edit stays open on a screen left for another (F3 to look at Quadro 2, then F2
+        to go on typing), but an invalid figure is not in the draft: say so, it must not
+        pass unseen."""
         name = self._editing
-        if name is None or not self.editor.editing:
-            return
-        text = self.editor.input.value
-        self.finish_edit(text, 0)
-        if self.editor.editing:  # the figure was not valid: back to the value before
-            self.finish_edit(text, None)
+        if name is not None and self.editor.editing and self._edit_error:
             before = self.app.display(name) or "vuota"
-            self.app.notify(f"{name}: «{text.strip()}» non valido, non inserito: resta {before}.",
-                            severity="warning", timeout=8)
+            self.app.notify(
+                f"{name}: «{self.editor.input.value.strip()}» non è valido e non è nella bozza "
+                f"(resta {before}); la modifica resta aperta in questa schermata.",
+                severity="warning", timeout=8,
+            )
 
     def go_to(self, name: str) -> bool:
-        self.close_edit()
+        if self.editor.editing:
+            # Leaving the cell keeps a valid figure being typed (it is already in the draft
+            # and shown); only an invalid one goes back to the value from before editing.
+            text = self.editor.input.value
+            self.finish_edit(text, 0)
+            if self.editor.editing:  # the figure was not valid: back to the value before
+                self.finish_edit(text, None)
         found = self.grid.go_to(name)
         self.grid.focus()
         self.show_current()
