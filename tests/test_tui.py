@@ -172,7 +172,7 @@ async def test_r07_rising_above_r06_turns_case_d_into_b(tmp_path):
         for name in d_items:
             assert name in g.cell_names
             assert row_label(g, name).startswith("(non si applica)")
-            assert shown(g, name) in ("SI", "NO")
+            assert shown(g, name) in ("! SI", "! NO")  # marked: a warning until removed
         headings = [g.get_row_at(r)[1].plain for r in range(g.row_count)]
         assert any(h.startswith("▸ Blocco D (R34-R39): non si applica, il caso è B") for h in headings)
         assert any(h.startswith("BLOCCO B (R23-R28)") for h in headings)
@@ -756,6 +756,34 @@ async def test_quadro3_is_read_only_in_case_a(tmp_path):
         assert "Il Quadro 3 non va compilato" in edit_line(app)
         assert app.draft == before
         assert not app.dirty
+
+
+async def test_cells_with_problems_are_marked_in_the_grid_as_text(tmp_path):
+    path = copy_example(tmp_path, "vuota")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        g = grid(app)
+        assert shown(g, "M12_2019") == "✗"  # required and empty: an error
+        assert shown(g, "comune") == "Comune: !"  # a warning
+        assert shown(g, "istat") == "Codice ISTAT: ·"  # optional: nothing to say
+        assert shown(g, "M12_media") == ""  # computed
+        await type_cell(pilot, "R03", "0")
+        assert shown(g, "R03") == "✗ 0" and app.marks["R03"] == "✗"
+        await type_cell(pilot, "R03", "1.234")
+        assert shown(g, "R03") == "1.234" and "R03" not in app.marks
+
+
+async def test_a_message_panel_too_short_for_its_text_says_so(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(MessagePanel)
+        assert panel.border_title == MessagePanel.MORE  # Quadro 1 at 80x24: the LEP paragraph
+    app = open_app(path)
+    async with app.run_test(size=(80, 60)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(MessagePanel).border_title is None  # room for all of it
 
 
 async def test_derived_cell_is_refused_with_reason(tmp_path):

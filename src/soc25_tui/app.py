@@ -117,20 +117,35 @@ class Soc25App(App[int]):
     def recompute(self) -> None:
         self.outcome: Outcome = evaluate(self.draft)
         self.problems: list[Problem] = check(self.draft, self.outcome)
+        # What the grids mark: "✗" on a cell with an error, "!" on one with only warnings.
+        self.marks: dict[str, str] = {}
+        for p in self.problems:
+            if p.severity == ERROR:
+                self.marks[p.cell] = "✗"
+            else:
+                self.marks.setdefault(p.cell, "!")
 
-    def status_text(self) -> tuple[str, str]:
-        """(Comune and case, errors and warnings) for the status line."""
+    def status_text(self, width: int | None = None) -> tuple[str, str]:
+        """(Comune and case, errors and warnings) for the status line of `width` columns (the
+        screen's): the flag and the counts are always whole, the case in words too unless
+        they cannot fit even without the Comune (then its letter); a Comune name too long for
+        the rest of the line is cut, with "…"."""
         o = self.outcome
-        case = f"Caso {o.case}: {CASE_SHORT[o.case]}" if o.case else "Caso non determinabile"
         n_err = sum(1 for p in self.problems if p.severity == ERROR)
         n_warn = len(self.problems) - n_err
+        right = (f"{n_err} {'errore' if n_err == 1 else 'errori'} · "
+                 f"{n_warn} {'avviso' if n_warn == 1 else 'avvisi'}")
         name = (self.draft.comune or "").strip() or "Comune non indicato"
         prov = (self.draft.provincia or "").strip()
         flag = "[SOLA LETTURA] " if self.read_only else ("* " if self.dirty else "")
-        left = f"{flag}{name}{f' ({prov})' if prov else ''} · {case}"
-        right = (f"{n_err} {'errore' if n_err == 1 else 'errori'} · "
-                 f"{n_warn} {'avviso' if n_warn == 1 else 'avvisi'}")
-        return left, right
+        who = f"{name}{f' ({prov})' if prov else ''}"
+        case = f"Caso {o.case}: {CASE_SHORT[o.case]}" if o.case else "Caso non determinabile"
+        room = (width or self.size.width) - 2 - len(right) - 1 - len(flag) - 3  # (padding, " ", " · ")
+        if o.case and room - len(case) < 1:  # not even "…" beside the words: the letter only
+            case = f"Caso {o.case}"
+        if len(who) > room - len(case):
+            who = who[: max(room - len(case) - 1, 0)] + "…"
+        return f"{flag}{who} · {case}", right
 
     def display(self, name: str, *, short: bool = False) -> str:
         return display(name, self.draft, self.outcome, short=short)

@@ -180,12 +180,12 @@ SHORT_LABELS: dict[str, str] = {
     "R0C": "Denominazione ATS",
     "R0D": "Ente/Comune capofila",
     "R0E": "Assistenti sociali/abitanti ATS",
-    "R01": "Assistenti sociali del Comune",
+    "R01": "Assistenti sociali Comune",
     "R01A": "Assistenti sociali da ATS/forma ass.",
-    "R01B": "1 assistente ogni N abitanti",
+    "R01B": "1 assistente ogni N ab.",
     "R02": "Altre figure professionali",
     "R03": "Abitanti al 31/12/2023",
-    "R04": "Livello di servizio effettivo",
+    "R04": "Livello servizio effettivo",
     "R05": "Livello di servizio di riferimento",
 }
 

@@ -24,9 +24,9 @@ class NumberError(ValueError):
 
 def _expected(integer: bool, places: int) -> str:
     if integer:
-        return "un numero intero, ad esempio 1234 o 1.234"
+        return "un numero intero, es. 1234 o 1.234"
     if places:
-        return f"un numero con al massimo {places} decimali, ad esempio 1.984.440,83 o 1984440,83"
+        return f"un numero con al massimo {places} decimali, es. 1.984.440,83"
     return "un numero"
 
 

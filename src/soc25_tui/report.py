@@ -36,7 +36,7 @@ def display(name: str, draft: Any, outcome: Outcome, *, short: bool = False) -> 
         return ""
     if name == "R0E":
         if value == NON_CALCOLABILE:
-            return "NON CALC" if short else NON_CALCOLABILE
+            return "N.C." if short else NON_CALCOLABILE
         return f"1:{value}" if short else f"1 assistente sociale ogni: {value} abitanti"
     if name == "R01B":
         return f"1:{value}" if short else f"1 assistente ogni : {value}"

@@ -135,9 +135,12 @@ class QuadroScreen(SyncScreen):
             self._spec_key = self.spec_key()
             self.grid.rebuild(self.build_spec())
         grid = self.grid
+        marks = app.marks
         texts = {}
         for name in grid.cell_names:
-            texts[name] = self.cell_text(name)
+            text = self.cell_text(name)
+            mark = marks.get(name)
+            texts[name] = self._marked(name, text, mark) if mark else text
         grid.show_values(texts)
         self.query_one(HeaderBar).show(app.status_text())
         self.query_one(MessagePanel).show(
@@ -165,13 +168,28 @@ class QuadroScreen(SyncScreen):
         justify = "left" if cell.kind in (Kind.TEXT, Kind.SINO) else "right"
         return Text(shown, style=style, justify=justify, no_wrap=True, overflow="ellipsis")
 
+    def _marked(self, name: str, text: Text, mark: str) -> Text:
+        """A cell with a problem, marked in the grid as text (✗ error, ! warning), not only by
+        a colour: the mark stands in for an empty cell or before the value when it fits the
+        column; a value too long for both is underlined instead (never cut)."""
+        shown = text.plain
+        style = f"{text.style} bold".strip()
+        if shown in ("", "·"):
+            shown = mark
+        elif len(shown) + 2 <= self.grid.width_of(name):
+            shown = f"{mark} {shown}"
+        else:
+            style += " underline"
+        return Text(shown, style=style, justify=text.justify, no_wrap=True, overflow="ellipsis")
+
     def show_current(self) -> None:
         name = self.grid.current
         if name is None:
             self.editor.show_cell(None, "", "", "Frecce per spostarsi, Tab cella successiva.")
             return
         cell = CELL_BY_NAME[name]
-        title = f"{name} · {cell.title}"
+        # The column (the year) before the long label, so that a cut line keeps it.
+        title = f"{name} · {cell.column} · {cell.code} - {cell.label}" if cell.column else f"{name} · {cell.title}"
         value = self.app.display(name)
         problems = [p for p in self.app.problems if p.cell == name]
         locked = self.why_locked(name)

@@ -210,7 +210,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Tasti", style="bold"))
             yield Static(table)
             yield Static(
-                "\nNumeri: 1.984.440,83 oppure 1984440,83 (anche 1984440.83). Un valore non valido "
+                "\nNella griglia ✗ segna una cella con un errore, ! una con un avviso: il testo "
+                "compare sotto la griglia quando il cursore è sulla cella (F6: tutti i problemi).\n"
+                "Numeri: 1.984.440,83 oppure 1984440,83 (anche 1984440.83). Un valore non valido "
                 "viene spiegato nella riga di modifica, sotto la griglia, e la bozza conserva "
                 "quello precedente.\n"
                 "La bozza si salva con Ctrl+S; un file di recupero viene scritto pochi secondi "

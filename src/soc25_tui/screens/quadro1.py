@@ -40,8 +40,10 @@ def spec() -> GridSpec:
         col2020 = next((n for n in cells if n.endswith("_2020")), None)
         col2024 = next(n for n in cells if not n.endswith("_2020"))
         rows.append(GridRow(code, SHORT_LABELS[code], (col2020, col2024, None, None)))
-    columns = (Column("2019", 8), Column("2024", 8), Column("Ore 2024", 8), Column("Media", 8))
-    return GridSpec(label_width=29, columns=columns, rows=tuple(rows))
+    # Wide enough for the largest Comuni: Roma has 2.748.109 inhabitants (R03, in the 2024
+    # column) and hours of assistance run into the millions.
+    columns = (Column("2019", 8), Column("2024", 9), Column("Ore 2024", 9), Column("Media", 8))
+    return GridSpec(label_width=27, columns=columns, rows=tuple(rows))
 
 
 class Quadro1Screen(QuadroScreen):

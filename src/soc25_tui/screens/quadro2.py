@@ -14,7 +14,8 @@ def spec() -> GridSpec:
         GridRow("R07", LABELS["R07"], ("R07_2017", "R07_2021")),
         GridRow("R08", LABELS["R08"], ("R08", None)),
     )
-    return GridSpec(label_width=38, columns=(Column("2017", 13), Column("2021", 13)), rows=rows)
+    # Up to 999.999.999,99 euro: the largest Comuni (Roma, Milano) spend hundreds of millions.
+    return GridSpec(label_width=34, columns=(Column("2017", 15), Column("2021", 15)), rows=rows)
 
 
 class Quadro2Screen(QuadroScreen):

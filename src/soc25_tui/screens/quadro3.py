@@ -20,7 +20,7 @@ def spec() -> GridSpec:
         rows.append(GridRow("", title, heading=True))
         rows += [_row(code) for code in codes]
     rows.append(GridRow("R15", LABELS["R15"], (None, None, "R15")))
-    columns = (Column("Numero", 7), Column("Modalità", 14), Column("Spesa agg.", 12))
+    columns = (Column("Numero", 7), Column("Modalità", 12), Column("Spesa agg.", 14))  # 99.999.999,99
     return GridSpec(label_width=30, columns=columns, rows=tuple(rows))
 
 

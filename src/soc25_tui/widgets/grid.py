@@ -157,6 +157,13 @@ class FormGrid(DataTable):
 
     # --- cursor --------------------------------------------------------------------------
 
+    def width_of(self, name: str) -> int:
+        """How many characters the cell of `name` has (an inline text cell: beside its label)."""
+        coord = self._where[name]
+        if name in self._inline:
+            return self.spec.label_width - len(self._inline[name]) - 2
+        return self.spec.columns[coord.column - 2].width
+
     @property
     def cell_names(self) -> tuple[str, ...]:
         return tuple(self._where)

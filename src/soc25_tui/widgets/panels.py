@@ -77,12 +77,23 @@ class MessagePanel(VerticalScroll, can_focus=False):
     def compose(self):
         yield self._body
 
+    MORE = "continua: F7 per tutto il testo ▼"
+
     def show(self, notes: list[str], messages: list[Message], empty: str = "") -> None:
         key = (tuple(notes), tuple(messages), empty)
         if key == self._last:
             return
         self._last = key
         self._body.update(messages_text(notes, messages, empty))
+        self.call_after_refresh(self._say_if_more)
+
+    def _say_if_more(self) -> None:
+        """A text taller than the panel says so on its top line (not only by a scroll bar):
+        at 80x24 Quadro 1's verdict on the service level comes after the LEP paragraph."""
+        self.border_title = self.MORE if self.max_scroll_y > 0 else None
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_if_more)
 
     def texts(self) -> list[str]:
         return [m.text for m in self._last[1]] if self._last else []
