@@ -773,6 +773,44 @@ async def test_cells_with_problems_are_marked_in_the_grid_as_text(tmp_path):
         assert shown(g, "R03") == "1.234" and "R03" not in app.marks
 
 
+async def test_the_figures_of_the_largest_comuni_fit_their_columns(tmp_path):
+    """Roma: 2.748.109 inhabitants, hours of assistance in the millions, spending in the
+    hundreds of millions. At 80 columns every figure is shown whole, never cut with "…"."""
+    path = copy_example(tmp_path, "sondrio")
+    app = open_app(path)
+    big = {"R03": 9_999_999, "M12_2019": 999_999, "M12_2024": 999_999, "M12_ore": 9_999_999,
+           "R06": Decimal("999999999.99"), "R07_2017": Decimal("999999999.99"),
+           "R07_2021": Decimal("999999999.99"), "R08": Decimal("99999999.99"),
+           "R12": Decimal("99999999.99"), "R10_numero": Decimal("999.99")}
+    async with app.run_test(size=SIZE) as pilot:
+        for name, value in big.items():
+            app.set_cell(name, value)
+        for key in ("f2", "f3", "f4"):
+            await pilot.press(key)
+            await pilot.pause()
+            g = grid(app)
+            for name in g.cell_names:
+                if name in big or name in ("M12_media", "R0B_2024", "R09", "R15", "R01B", "R04"):
+                    text = app.display(name, short=True)
+                    assert len(text) <= g.width_of(name), (name, text, g.width_of(name))
+
+
+async def test_the_status_line_keeps_the_case_and_the_counts_whole(tmp_path):
+    path = copy_example(tmp_path, "lomellina")  # no Comune, case B, warnings
+    app = open_app(path, read_only=False)
+    async with app.run_test(size=SIZE) as pilot:
+        line = status_line(app)
+        left, right = app.status_text()
+        assert left.endswith(" · Caso B: servizi inferiori al riferimento")
+        assert right == "0 errori · 6 avvisi"
+        assert len(left) + 1 + len(right) <= 78  # 80 less the padding: nothing cut by Rich
+        assert left.startswith("Comune non ind") and "…" in left  # the name gives way
+        assert line.endswith("0 errori · 6 avvisi")
+        app.set_cell("comune", "Mede")
+        await pilot.pause()
+        assert status_line(app).startswith("* Mede · Caso B: servizi inferiori al riferimento")
+
+
 async def test_a_message_panel_too_short_for_its_text_says_so(tmp_path):
     path = copy_example(tmp_path, "tortona")
     app = open_app(path)
