@@ -114,11 +114,11 @@ def _case_c():
 
 def test_composed_messages_are_marked():
     text = text_of(_case_c())
-    assert "(testo composto) La spesa dell'ente locale è risultata inferiore" in text
+    assert "(testo di soc25, non del portale) La spesa dell'ente locale è risultata inferiore" in text
     # Verbatim messages carry no mark.
-    assert "(testo composto)" not in text_of(example("tortona"))
+    assert "non del portale" not in text_of(example("tortona"))
     md = summary.export(_case_c(), "md")
-    assert "> *(testo composto)* La spesa" in md
+    assert "> *(testo di soc25, non del portale)* La spesa" in md
 
 
 def test_quadro3_not_required_but_filled_is_flagged():

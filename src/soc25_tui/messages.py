@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 VERBATIM = "verbatim"
 COMPOSED = "composed"
+# How a composed text is introduced wherever a person reads it (TUI, summary, check): it is
+# our wording for a case no printed form shows, not the portal's, and must not pass for it.
+COMPOSED_MARK = "(testo di soc25, non del portale)"
 
 
 class Entry(NamedTuple):

@@ -9,6 +9,7 @@ from typing import Any
 from .checks import ERROR, Problem, check
 from .drafts import raw_text
 from .layout import CASE_WORDS, CELL_BY_NAME, CELLS, NON_CALCOLABILE, USER_ROWS, Kind
+from .messages import COMPOSED_MARK, VERBATIM
 from .numbers import format_money, format_number, quantize
 from .rules import Outcome, evaluate
 
@@ -119,7 +120,7 @@ def as_text(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) ->
     lines.append(f"  R09  Da rendicontare: {format_money(v['R09'], '—')} · R15 Totale obiettivi: {format_money(v['R15'])}")
     lines.append("Messaggi del portale:")
     for m in outcome.messages:
-        mark = "" if m.kind == "verbatim" else " (testo composto)"
+        mark = "" if m.kind == VERBATIM else f" {COMPOSED_MARK}"
         lines.append(f"  [Quadro {m.quadro}]{mark} {m.text}")
     n_err = sum(1 for p in problems if p.severity == ERROR)
     n_warn = len(problems) - n_err

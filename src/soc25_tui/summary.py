@@ -49,7 +49,6 @@ from .rules import Outcome, evaluate
 FORMATS = ("text", "html", "svg", "md")
 TITLE = "SOC25 - SOCIALE - SCHEDA DI MONITORAGGIO DEGLI OBIETTIVI DI SERVIZIO 2024"
 MISSING = "—"  # a cell with no value
-COMPOSED_MARK = "(testo composto)"
 MIN_WIDTH = 40
 
 # --- the document -------------------------------------------------------------------------
@@ -541,7 +540,7 @@ def _rich_blocks(blocks: list[_Block], plain: bool) -> list[RenderableType]:
             grid.add_column(ratio=1)
             body = Text()
             if b.composed:
-                body.append(COMPOSED_MARK + " ", style="italic yellow")
+                body.append(messages.COMPOSED_MARK + " ", style="italic yellow")
             body.append(b.text)
             grid.add_row(Text(">" if plain else "»", style="bold cyan"), body)
             out.append(grid)
@@ -618,7 +617,7 @@ def _markdown(blocks: list[_Block]) -> str:
                 text = f"**{text}**"
             parts.append(text)
         elif isinstance(b, _Msg):
-            mark = f"*{COMPOSED_MARK}* " if b.composed else ""
+            mark = f"*{messages.COMPOSED_MARK}* " if b.composed else ""
             parts.append(f"> {mark}{_md(b.text)}")
         elif isinstance(b, _Fields):
             parts.append("  \n".join(f"**{_md(label)}:** {_md(value)}" for label, value in b.pairs))

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..messages import COMPOSED, Message
+from ..messages import COMPOSED, COMPOSED_MARK, Message
 
 NAV = (
     ("q1", "F2", "Quadro 1"),
@@ -57,7 +57,7 @@ def messages_text(notes: list[str], messages: list[Message], empty: str = "") ->
         if text:
             text.append("\n")
         if m.kind == COMPOSED:
-            text.append("(testo composto) ", style="dim")
+            text.append(COMPOSED_MARK + " ", style="dim")
         text.append("» " + m.text)
     if not messages and empty:
         if text:
