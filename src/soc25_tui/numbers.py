@@ -1,9 +1,9 @@
 """Italian number parsing and formatting, on exact decimals.
 
 Accepted input: "1984440,83", "1.984.440,83", "1984440.83", "1 984 440,83" (also with a
-non-breaking or thin space, and "€" before or after it); "1.234" is 1234, since no figure of the form
-has three decimals. Refused: anything ambiguous ("1.234" where three decimals are allowed
-could be 1234 or 1,234) or malformed ("1,2,3", "12a"). Every refusal is a
+non-breaking or thin space, and "€" before or after it); "1.234" is 1234, since no figure of
+the form has three decimals. Refused: anything ambiguous ("1.234" where three decimals are
+allowed could be 1234 or 1,234) or malformed ("1,2,3", "12a"). Every refusal is a
 `NumberError` whose text says, in Italian, what was typed and what is expected.
 """
 
