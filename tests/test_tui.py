@@ -70,7 +70,11 @@ def plain(widget) -> str:
 
 
 def status_line(app: Soc25App) -> str:
-    return plain(app.screen.query_one(HeaderBar)).strip()
+    """The status line as the terminal shows it (at its width: a cut part ends in "…")."""
+    bar = app.screen.query_one(HeaderBar)
+    console = Console(width=bar.content_size.width, file=io.StringIO(), record=True, color_system=None)
+    console.print(bar.content)
+    return console.export_text().rstrip("\n")
 
 
 def edit_line(app: Soc25App) -> str:
@@ -806,9 +810,23 @@ async def test_the_status_line_keeps_the_case_and_the_counts_whole(tmp_path):
         assert len(left) + 1 + len(right) <= 78  # 80 less the padding: nothing cut by Rich
         assert left.startswith("Comune non ind") and "…" in left  # the name gives way
         assert line.endswith("0 errori · 6 avvisi")
+        assert " · Caso B: servizi inferiori al riferimento " in line
         app.set_cell("comune", "Mede")
         await pilot.pause()
         assert status_line(app).startswith("* Mede · Caso B: servizi inferiori al riferimento")
+
+        # 60 columns: the case's words cannot fit even without the name: its letter, and the
+        # counts whole. Wider again, the words come back.
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause()
+        line = status_line(app)
+        assert line.startswith("* Mede · Caso B ") and line.endswith(" 0 errori · 5 avvisi")
+        assert "…" not in line
+        await pilot.resize_terminal(120, 24)
+        await pilot.pause()
+        line = status_line(app)
+        assert line.startswith("* Mede · Caso B: servizi inferiori al riferimento")
+        assert line.endswith(" 0 errori · 5 avvisi")
 
 
 async def test_a_message_panel_too_short_for_its_text_says_so(tmp_path):

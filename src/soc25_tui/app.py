@@ -126,8 +126,9 @@ class Soc25App(App[int]):
                 self.marks.setdefault(p.cell, "!")
 
     def status_text(self, width: int | None = None) -> tuple[str, str]:
-        """(Comune and case, errors and warnings) for the status line of `width` columns (the
-        screen's): the flag and the counts are always whole, the case in words too unless
+        """(Comune and case, errors and warnings) for a status line of `width` columns of text
+        (by default the screen's, less the line's padding): the flag and the counts are
+        always whole, the case in words too unless
         they cannot fit even without the Comune (then its letter); a Comune name too long for
         the rest of the line is cut, with "…"."""
         o = self.outcome
@@ -140,7 +141,7 @@ class Soc25App(App[int]):
         flag = "[SOLA LETTURA] " if self.read_only else ("* " if self.dirty else "")
         who = f"{name}{f' ({prov})' if prov else ''}"
         case = f"Caso {o.case}: {CASE_SHORT[o.case]}" if o.case else "Caso non determinabile"
-        room = (width or self.size.width) - 2 - len(right) - 1 - len(flag) - 3  # (padding, " ", " · ")
+        room = (width or self.size.width - 2) - len(right) - 1 - len(flag) - 3  # (" ", " · ")
         if o.case and room - len(case) < 1:  # not even "…" beside the words: the letter only
             case = f"Caso {o.case}"
         if len(who) > room - len(case):

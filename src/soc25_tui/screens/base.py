@@ -142,7 +142,7 @@ class QuadroScreen(SyncScreen):
             mark = marks.get(name)
             texts[name] = self._marked(name, text, mark) if mark else text
         grid.show_values(texts)
-        self.query_one(HeaderBar).show(app.status_text())
+        self.query_one(HeaderBar).show(app.status_text)
         self.query_one(MessagePanel).show(
             self.notes(), [m for m in app.outcome.messages if m.quadro == self.QUADRO],
             self.no_messages(),

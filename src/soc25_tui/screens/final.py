@@ -92,7 +92,7 @@ class FinalScreen(SyncScreen):
 
     def sync(self) -> None:
         app = self.app
-        self.query_one(HeaderBar).show(app.status_text())
+        self.query_one(HeaderBar).show(app.status_text)
         n = count_chars(app.draft.R40 or "")
         line = Text(counter_text(n), style="bold" if n >= R40_MAX_CHARS else "")
         notes = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -19,10 +21,25 @@ NAV = (
 
 
 class HeaderBar(Static):
-    """Comune and case in words on the left; errors and warnings on the right, always whole."""
+    """Comune and case in words on the left; errors and warnings on the right, always whole.
 
-    def show(self, status: tuple[str, str]) -> None:
-        left, right = status
+    `show` takes a function of the line's width, asked again when the terminal is resized,
+    so that what is kept whole and what gives way fits the width of the moment."""
+
+    _status: Callable[[int], tuple[str, str]] | None = None
+
+    def show(self, status: Callable[[int], tuple[str, str]]) -> None:
+        self._status = status
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._status is None:
+            return
+        width = self.content_size.width or self.app.size.width - 2
+        left, right = self._status(width)
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(no_wrap=True, justify="right")
@@ -88,12 +105,17 @@ class MessagePanel(VerticalScroll, can_focus=False):
         self.call_after_refresh(self._say_if_more)
 
     def _say_if_more(self) -> None:
-        """A text taller than the panel says so on its top line (not only by a scroll bar):
-        at 80x24 Quadro 1's verdict on the service level comes after the LEP paragraph."""
-        self.border_title = self.MORE if self.max_scroll_y > 0 else None
+        """Text that goes on below what the panel shows says so on its top line (not only by
+        a scroll bar): at 80x24 Quadro 1's verdict on the service level comes after the LEP
+        paragraph."""
+        self.border_title = self.MORE if self.scroll_y < self.max_scroll_y else None
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._say_if_more)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._say_if_more()
 
     def texts(self) -> list[str]:
         return [m.text for m in self._last[1]] if self._last else []
