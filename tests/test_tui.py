@@ -776,6 +776,22 @@ async def test_cells_with_problems_are_marked_in_the_grid_as_text(tmp_path):
         await type_cell(pilot, "R03", "1.234")
         assert shown(g, "R03") == "1.234" and "R03" not in app.marks
 
+        # A value too long for its mark beside it is underlined, and the underline follows the
+        # problem although the text does not change.
+        await type_cell(pilot, "M12_ore", "1234567")
+        await type_cell(pilot, "M12_2024", "5")
+        await pilot.pause()
+        cell = g.get_cell_at(find(g, "M12_ore"))
+        assert cell.plain == "1.234.567" and "underline" not in str(cell.style)
+        await type_cell(pilot, "M12_2024", "0")  # hours without users: an error on M12_ore
+        cell = g.get_cell_at(find(g, "M12_ore"))
+        assert app.marks.get("M12_ore") == "✗"
+        assert cell.plain == "1.234.567" and "underline" in str(cell.style)
+
+        # The problem of a computed cell is said on the edit line when the cursor is on it.
+        await goto(pilot, "M12_ore")
+        assert edit_line(app).startswith("✗ Errore: ")
+
 
 async def test_the_figures_of_the_largest_comuni_fit_their_columns(tmp_path):
     """Roma: 2.748.109 inhabitants, hours of assistance in the millions, spending in the
@@ -989,6 +1005,16 @@ async def test_a_key_typed_on_the_r40_row_of_quadro4_continues_r40(tmp_path):
         await pilot.pause()
         assert app.draft.R40 == before + "Xy abcde"
         assert app.screen.query_one(R40Area).text == app.draft.R40
+
+        # Pasted on the R40 row: paragraphs stay paragraphs (a one-line cell would join them).
+        await pilot.press("f5")
+        await pilot.pause()
+        assert grid(app).go_to("R40")
+        await pilot.pause()
+        app.post_message(events.Paste("\n\nSecondo paragrafo.\nRiga."))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.draft.R40 == before + "Xy abcde\n\nSecondo paragrafo.\nRiga."
 
 
 async def test_keys_from_quadro4_cannot_take_r40_past_6000_characters(tmp_path):
@@ -1238,6 +1264,26 @@ async def test_leaving_the_screen_with_an_invalid_figure_says_so_and_keeps_the_e
         await pilot.pause()
         assert app.draft.M12_2019 == 5
 
+        # A jump within the screen cancels an invalid figure: it says so too.
+        await goto(pilot, "M15_2019")
+        await pilot.press("9", "y")
+        await pilot.pause()
+        await jump(pilot, "M18_2019")
+        assert grid(app).current == "M18_2019" and app.draft.M15_2019 == 1
+        assert ("M15_2019: «9y» non è valido e non è nella bozza (resta 1); modifica annullata."
+                in [n.message for n in app._notifications])
+
+        # An invalid figure given up with Esc, then another cell opened as it is: leaving says
+        # nothing (the earlier refusal is not this edit's).
+        await goto(pilot, "M18_2024")
+        await pilot.press("x", "escape")
+        await goto(pilot, "M21_2019")
+        before = len(app._notifications)
+        await pilot.press("enter", "f3")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro2Screen) and len(app._notifications) == before
+        await pilot.press("f2", "escape")
+        await pilot.pause()
         # A valid figure being typed: nothing to say.
         before = len(app._notifications)
         await goto(pilot, "M12_2024")

@@ -182,27 +182,33 @@ class QuadroScreen(SyncScreen):
             style += " underline"
         return Text(shown, style=style, justify=text.justify, no_wrap=True, overflow="ellipsis")
 
+    @staticmethod
+    def _title(name: str) -> str:
+        """The edit line's title: the column (the year) before the long label, so that a
+        line cut at 80 columns keeps it."""
+        cell = CELL_BY_NAME[name]
+        return f"{name} · {cell.column} · {cell.code} - {cell.label}" if cell.column else f"{name} · {cell.title}"
+
     def show_current(self) -> None:
         name = self.grid.current
         if name is None:
             self.editor.show_cell(None, "", "", "Frecce per spostarsi, Tab cella successiva.")
             return
         cell = CELL_BY_NAME[name]
-        # The column (the year) before the long label, so that a cut line keeps it.
-        title = f"{name} · {cell.column} · {cell.code} - {cell.label}" if cell.column else f"{name} · {cell.title}"
+        title = self._title(name)
         value = self.app.display(name)
         problems = [p for p in self.app.problems if p.cell == name]
         locked = self.why_locked(name)
-        if locked:
-            hint = locked
-        elif problems:
+        if problems:  # what the mark in the grid is about, before why the cell is locked
             hint = f"{problems[0].severity.capitalize()}: {problems[0].text}"
+        elif locked:
+            hint = locked
         elif cell.kind is Kind.SINO:
             hint = self.SINO_HINT
         else:
             hint = "Scrivere per modificare · Invio conferma e passa alla successiva · Esc annulla"
         self.editor.show_cell(name, title, value, hint)
-        if problems and not locked:
+        if problems:
             self.editor.set_status(hint, error=problems[0].severity == "errore")
 
     # --- editing -------------------------------------------------------------------------
@@ -220,18 +226,21 @@ class QuadroScreen(SyncScreen):
     def edit_cell(self, name: str, initial: str | None) -> None:
         """Start editing `name`: `initial` is the first key typed ("" empties the cell), or
         None to start from the cell's value. Called by the grid, synchronously."""
-        if initial and is_sino(name):  # a key that is no answer: say which keys are
-            self.editor.set_status(f"«{initial}» non è una risposta: {self.SINO_HINT}", error=True)
-            return
         locked = self.why_locked(name)
         if locked:
             if not (initial == "" and self._empty_leftover(name)):
                 self.editor.set_status(locked, error=True)
             return
+        if initial and is_sino(name):  # a key that is no answer: say which keys are
+            self.editor.set_status(f"«{initial}» non è una risposta: {self.SINO_HINT}", error=True)
+            return
+        if initial and "\n" in initial:  # pasted lines, into a one-line cell
+            initial = " ".join(initial.split())
         self._editing = name
+        self._edit_error = ""
         self._before = self.app.draft.get(name), self.app.draft.invalid.get(name)
         text = initial if initial is not None else self.app.edit_text(name)
-        self.editor.begin(name, text)
+        self.editor.begin(name, self._title(name), text)
         self.editor.set_status(self.EDIT_HINT)
         if initial is not None:
             self._apply(text)
@@ -315,6 +324,7 @@ class QuadroScreen(SyncScreen):
         if self._editing is None:
             return  # _apply closed it (the cell got locked)
         self._editing = None
+        self._edit_error = ""
         self.editor.end()
         self.grid.focus()
         if direction == 1:
@@ -331,20 +341,29 @@ class QuadroScreen(SyncScreen):
         pass unseen."""
         name = self._editing
         if name is not None and self.editor.editing and self._edit_error:
+            self._say_not_in_draft(name, "la modifica resta aperta in questa schermata")
+
+    def _say_not_in_draft(self, name: str, then: str) -> None:
+        if name in self.app.draft.invalid:
+            before = "il valore non valido letto dal file"
+        else:
             before = self.app.display(name) or "vuota"
-            self.app.notify(
-                f"{name}: «{self.editor.input.value.strip()}» non è valido e non è nella bozza "
-                f"(resta {before}); la modifica resta aperta in questa schermata.",
-                severity="warning", timeout=8,
-            )
+        self.app.notify(
+            f"{name}: «{self.editor.input.value.strip()}» non è valido e non è nella bozza "
+            f"(resta {before}); {then}.",
+            severity="warning", timeout=8,
+        )
 
     def go_to(self, name: str) -> bool:
         if self.editor.editing:
             # Leaving the cell keeps a valid figure being typed (it is already in the draft
-            # and shown); only an invalid one goes back to the value from before editing.
+            # and shown); an invalid one goes back to the value from before editing, and a
+            # notice says so.
             text = self.editor.input.value
+            editing = self._editing
             self.finish_edit(text, 0)
             if self.editor.editing:  # the figure was not valid: back to the value before
+                self._say_not_in_draft(editing, "modifica annullata")
                 self.finish_edit(text, None)
         found = self.grid.go_to(name)
         self.grid.focus()

@@ -78,7 +78,10 @@ class CellEditor(Vertical):
             self.input.value = value
         self.set_status(hint)
 
-    def begin(self, name: str, initial: str) -> None:
+    def begin(self, name: str, title: str, initial: str) -> None:
+        """Edit `name`, starting from `initial` (its title too: keys faster than the cursor
+        may start an edit before the highlighted cell was shown)."""
+        self.query_one("#editor-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
         self.editing = True
         inp = self.input
         inp.editing_name = name

@@ -81,7 +81,8 @@ class FormGrid(DataTable):
         self.editable: Callable[[str], bool] = lambda name: True
         self._where: dict[str, Coordinate] = {}
         self._names: dict[tuple[int, int], str] = {}
-        self._shown: dict[str, str] = {}
+        self._shown: dict[str, str] = {}  # the plain text shown, by cell name
+        self._looks: dict[str, str] = {}  # and its style
         self._headings: set[int] = set()
 
     # --- building ------------------------------------------------------------------------
@@ -99,6 +100,7 @@ class FormGrid(DataTable):
         self._where.clear()
         self._names.clear()
         self._shown.clear()
+        self._looks.clear()
         self._headings.clear()
         self._inline: dict[str, str] = {}
         for index, row in enumerate(self.spec.rows):
@@ -142,14 +144,16 @@ class FormGrid(DataTable):
     # --- values --------------------------------------------------------------------------
 
     def show_values(self, texts: dict[str, Text | str]) -> None:
-        """Show cell values; only the ones that changed are redrawn."""
+        """Show cell values; only the ones that changed (text or style: a mark that does not
+        fit is an underline, a locked cell is dim) are redrawn."""
         for name, coord in self._where.items():
             text = texts.get(name, "")
-            plain = text.plain if isinstance(text, Text) else text
-            if self._shown.get(name) == plain and name in self._shown:
+            cell = text if isinstance(text, Text) else Text(text, justify="right")
+            plain, look = cell.plain, str(cell.style)
+            if self._shown.get(name) == plain and self._looks.get(name) == look and name in self._shown:
                 continue
             self._shown[name] = plain
-            cell = text if isinstance(text, Text) else Text(text, justify="right")
+            self._looks[name] = look
             if name in self._inline:
                 label = Text(self._inline[name] + ": ", no_wrap=True, overflow="ellipsis")
                 cell = label.append_text(Text(cell.plain, style=cell.style or "bold"))
@@ -238,8 +242,8 @@ class FormGrid(DataTable):
         """Pasted text (a figure copied from a spreadsheet or a PDF) goes into the cell as if
         typed: into the edit if one is open, else it starts editing the cell with it."""
         event.stop()
-        text = " ".join(event.text.split())  # one line: a cell holds no line breaks
-        if not text or self.handler.paste_into_edit(text):
+        text = event.text.rstrip("\r\n")  # a copied cell ends with a line break
+        if not text.strip() or self.handler.paste_into_edit(text):
             return
         name = self.current or self._label_target("0")
         if name is not None and not self.is_sino(name):
