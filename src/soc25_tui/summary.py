@@ -435,12 +435,12 @@ def _quadro4(draft: Any, o: Outcome) -> list[_Block]:
     return out
 
 
-def _closing(problems: list[Problem]) -> list[_Block]:
-    out: list[_Block] = [
-        _Heading("NOTA BENE", 3),
-        _Para(messages.text("nota_finale"), "note"),
-        _Heading("Problemi da risolvere"),
-    ]
+def _nota() -> list[_Block]:
+    return [_Heading("NOTA BENE", 3), _Para(messages.text("nota_finale"), "note")]
+
+
+def _problems(problems: list[Problem]) -> list[_Block]:
+    out: list[_Block] = [_Heading("Problemi da risolvere")]
     errs = [p for p in problems if p.severity == ERROR]
     warns = [p for p in problems if p.severity == WARNING]
     if not errs and not warns:
@@ -455,18 +455,22 @@ def _closing(problems: list[Problem]) -> list[_Block]:
     return out
 
 
-def document(draft: Any, outcome: Outcome | None = None, problems: list[Problem] | None = None) -> list[_Block]:
-    """The summary's content, in the printed form's order, independent of the output format."""
+def document(
+    draft: Any,
+    outcome: Outcome | None = None,
+    problems: list[Problem] | None = None,
+    *,
+    problems_first: bool = False,
+) -> list[_Block]:
+    """The summary's content, in the printed form's order, independent of the output format;
+    the problems at the end, or first (the TUI's final screen: seen without scrolling)."""
     o = outcome or evaluate(draft)
-    probs = check(draft, o) if problems is None else problems
-    return [
-        *_header(draft, o),
-        *_quadro1(draft, o),
-        *_quadro2(draft, o),
-        *_quadro3(draft, o),
-        *_quadro4(draft, o),
-        *_closing(probs),
-    ]
+    probs = _problems(check(draft, o) if problems is None else problems)
+    form = [*_header(draft, o), *_quadro1(draft, o), *_quadro2(draft, o), *_quadro3(draft, o),
+            *_quadro4(draft, o)]
+    if problems_first:
+        return [*probs, *form, *_nota()]
+    return [*form, *_nota(), *probs]
 
 
 # --- Rich -----------------------------------------------------------------------------------------
@@ -569,9 +573,10 @@ def build(
     problems: list[Problem] | None = None,
     *,
     plain: bool = False,
+    problems_first: bool = False,
 ) -> Group:
     """The whole scheda as one Rich renderable. `plain`: ASCII rules and table borders."""
-    return Group(*_rich_blocks(document(draft, outcome, problems), plain))
+    return Group(*_rich_blocks(document(draft, outcome, problems, problems_first=problems_first), plain))
 
 
 # --- Markdown -------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ class FinalScreen(SyncScreen):
 
     def _render_summary(self) -> None:
         app = self.app
-        body = summary.build(app.draft, app.outcome, app.problems)
+        body = summary.build(app.draft, app.outcome, app.problems, problems_first=True)
         self.query_one("#summary-body", Static).update(body)
 
     # --- editing R40 ---------------------------------------------------------------------
