@@ -845,6 +845,36 @@ async def test_the_status_line_keeps_the_case_and_the_counts_whole(tmp_path):
         assert line.endswith(" 0 errori · 5 avvisi")
 
 
+async def test_a_long_text_with_a_problem_is_marked_too(tmp_path):
+    path = copy_example(tmp_path, "tortona")  # case D: Quadro 3 to be filled
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_cell("R10_modalita", "assunzione a tempo determinato per un anno")
+        app.set_cell("R06", Decimal("1000"))  # spending above need: Quadro 3 no longer applies
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.marks.get("R10_modalita") == "!"
+        assert shown(grid(app), "R10_modalita").startswith("! assunzione")  # cut at its end
+
+
+async def test_confirming_or_answering_the_last_cell_stays_there(tmp_path):
+    """Enter on R05 (Quadro 1's last cell) or an answer to the block's last item does not
+    send the cursor back to the top of the form, away from what the answer changed."""
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "R05")
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert grid(app).current == "R05"
+        await goto(pilot, "R39")
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.draft.R39 == "SI" and grid(app).current == "R39"
+        await pilot.press("tab")  # Tab still goes round, as the help says
+        assert grid(app).current == "R34"
+
+
 async def test_a_message_panel_too_short_for_its_text_says_so(tmp_path):
     path = copy_example(tmp_path, "tortona")
     app = open_app(path)
@@ -1189,7 +1219,7 @@ async def test_f1_shows_the_keys_and_the_guide_of_the_current_screen(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             text = " ".join(dialog_text(app).split())
-            assert title in text
+            assert title in text and f"bozza {path}" in text
             assert " ".join(kind.HELP.split())[:60] in text  # the guide of this screen
             for _, label, what in KEYS:
                 assert label in text and what in text

@@ -495,6 +495,8 @@ class Soc25App(App[int]):
             from .layout import QUADRO_TITLES
 
             title = QUADRO_TITLES[screen.QUADRO]
+        if self.path:
+            title += f" · bozza {self.path}"  # which file is open: the screens do not say
         self.push_screen(HelpScreen(title, guide))
 
     def action_jump(self) -> None:

@@ -171,12 +171,13 @@ class QuadroScreen(SyncScreen):
     def _marked(self, name: str, text: Text, mark: str) -> Text:
         """A cell with a problem, marked in the grid as text (✗ error, ! warning), not only by
         a colour: the mark stands in for an empty cell or before the value when it fits the
-        column; a value too long for both is underlined instead (never cut)."""
+        column, and always before a text (whose end is cut with "…" anyway); a figure too long
+        for both is underlined instead (a figure is never cut)."""
         shown = text.plain
         style = f"{text.style} bold".strip()
         if shown in ("", "·"):
             shown = mark
-        elif len(shown) + 2 <= self.grid.width_of(name):
+        elif len(shown) + 2 <= self.grid.width_of(name) or text.justify == "left":
             shown = f"{mark} {shown}"
         else:
             style += " underline"
@@ -252,7 +253,7 @@ class QuadroScreen(SyncScreen):
                 self.editor.set_status(locked, error=True)
             return
         self.app.set_cell(name, value)
-        self.grid.action_next_cell()  # at once: the next key answers the next item
+        self.grid.action_next_cell(wrap=False)  # at once: the next key answers the next item
 
     def editing_key(self, event) -> bool:
         """A key that reached the grid while an edit is open (typed faster than the focus
@@ -327,8 +328,8 @@ class QuadroScreen(SyncScreen):
         self._edit_error = ""
         self.editor.end()
         self.grid.focus()
-        if direction == 1:
-            self.grid.action_next_cell()
+        if direction == 1:  # on the last cell it stays: the top of the form is no "next"
+            self.grid.action_next_cell(wrap=False)
         elif direction == -1:
             self.grid.action_prev_cell()
         self.show_current()

@@ -189,8 +189,9 @@ class FormGrid(DataTable):
     def _ordered(self) -> list[tuple[tuple[int, int], str]]:
         return sorted(self._names.items())
 
-    def _step(self, delta: int, *, from_start: bool = False) -> None:
-        """Move to the next (delta 1) or previous (-1) editable cell, wrapping around."""
+    def _step(self, delta: int, *, from_start: bool = False, wrap: bool = True) -> None:
+        """Move to the next (delta 1) or previous (-1) editable cell, wrapping around (or,
+        with `wrap` False, staying on the last one)."""
         cells = [(pos, n) for pos, n in self._ordered() if self.editable(n)] or self._ordered()
         if not cells:
             return
@@ -200,13 +201,14 @@ class FormGrid(DataTable):
         here = (self.cursor_coordinate.row, self.cursor_coordinate.column)
         if delta > 0:
             after = [n for pos, n in cells if pos > here]
-            self.go_to(after[0] if after else cells[0][1])
+            if after or wrap:
+                self.go_to(after[0] if after else cells[0][1])
         else:
             before = [n for pos, n in cells if pos < here]
             self.go_to(before[-1] if before else cells[-1][1])
 
-    def action_next_cell(self, from_start: bool = False) -> None:
-        self._step(1, from_start=from_start)
+    def action_next_cell(self, from_start: bool = False, wrap: bool = True) -> None:
+        self._step(1, from_start=from_start, wrap=wrap)
 
     def action_prev_cell(self) -> None:
         self._step(-1)
