@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from . import model, session
 from .checks import ERROR, Problem, check
@@ -127,10 +127,9 @@ class Soc25App(App[int]):
 
     def status_text(self, width: int | None = None) -> tuple[str, str]:
         """(Comune and case, errors and warnings) for a status line of `width` columns of text
-        (by default the screen's, less the line's padding): the flag and the counts are
-        always whole, the case in words too unless
-        they cannot fit even without the Comune (then its letter); a Comune name too long for
-        the rest of the line is cut, with "…"."""
+        (by default the screen's, less the line's padding). The flag and the counts are
+        always whole, and so is the case in words unless they cannot fit even without the
+        Comune (then its letter); a Comune name too long for the rest is cut, with "…"."""
         o = self.outcome
         n_err = sum(1 for p in self.problems if p.severity == ERROR)
         n_warn = len(self.problems) - n_err
@@ -479,8 +478,6 @@ class Soc25App(App[int]):
         self.show_screen(key)
 
     def action_help(self) -> None:
-        from textual.screen import ModalScreen
-
         from .screens.dialogs import HelpScreen
 
         screen = self.screen
@@ -542,8 +539,6 @@ class Soc25App(App[int]):
         screen), and wait while a question is on screen: Ctrl+S under "restore the recovery
         file?" would save over it and delete it unanswered."""
         if action in ("save", "jump", "go", "command_palette"):
-            from textual.screen import ModalScreen
-
             if isinstance(self.screen, ModalScreen):
                 return False
             if action != "command_palette" and self.path is None:

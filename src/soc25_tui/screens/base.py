@@ -188,7 +188,9 @@ class QuadroScreen(SyncScreen):
         """The edit line's title: the column (the year) before the long label, so that a
         line cut at 80 columns keeps it."""
         cell = CELL_BY_NAME[name]
-        return f"{name} · {cell.column} · {cell.code} - {cell.label}" if cell.column else f"{name} · {cell.title}"
+        if cell.column:
+            return f"{name} · {cell.column} · {cell.code} - {cell.label}"
+        return f"{name} · {cell.title}"
 
     def show_current(self) -> None:
         name = self.grid.current

@@ -20,7 +20,8 @@ def spec() -> GridSpec:
         rows.append(GridRow("", title, heading=True))
         rows += [_row(code) for code in codes]
     rows.append(GridRow("R15", LABELS["R15"], (None, None, "R15")))
-    columns = (Column("Numero", 7), Column("Modalità", 12), Column("Spesa agg.", 14))  # 99.999.999,99
+    # Spesa up to 99.999.999,99: the additional resources of the largest Comuni.
+    columns = (Column("Numero", 7), Column("Modalità", 12), Column("Spesa agg.", 14))
     return GridSpec(label_width=30, columns=columns, rows=tuple(rows))
 
 

@@ -73,7 +73,7 @@ class CellEditor(Vertical):
         """Show the highlighted cell (not editing)."""
         self.name_ = name
         self.editing = False
-        self.query_one("#editor-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
+        self._title(title)
         with self.input.prevent(Input.Changed):
             self.input.value = value
         self.set_status(hint)
@@ -81,7 +81,7 @@ class CellEditor(Vertical):
     def begin(self, name: str, title: str, initial: str) -> None:
         """Edit `name`, starting from `initial` (its title too: keys faster than the cursor
         may start an edit before the highlighted cell was shown)."""
-        self.query_one("#editor-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
+        self._title(title)
         self.editing = True
         inp = self.input
         inp.editing_name = name
@@ -89,6 +89,9 @@ class CellEditor(Vertical):
             inp.value = initial
         inp.cursor_position = len(initial)
         inp.focus()
+
+    def _title(self, title: str) -> None:
+        self.query_one("#editor-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
 
     def end(self) -> None:
         self.editing = False

@@ -150,7 +150,7 @@ class FormGrid(DataTable):
             text = texts.get(name, "")
             cell = text if isinstance(text, Text) else Text(text, justify="right")
             plain, look = cell.plain, str(cell.style)
-            if self._shown.get(name) == plain and self._looks.get(name) == look and name in self._shown:
+            if self._shown.get(name) == plain and self._looks.get(name) == look:
                 continue
             self._shown[name] = plain
             self._looks[name] = look
