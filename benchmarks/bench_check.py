@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from soc25_tui.drafts import dumps, load  # noqa: E402
+from soc25_tui.core.drafts import dumps, load  # noqa: E402
 
 # The installed console script, as a user runs it (falls back to -m in a bare checkout).
 _SCRIPT = Path(sys.executable).with_name("soc25")

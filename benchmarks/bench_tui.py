@@ -62,7 +62,8 @@ Minimal().run(**HEADLESS)
 
 SOC25 = _REPORT + """
 from textual import events
-from soc25_tui import app as app_module, cli, model
+from soc25_tui import app as app_module, cli
+from soc25_tui.core import model
 from soc25_tui.screens.base import QuadroScreen
 from soc25_tui.widgets.panels import MessagePanel
 MODE = os.environ["BENCH_MODE"]
@@ -168,7 +169,7 @@ async def key_latency(keys: int) -> list[float]:
     from textual import events
 
     from soc25_tui.app import Soc25App
-    from soc25_tui.drafts import load
+    from soc25_tui.core.drafts import load
     from soc25_tui.widgets.panels import MessagePanel
 
     with tempfile.TemporaryDirectory() as tmp:

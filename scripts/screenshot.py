@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from soc25_tui.app import Soc25App  # noqa: E402
-from soc25_tui.drafts import load  # noqa: E402
+from soc25_tui.core.drafts import load  # noqa: E402
 
 
 async def main() -> None:

@@ -17,6 +17,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SEEDS = Path(__file__).resolve().parent / "seeds"
+GOLDEN = Path(__file__).resolve().parent / "golden"
 
 SONDRIO = SEEDS / "000_7444e9ac6383849b.txt"  # compact layout, case A
 LOMELLINA = SEEDS / "002_67ecfe3c12e4f28c.txt"  # 7-page portal layout, case B
@@ -38,7 +39,7 @@ def held_by_a_colleague(monkeypatch, path):
     import socket
     import time
 
-    from soc25_tui import session
+    from soc25_tui.core import session
 
     other = session.Holder("collega", socket.gethostname(), os.getppid(), time.time())
     with monkeypatch.context() as m:

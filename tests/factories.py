@@ -1,12 +1,16 @@
-"""Drafts built for tests: a complete, error-free case-A draft, changed cell by cell."""
+"""Drafts built for tests: a complete, error-free case-A draft, changed cell by cell; the
+shipped examples; a draft with every field at its largest."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from soc25_tui.layout import Q4_BLOCK_BY_CASE, USER_ROWS
-from soc25_tui.model import Draft
+from soc25_tui.core.drafts import load
+from soc25_tui.core.layout import Q4_BLOCK_BY_CASE, Q4_ITEMS, USER_ROWS
+from soc25_tui.core.model import Draft
+
+from .conftest import EXAMPLES
 
 
 def base_cells() -> dict[str, Any]:
@@ -57,3 +61,56 @@ def make_case(case: str, **changes: Any) -> Any:
     cells.update(answer_block(case))
     cells.update(changes)
     return make(**cells)
+
+
+def example(name: str):
+    return load(EXAMPLES / f"{name}.toml")
+
+
+def case_c():
+    """Tortona's figures with a lower reference level: spending below need, service ok."""
+    draft = example("tortona")
+    draft.set("R05", Decimal("1.00"))
+    return draft
+
+
+DRAFTS = {
+    "A": lambda: example("sondrio"),
+    "B": lambda: example("lomellina"),
+    "C": case_c,
+    "D": lambda: example("tortona"),
+}
+
+BIG_INT = 10**12 - 1
+BIG_MONEY = Decimal("999999999999.99")
+LONG_TEXT = ("Modalità di calcolo molto dettagliata, con riferimento al contratto collettivo. " * 80).strip()
+
+
+def largest(case: str, *, shortfall: bool = False):
+    """Every field at its largest, every Quadro 4 item SI, long texts; arranged to give `case`."""
+    fields: dict = {"comune": "X" * 200, "provincia": "ZZ", "istat": "9" * 20}
+    for row in USER_ROWS:
+        fields[f"{row.code}_2019"] = 0 if row.kind.key == "famiglia" else BIG_INT // 3
+        fields[f"{row.code}_2024"] = BIG_INT
+        if row.has_hours:
+            fields[f"{row.code}_ore"] = BIG_INT
+    fields.update(
+        R0C=LONG_TEXT, R0D=LONG_TEXT, R0E=BIG_INT,
+        R01_2020=Decimal("1.00"), R01_2024=Decimal("0.01"), R01A_2024=Decimal("0.00"),
+        R02_2020=Decimal("99999999.99"), R02_2024=Decimal("0.50"),
+        R03=BIG_INT,
+    )
+    service_ok = case in ("A", "C")
+    fields["R05"] = Decimal("0.01") if service_ok else BIG_MONEY
+    if case in ("A", "B"):
+        fields.update(R06=Decimal("1.00"), R07_2017=BIG_MONEY, R07_2021=BIG_MONEY, R08=BIG_MONEY)
+    else:
+        fields.update(R06=BIG_MONEY, R07_2017=Decimal("1.00"), R07_2021=Decimal("2.00"), R08=BIG_MONEY)
+    for code in ("R10", "R11"):
+        fields[f"{code}_numero"] = Decimal("99999999.99")
+        fields[f"{code}_modalita"] = LONG_TEXT
+    spesa = Decimal("1.00") if shortfall else BIG_MONEY
+    fields.update(R10_spesa=spesa, R11_spesa=spesa, R12=spesa, R13=spesa, R14=spesa)
+    for item in Q4_ITEMS:
+        fields[item.code] = "SI"
+    return Draft(**fields)

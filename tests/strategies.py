@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from soc25_tui.layout import CELL_BY_NAME, INPUT_CELLS, Kind
-from soc25_tui.model import Draft, one_newline
+from soc25_tui.core.layout import CELL_BY_NAME, INPUT_CELLS, Kind
+from soc25_tui.core.model import Draft, one_newline
 
 _text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),

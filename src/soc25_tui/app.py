@@ -18,13 +18,13 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import ModalScreen, Screen
 
-from . import model, session
-from .checks import ERROR, Problem, check
-from .drafts import DraftError, dumps, load, parse_input, raw_text, save
-from .layout import CASE_SHORT, CELL_BY_NAME, CELLS, resolve_cell_name
-from .model import Draft
-from .report import display
-from .rules import Outcome, evaluate
+from .core import model, session
+from .core.checks import ERROR, Problem, check
+from .core.drafts import DraftError, dumps, load, parse_input, raw_text, save
+from .core.layout import CASE_SHORT, CELL_BY_NAME, CELLS, resolve_cell_name
+from .core.model import Draft
+from .core.report import display
+from .core.rules import Outcome, evaluate
 from .screens.base import SyncScreen
 from .screens.quadro1 import Quadro1Screen
 
@@ -489,7 +489,7 @@ class Soc25App(App[int]):
         guide = getattr(screen, "HELP", "") or "Compilazione della scheda SOC25."
         title = getattr(screen, "HELP_TITLE", "") or f"Aiuto - {self.screen.__class__.__name__}"
         if hasattr(screen, "QUADRO") and screen.QUADRO:
-            from .layout import QUADRO_TITLES
+            from .core.layout import QUADRO_TITLES
 
             title = QUADRO_TITLES[screen.QUADRO]
         if self.path:

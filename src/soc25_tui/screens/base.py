@@ -15,8 +15,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from ..checks import filled
-from ..layout import CELL_BY_NAME, Kind
+from ..core.checks import filled
+from ..core.layout import CELL_BY_NAME, Kind
 from ..widgets.editor import CellEditor
 from ..widgets.grid import FormGrid, GridSpec
 from ..widgets.panels import HeaderBar, MessagePanel, NavBar, messages_text
@@ -91,7 +91,7 @@ class QuadroScreen(SyncScreen):
 
     def action_messages(self) -> None:
         """F7: notes and messages over the whole screen, scrollable."""
-        from ..layout import QUADRO_TITLES
+        from ..core.layout import QUADRO_TITLES
         from .dialogs import MessagesScreen
 
         o = self.app.outcome

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
-from ..layout import CELLS, resolve_cell_name
+from ..core.layout import CELLS, resolve_cell_name
 
 
 class Choice(ModalScreen[str]):

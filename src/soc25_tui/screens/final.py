@@ -12,10 +12,10 @@ from textual.widgets.text_area import EditResult
 from textual.message import Message
 from textual.widgets import Footer, Static, TextArea
 
-from .. import messages, summary
-from ..layout import LABELS, R40_MAX_CHARS
-from ..numbers import format_number
-from ..r40 import count_chars, counter_text, missing_altro, propose
+from ..core import messages, summary
+from ..core.layout import LABELS, R40_MAX_CHARS
+from ..core.numbers import format_number
+from ..core.r40 import count_chars, counter_text, missing_altro, propose
 from ..widgets.panels import HeaderBar, NavBar
 from .base import SyncScreen
 from .dialogs import Choice

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..layout import AREAS, CELLS, LABELS, SECTION_ATS, SECTION_COMUNE, SHORT_LABELS, USER_ROWS
-from ..messages import text
+from ..core.layout import AREAS, CELLS, LABELS, SECTION_ATS, SECTION_COMUNE, SHORT_LABELS, USER_ROWS
+from ..core.messages import text
 from ..widgets.grid import Column, GridRow, GridSpec
 from .base import QuadroScreen
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..layout import LABELS
-from ..numbers import format_money
+from ..core.layout import LABELS
+from ..core.numbers import format_money
 from ..widgets.grid import Column, GridRow, GridSpec
 from .base import QuadroScreen
 

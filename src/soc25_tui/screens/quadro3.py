@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..checks import filled
-from ..layout import CELL_BY_NAME, LABELS, Q3_GROUPS, q3_row
-from ..messages import text
-from ..numbers import format_money
+from ..core.checks import filled
+from ..core.layout import CELL_BY_NAME, LABELS, Q3_GROUPS, q3_row
+from ..core.messages import text
+from ..core.numbers import format_money
 from ..widgets.grid import Column, GridRow, GridSpec
 from .base import QuadroScreen
 

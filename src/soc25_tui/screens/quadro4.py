@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ..layout import LABELS, Q4_BLOCKS, Q4_ITEM_BY_CODE, Q4_ITEMS
-from ..numbers import format_number
-from ..r40 import count_chars
+from ..core.layout import LABELS, Q4_BLOCKS, Q4_ITEM_BY_CODE, Q4_ITEMS
+from ..core.numbers import format_number
+from ..core.r40 import count_chars
 from ..widgets.grid import Column, GridRow, GridSpec
 from .base import QuadroScreen
 

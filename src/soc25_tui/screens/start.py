@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from .. import session
+from ..core import session
 from .dialogs import NewDraftDialog
 
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..messages import COMPOSED, COMPOSED_MARK, Message
+from ..core.messages import COMPOSED, COMPOSED_MARK, Message
 
 NAV = (
     ("q1", "F2", "Quadro 1"),

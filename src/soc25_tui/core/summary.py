@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import re
-import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, Union
@@ -718,101 +716,4 @@ def export(draft: Any, fmt: str, width: int = 100) -> str:
     return console.export_svg(title=title)
 
 
-# --- soc25 summary --------------------------------------------------------------------------------
-
-_SUFFIX_FORMAT = {".txt": "text", ".html": "html", ".htm": "html", ".svg": "svg", ".md": "md"}
-
-
-def _format_arg(text: str) -> str:
-    import argparse
-
-    if text not in FORMATS:
-        raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {', '.join(FORMATS)}")
-    return text
-
-
-def _width_arg(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» non è un numero intero di colonne") from None
-    if value < MIN_WIDTH:
-        raise argparse.ArgumentTypeError(f"larghezza {value} troppo piccola: almeno {MIN_WIDTH} colonne")
-    return value
-
-
-def cmd_summary(argv: list[str]) -> int:
-    from pathlib import Path
-
-    from .cli import EXIT_OK, EXIT_USAGE, _Parser, load_or_report
-
-    p = _Parser(
-        prog="soc25 summary",
-        description="Mostra o esporta il riepilogo dell'intera scheda SOC25 di una bozza.",
-    )
-    p.add_argument("draft", metavar="BOZZA.toml")
-    p.add_argument(
-        "--format",
-        type=_format_arg,
-        metavar="{" + ",".join(FORMATS) + "}",
-        help="text (predefinito), html, svg o md; con -o si ricava dall'estensione del file",
-    )
-    p.add_argument("-o", "--output", metavar="FILE", help="scrivi il riepilogo in FILE invece che a video")
-    p.add_argument(
-        "--width",
-        type=_width_arg,
-        metavar="N",
-        help="larghezza in colonne (predefinita: quella del terminale, 100 se non è un terminale)",
-    )
-    args = p.parse_args(argv)
-
-    from .drafts import DraftError, write_atomic
-
-    fmt = args.format
-    if fmt is None:
-        fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
-    draft = load_or_report(args.draft)
-    if draft is None:
-        return EXIT_USAGE
-
-    tty = not args.output and _isatty(sys.stdout)
-    if args.width:
-        width = args.width
-    elif tty:
-        width = max(MIN_WIDTH, Console(file=sys.stdout).width)
-    else:
-        width = 100
-
-    if tty and fmt == "text":
-        # Straight to the terminal: colour unless NO_COLOR is set (Rich honours it).
-        no_color = os.environ.get("NO_COLOR", "") != ""
-        console = Console(
-            file=sys.stdout, width=width, markup=False, highlight=False, emoji=False, no_color=no_color
-        )
-        console.print(build(draft, plain=False))
-        return EXIT_OK
-
-    output = export(draft, fmt, width)
-    if args.output:
-        try:
-            write_atomic(args.output, output)
-        except DraftError as exc:
-            print(f"soc25: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        print(f"Riepilogo scritto in {args.output} (formato {fmt}).", file=sys.stderr)
-        return EXIT_OK
-    sys.stdout.write(output)
-    sys.stdout.flush()
-    return EXIT_OK
-
-
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
-__all__ = ["FORMATS", "build", "cmd_summary", "document", "export"]
+__all__ = ["FORMATS", "MIN_WIDTH", "build", "document", "export"]

@@ -2,10 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from soc25_tui.checks import ERROR, WARNING, check
-from soc25_tui.model import Draft
+from soc25_tui.core.checks import ERROR, WARNING, check
+from soc25_tui.core.model import Draft
 
-from .factories import make, make_case
+from ..factories import make, make_case
 
 D = Decimal
 

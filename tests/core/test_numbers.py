@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from soc25_tui.numbers import NumberError, format_number, parse_int, parse_number
+from soc25_tui.core.numbers import NumberError, format_number, parse_int, parse_number
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from soc25_tui import messages
-from soc25_tui.rules import evaluate, reference_spending
+from soc25_tui.core import messages
+from soc25_tui.core.rules import evaluate, reference_spending
 
-from .factories import make, make_case
+from ..factories import make, make_case
 
 D = Decimal
 

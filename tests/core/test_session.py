@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from soc25_tui import session
-from soc25_tui.checks import ERROR, check
-from soc25_tui.drafts import dumps, load, save
-from soc25_tui.rules import evaluate
+from soc25_tui.core import session
+from soc25_tui.core.checks import ERROR, check
+from soc25_tui.core.drafts import dumps, load, save
+from soc25_tui.core.rules import evaluate
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 
 def copy_example(tmp_path: Path, name: str) -> Path:

@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from soc25_tui.app import Soc25App
-from soc25_tui.drafts import load
+from soc25_tui.core.drafts import load
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 SCREENS = {"q1": "f2", "q2": "f3", "q3": "f4", "q4": "f5", "final": "f6"}
 CLASSES = {"q1": "Quadro1Screen", "q2": "Quadro2Screen", "q3": "Quadro3Screen",

@@ -14,7 +14,6 @@ No Textual here: `soc25 r40` must stay a light command.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -81,7 +80,7 @@ def _ok_number(value: Any) -> bool:
     return value is not None and value >= 0
 
 
-def _is_blank(text: str | None) -> bool:
+def is_blank(text: str | None) -> bool:
     return not (text or "").strip()
 
 
@@ -101,7 +100,7 @@ def counter_text(n: int) -> str:
 def missing_altro(draft: Any, outcome: Outcome | None = None) -> list[str]:
     """Codes of the case's "Altro" items answered SI while R40 is empty or blank."""
     o = outcome or evaluate(draft)
-    if o.block is None or not _is_blank(draft.R40):
+    if o.block is None or not is_blank(draft.R40):
         return []
     return [item.code for item in o.block.items if item.altro and draft.get(item.code) == "SI"]
 
@@ -445,75 +444,3 @@ def propose(draft: Any, outcome: Outcome | None = None) -> str:
         del sentences[victim]
         text = _join(sentences)
     return text
-
-
-# --- soc25 r40 ----------------------------------------------------------------------------------
-
-
-def cmd_r40(argv: list[str]) -> int:
-    from .cli import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, _Parser, load_or_report
-
-    p = _Parser(
-        prog="soc25 r40",
-        description=(
-            "Propone un testo per la relazione in formato libero (R40) a partire dai dati "
-            "della bozza. Il testo va riletto e completato prima dell'invio."
-        ),
-    )
-    p.add_argument("draft", metavar="BOZZA.toml")
-    p.add_argument(
-        "--write",
-        action="store_true",
-        help="scrivi la proposta in R40 (solo se R40 è vuota; la versione precedente resta in BOZZA.toml.bak)",
-    )
-    args = p.parse_args(argv)
-
-    from contextlib import ExitStack
-
-    from .drafts import DraftError, save
-    from .session import DraftHeld, held_for_writing
-
-    with ExitStack() as held:
-        if args.write:
-            # Hold the draft's lock from reading to saving: never write under an open TUI.
-            try:
-                held.enter_context(held_for_writing(args.draft))
-            except DraftHeld as exc:
-                print(f"soc25: {exc}", file=sys.stderr)
-                print(f"soc25: per vedere la proposta senza scriverla: soc25 r40 {args.draft}", file=sys.stderr)
-                return EXIT_ERRORS
-        draft = load_or_report(args.draft)
-        if draft is None:
-            return EXIT_USAGE
-        outcome = evaluate(draft)
-        text = propose(draft, outcome)
-        if not text:
-            print(
-                "soc25: nessuna frase proponibile: mancano i dati dei Quadri 1 e 2 (vedi soc25 check).",
-                file=sys.stderr,
-            )
-            return EXIT_ERRORS if args.write else EXIT_OK
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-        print(f"({counter_text(count_chars(text))})", file=sys.stderr)
-        if not args.write:
-            return EXIT_OK
-        if not _is_blank(draft.R40):
-            print(
-                f"soc25: {args.draft}: R40 contiene già una relazione "
-                f"({counter_text(count_chars(draft.R40))}): non la sovrascrivo. Copiare le parti "
-                "utili della proposta, oppure svuotare R40 e ripetere il comando.",
-                file=sys.stderr,
-            )
-            return EXIT_ERRORS
-        draft.set("R40", text)
-        try:
-            save(args.draft, draft)
-        except DraftError as exc:
-            print(f"soc25: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        print(f"soc25: proposta scritta in R40 di {args.draft} (versione precedente in {args.draft}.bak).", file=sys.stderr)
-        if "[Completare:" in text:
-            print("soc25: completare i punti segnati «[Completare: ...]» prima dell'invio.", file=sys.stderr)
-        return EXIT_OK
-

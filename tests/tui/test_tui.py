@@ -23,11 +23,11 @@ from textual.coordinate import Coordinate
 from textual.widgets import Static
 
 from soc25_tui import app as app_module
-from soc25_tui import messages, session
+from soc25_tui.core import messages, session
 from soc25_tui.app import CellCommands, Soc25App
-from soc25_tui.drafts import backup_path, load
-from soc25_tui.layout import QUADRO_TITLES
-from soc25_tui.r40 import counter_text, propose
+from soc25_tui.core.drafts import backup_path, load
+from soc25_tui.core.layout import QUADRO_TITLES
+from soc25_tui.core.r40 import counter_text, propose
 from soc25_tui.screens.base import QuadroScreen
 from soc25_tui.screens.dialogs import KEYS, Choice, HelpScreen, JumpDialog
 from soc25_tui.screens.final import FinalScreen, R40Area
@@ -39,7 +39,7 @@ from soc25_tui.widgets.editor import EditorInput
 from soc25_tui.widgets.grid import FormGrid
 from soc25_tui.widgets.panels import HeaderBar, MessagePanel
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 SIZE = (80, 24)
 

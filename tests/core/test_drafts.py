@@ -5,15 +5,15 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from soc25_tui import drafts
-from soc25_tui.checks import check
-from soc25_tui.drafts import DraftError, dumps, load, loads, save
-from soc25_tui.model import Draft
-from soc25_tui.report import as_json, as_text
-from soc25_tui.rules import evaluate
+from soc25_tui.core import drafts
+from soc25_tui.core.checks import check
+from soc25_tui.core.drafts import DraftError, dumps, load, loads, save
+from soc25_tui.core.model import Draft
+from soc25_tui.core.report import as_json, as_text
+from soc25_tui.core.rules import evaluate
 
-from .factories import make
-from .strategies import drafts as any_draft
+from ..factories import make
+from ..strategies import drafts as any_draft
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
@@ -149,7 +149,7 @@ def test_save_keeps_the_permissions_of_the_file(tmp_path):
     save(path, make(R03=3000))
     assert os.stat(path).st_mode & 0o7777 == 0o600
     assert os.stat(drafts.backup_path(path)).st_mode & 0o7777 == 0o600
-    from soc25_tui import session
+    from soc25_tui.core import session
 
     rec = session.write_recovery(path, make(R03=4000))
     assert os.stat(rec).st_mode & 0o7777 == 0o600

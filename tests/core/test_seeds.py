@@ -12,12 +12,12 @@ from decimal import Decimal
 
 import pytest
 
-from soc25_tui import messages
-from soc25_tui.checks import ERROR, check
-from soc25_tui.importer import compare_printed, parse_printed
-from soc25_tui.rules import evaluate
+from soc25_tui.core import messages
+from soc25_tui.core.checks import ERROR, check
+from soc25_tui.core.importer import compare_printed, parse_printed
+from soc25_tui.core.rules import evaluate
 
-from .conftest import LOMELLINA, SONDRIO, TORTONA, seed_text
+from ..conftest import LOMELLINA, SONDRIO, TORTONA, seed_text
 
 D = Decimal
 
@@ -199,9 +199,9 @@ def test_r40_text_is_read_whole():
 def test_shipped_examples_are_the_printed_forms_imported(name):
     """examples/*.toml are exactly what `soc25 import` makes of the prints (so the golden
     summaries, the snapshots and the README all rest on the printed forms)."""
-    from soc25_tui.drafts import dumps
+    from soc25_tui.core.drafts import dumps
 
-    from .conftest import EXAMPLES
+    from ..conftest import EXAMPLES
 
     imported = dumps(parse_printed(seed_text(CASES[name]["path"])).draft)
     assert (EXAMPLES / f"{name}.toml").read_text(encoding="utf-8") == imported

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from soc25_tui.importer import ImportError_, parse_printed
-from soc25_tui.rules import evaluate
+from soc25_tui.core.importer import ImportError_, parse_printed
+from soc25_tui.core.rules import evaluate
 
-from .conftest import LOMELLINA, SONDRIO, TORTONA, seed_text
+from ..conftest import LOMELLINA, SONDRIO, TORTONA, seed_text
 
 D = Decimal
 PAGE_BREAK = (

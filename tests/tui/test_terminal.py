@@ -14,10 +14,10 @@ import time
 
 import pytest
 
-from soc25_tui import session
-from soc25_tui.drafts import load
+from soc25_tui.core import session
+from soc25_tui.core.drafts import load
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 pty = pytest.importorskip("pty", reason="pseudo-terminals are Unix only")  # Windows: no SIGHUP either
 import fcntl  # noqa: E402  (Unix only, like pty)

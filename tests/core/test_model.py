@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from soc25_tui.drafts import load
-from soc25_tui.layout import NON_CALCOLABILE
-from soc25_tui.model import Draft
+from soc25_tui.core.drafts import load
+from soc25_tui.core.layout import NON_CALCOLABILE
+from soc25_tui.core.model import Draft
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 
 def test_values_are_validated_and_take_the_cells_type():
@@ -74,7 +74,7 @@ def test_opening_and_showing_a_draft_does_not_import_pydantic(examples_dir, tmp_
     draft.write_bytes((examples_dir / "tortona.toml").read_bytes())
     code = (
         "import sys\n"
-        "from soc25_tui import app as app_module, cli, model\n"
+        "from soc25_tui import app as app_module, cli\nfrom soc25_tui.core import model\n"
         "model.warm_up = lambda: None\n"
         "seen = {}\n"
         "class Seen(app_module.Soc25App):\n"
@@ -91,7 +91,7 @@ def test_opening_and_showing_a_draft_does_not_import_pydantic(examples_dir, tmp_
         f"cli.main(['check', '--json', {str(draft)!r}])\n"
         f"cli.main(['summary', {str(draft)!r}])\n"
         "before = 'pydantic' in sys.modules\n"
-        "from soc25_tui.drafts import load\n"
+        "from soc25_tui.core.drafts import load\n"
         f"load({str(draft)!r}).set('M12_2019', 3)\n"
         "print('SCREEN', seen, 'BEFORE', before, 'AFTER', 'pydantic' in sys.modules)\n"
     )

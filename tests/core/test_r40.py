@@ -2,84 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from soc25_tui import r40
-from soc25_tui.cli import main
-from soc25_tui.drafts import backup_path, load
-from soc25_tui.layout import (
+from soc25_tui.core import r40
+from soc25_tui.core.layout import (
     INPUT_CELLS,
     Q3_INPUTS,
     Q4_BLOCK_BY_CASE,
-    Q4_ITEMS,
     R40_MAX_CHARS,
-    USER_ROWS,
     Kind,
 )
-from soc25_tui.model import Draft
-from soc25_tui.numbers import format_money, format_number
-from soc25_tui.rules import evaluate
+from soc25_tui.core.model import Draft
+from soc25_tui.core.numbers import format_money, format_number
+from soc25_tui.core.rules import evaluate
 
-from .conftest import EXAMPLES, held_by_a_colleague
-
-
-def example(name: str):
-    return load(EXAMPLES / f"{name}.toml")
-
-
-def case_c():
-    """Tortona's figures with a lower reference level: spending below need, service ok."""
-    draft = example("tortona")
-    draft.set("R05", Decimal("1.00"))
-    return draft
-
-
-DRAFTS = {
-    "A": lambda: example("sondrio"),
-    "B": lambda: example("lomellina"),
-    "C": case_c,
-    "D": lambda: example("tortona"),
-}
-
-BIG_INT = 10**12 - 1
-BIG_MONEY = Decimal("999999999999.99")
-LONG_TEXT = ("Modalità di calcolo molto dettagliata, con riferimento al contratto collettivo. " * 80).strip()
-
-
-def largest(case: str, *, shortfall: bool = False):
-    """Every field at its largest, every Quadro 4 item SI, long texts; arranged to give `case`."""
-    fields: dict = {"comune": "X" * 200, "provincia": "ZZ", "istat": "9" * 20}
-    for row in USER_ROWS:
-        fields[f"{row.code}_2019"] = 0 if row.kind.key == "famiglia" else BIG_INT // 3
-        fields[f"{row.code}_2024"] = BIG_INT
-        if row.has_hours:
-            fields[f"{row.code}_ore"] = BIG_INT
-    fields.update(
-        R0C=LONG_TEXT, R0D=LONG_TEXT, R0E=BIG_INT,
-        R01_2020=Decimal("1.00"), R01_2024=Decimal("0.01"), R01A_2024=Decimal("0.00"),
-        R02_2020=Decimal("99999999.99"), R02_2024=Decimal("0.50"),
-        R03=BIG_INT,
-    )
-    service_ok = case in ("A", "C")
-    fields["R05"] = Decimal("0.01") if service_ok else BIG_MONEY
-    if case in ("A", "B"):
-        fields.update(R06=Decimal("1.00"), R07_2017=BIG_MONEY, R07_2021=BIG_MONEY, R08=BIG_MONEY)
-    else:
-        fields.update(R06=BIG_MONEY, R07_2017=Decimal("1.00"), R07_2021=Decimal("2.00"), R08=BIG_MONEY)
-    for code in ("R10", "R11"):
-        fields[f"{code}_numero"] = Decimal("99999999.99")
-        fields[f"{code}_modalita"] = LONG_TEXT
-    spesa = Decimal("1.00") if shortfall else BIG_MONEY
-    fields.update(R10_spesa=spesa, R11_spesa=spesa, R12=spesa, R13=spesa, R14=spesa)
-    for item in Q4_ITEMS:
-        fields[item.code] = "SI"
-    return Draft(**fields)
+from ..factories import DRAFTS, example, largest
 
 
 def test_counter_and_count_chars():
@@ -257,106 +198,3 @@ def test_any_draft_gives_a_bounded_proposal(fields):
 
 # --- soc25 r40 ---------------------------------------------------------------------------------------
 
-def test_cli_prints_the_proposal(capsys):
-    assert main(["r40", str(EXAMPLES / "tortona.toml")]) == 0
-    out, err = capsys.readouterr()
-    assert out == r40.propose(example("tortona")) + "\n"
-    assert "/ 6.000 caratteri" in err
-
-
-def test_cli_write_refuses_when_r40_is_not_empty(tmp_path, capsys):
-    path = tmp_path / "tortona.toml"
-    shutil.copy(EXAMPLES / "tortona.toml", path)
-    before = path.read_bytes()
-    assert main(["r40", str(path), "--write"]) == 1
-    err = capsys.readouterr().err
-    assert "R40 contiene già una relazione" in err and "non la sovrascrivo" in err
-    assert path.read_bytes() == before
-    assert not Path(backup_path(path)).exists()
-
-
-def test_cli_write_fills_an_empty_r40(tmp_path, capsys):
-    path = tmp_path / "sondrio.toml"
-    shutil.copy(EXAMPLES / "sondrio.toml", path)
-    before = path.read_bytes()
-    assert main(["r40", str(path), "--write"]) == 0
-    saved = load(path)
-    assert saved.R40 == r40.propose(example("sondrio"))
-    assert Path(backup_path(path)).read_bytes() == before  # drafts.save kept the previous version
-    # Everything else is unchanged.
-    original = example("sondrio")
-    for cell in INPUT_CELLS:
-        if cell.name != "R40":
-            assert saved.get(cell.name) == original.get(cell.name), cell.name
-    # Now R40 is not empty: a second --write refuses and leaves the file alone.
-    after = path.read_bytes()
-    capsys.readouterr()
-    assert main(["r40", str(path), "--write"]) == 1
-    assert path.read_bytes() == after
-
-
-def test_cli_write_keeps_the_placeholder_and_says_so(tmp_path, capsys):
-    path = tmp_path / "tortona.toml"
-    draft = example("tortona")
-    draft.set("R40", None)
-    from soc25_tui.drafts import save
-
-    save(path, draft, backup=False)
-    assert main(["r40", str(path), "--write"]) == 0
-    assert "[Completare:" in load(path).R40
-    assert "completare i punti segnati" in capsys.readouterr().err
-
-
-
-def test_cli_write_refuses_a_draft_open_in_the_tui(tmp_path, monkeypatch, capsys):
-    path = tmp_path / "sondrio.toml"
-    shutil.copy(EXAMPLES / "sondrio.toml", path)  # R40 empty: --write would fill it
-    before = path.read_bytes()
-    other, lock_file = held_by_a_colleague(monkeypatch, path)
-    lock_before = Path(lock_file).read_bytes()
-
-    assert main(["r40", str(path), "--write"]) == 1
-    out, err = capsys.readouterr()
-    assert f"la bozza è aperta da {other.describe()}" in err and lock_file in err
-    assert "non la modifico" in err
-    assert out == ""
-    assert path.read_bytes() == before
-    assert not Path(backup_path(path)).exists()
-    assert Path(lock_file).read_bytes() == lock_before  # the TUI's lock is left alone
-
-    assert main(["r40", str(path)]) == 0  # only reading: fine while it is open
-    assert capsys.readouterr().out == r40.propose(example("sondrio")) + "\n"
-
-
-def test_cli_write_holds_the_lock_while_writing_and_releases_it(tmp_path, monkeypatch, capsys):
-    from soc25_tui import drafts, session
-
-    path = tmp_path / "sondrio.toml"
-    shutil.copy(EXAMPLES / "sondrio.toml", path)
-    holders = []
-    real_save = drafts.save
-
-    def save(p, draft, **kw):
-        holders.append(session.read_holder(p))
-        real_save(p, draft, **kw)
-
-    monkeypatch.setattr(drafts, "save", save)
-    assert main(["r40", str(path), "--write"]) == 0
-    assert holders and holders[0].pid == __import__("os").getpid()
-    assert session.read_holder(path) is None and not Path(session.lock_path(path)).exists()
-
-
-def test_cli_missing_file_and_bad_args(tmp_path, capsys):
-    assert main(["r40", str(tmp_path / "manca.toml")]) == 2
-    assert "il file non esiste" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exc:
-        main(["r40"])
-    assert exc.value.code == 2
-    assert "errore negli argomenti" in capsys.readouterr().err
-
-
-def test_cli_empty_draft(capsys):
-    assert main(["r40", str(EXAMPLES / "vuota.toml")]) == 0
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert "nessuna frase proponibile" in captured.err

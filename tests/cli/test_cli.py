@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from soc25_tui.cli import main
-from soc25_tui.drafts import dumps
+from soc25_tui.core.drafts import dumps
 
-from .conftest import TORTONA, held_by_a_colleague
-from .factories import make
+from ..conftest import TORTONA, held_by_a_colleague
+from ..factories import make
 
 PY = sys.executable
 
@@ -173,7 +173,7 @@ def test_import_force_refuses_a_draft_open_in_the_tui(tmp_path, monkeypatch, cap
     assert f"la bozza è aperta da {other.describe()}" in err and lock_file in err
     assert dst.read_bytes() == before
     assert not dst.with_name("t.toml.bak").exists()
-    from soc25_tui import session
+    from soc25_tui.core import session
 
     assert session.read_holder(dst) == other
 
@@ -187,7 +187,7 @@ def test_import_refuses_a_new_draft_being_created_in_the_tui(tmp_path, monkeypat
 
 
 def test_import_releases_its_lock(tmp_path):
-    from soc25_tui import session
+    from soc25_tui.core import session
 
     dst = tmp_path / "t.toml"
     assert main(["import", str(TORTONA), "-o", str(dst)]) == 0

@@ -1,0 +1,53 @@
+"""`soc25`: the form-filler, and the headless subcommands, one module each.
+
+    soc25 [DRAFT.toml] [--view]          the TUI (tui.py; Textual is imported only there)
+    soc25 check DRAFT.toml [...] [--json]
+    soc25 import PRINTED.txt [-o DRAFT.toml] [--force]
+    soc25 summary DRAFT.toml [--format text|html|svg|md] [-o FILE] [--width N]
+    soc25 r40 DRAFT.toml [--write]
+
+Exit status: 0 fine, 1 some draft has errors, 2 a file cannot be read or bad arguments.
+A subcommand's module is imported only when it runs, so that `soc25 check` stays light.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable
+
+from .common import EXIT_OK, EXIT_USAGE
+
+SUBCOMMANDS = ("check", "import", "summary", "r40")
+
+
+def _command(name: str | None) -> Callable[[list[str]], int]:
+    """The `run` of a subcommand's module, imported now (the module of `import` is import_)."""
+    if name == "check":
+        from .check import run
+    elif name == "import":
+        from .import_ import run
+    elif name == "summary":
+        from .summary import run
+    elif name == "r40":
+        from .r40 import run
+    else:
+        from .tui import run
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    sub = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    try:
+        if sub is not None:
+            return _command(sub)(argv[1:])
+        return _command(None)(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `soc25 summary ... | less` closed early: not an error.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+__all__ = ["EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "main"]

@@ -1,0 +1,67 @@
+"""What every subcommand shares: the Italian argument parser, the exit codes, and reading a
+draft with its error said on stderr. Standard output is data; narration goes to stderr."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+# argparse's own phrases, in Italian (the program speaks Italian to its users).
+_ARGPARSE_IT = (
+    ("the following arguments are required:", "argomenti obbligatori mancanti:"),
+    ("unrecognized arguments:", "argomenti non riconosciuti:"),
+    ("invalid choice:", "scelta non valida:"),
+    ("choose from", "scegliere tra"),
+    ("expected one argument", "atteso un valore"),
+    ("invalid int value:", "numero intero non valido:"),
+    ("argument ", "argomento "),
+)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, prefix or "uso: ")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse in Italian, exiting with status 2 on bad arguments."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argomenti"
+        self._optionals.title = "opzioni"
+        self.add_argument("-h", "--help", action="help", help="mostra questo aiuto ed esce")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        for en, it in _ARGPARSE_IT:
+            message = message.replace(en, it)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"soc25: errore negli argomenti: {message}\n")
+
+
+def err(text: str) -> None:
+    """Narration for the person, on stderr (stdout stays data)."""
+    print(f"soc25: {text}", file=sys.stderr)
+
+
+def load_or_report(path: str) -> Any:
+    """The draft at `path`, or None after saying on stderr, in Italian, why it cannot be read."""
+    from ..core.drafts import DraftError, load
+
+    try:
+        return load(path)
+    except DraftError as exc:
+        err(str(exc))
+        return None
+
+
+def isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,68 @@
+"""`soc25 import PRINTED.txt [-o DRAFT.toml] [--force]`: a draft from a printed form."""
+
+from __future__ import annotations
+
+from .common import EXIT_OK, EXIT_USAGE, Parser, err
+
+
+def run(argv: list[str]) -> int:
+    p = Parser(
+        prog="soc25 import",
+        description="Crea una bozza dal testo di una scheda SOC25 stampata (estratto dal PDF).",
+    )
+    p.add_argument("printed", metavar="STAMPA.txt")
+    p.add_argument("-o", "--output", metavar="BOZZA.toml", help="bozza da creare (predefinito: STAMPA.toml)")
+    p.add_argument("--force", action="store_true", help="sovrascrivi una bozza esistente")
+    p.add_argument("--comune", help="nome del Comune, se la stampa non lo riporta")
+    p.add_argument("--provincia", help="sigla della provincia, se la stampa non la riporta")
+    p.add_argument("--istat", help="codice ISTAT del Comune")
+    args = p.parse_args(argv)
+
+    from pathlib import Path
+
+    from ..core.drafts import DraftError, save
+    from ..core.importer import ImportError_, differences, parse_printed
+    from ..core.rules import evaluate
+    from ..core.session import DraftHeld, held_for_writing
+
+    src = Path(args.printed)
+    dst = Path(args.output) if args.output else src.with_suffix(".toml")
+    if dst.exists() and not args.force:
+        err(f"{dst} esiste già: non la sovrascrivo (usare --force per sostituirla).")
+        return EXIT_USAGE
+    try:
+        text = src.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        err(f"{src}: il file non esiste.")
+        return EXIT_USAGE
+    except (OSError, UnicodeDecodeError) as exc:
+        err(f"{src}: impossibile leggere il testo ({exc}).")
+        return EXIT_USAGE
+    try:
+        result = parse_printed(text)
+    except ImportError_ as exc:
+        err(f"{src}: {exc}")
+        return EXIT_USAGE
+    draft = result.draft
+    for name in ("comune", "provincia", "istat"):
+        value = getattr(args, name)
+        if value:
+            draft.set(name, value.upper() if name == "provincia" else value)
+    try:
+        # Never under a TUI that has the draft open (or is creating it): take its lock.
+        with held_for_writing(dst):
+            if dst.exists() and not args.force:  # appeared while the print was read
+                err(f"{dst} esiste già: non la sovrascrivo (usare --force per sostituirla).")
+                return EXIT_USAGE
+            save(dst, draft, backup=args.force)
+    except (DraftHeld, DraftError) as exc:
+        err(str(exc))
+        return EXIT_USAGE
+    print(f"Creata {dst} (stampa in formato {result.layout}).")
+    for note in result.notes:
+        print(f"  nota: {note}")
+    for line in differences(result, evaluate(draft)):
+        print(f"  attenzione: {line}")
+    if not draft.comune:
+        print("  nota: la stampa non riporta il Comune: indicarlo con --comune o nell'interfaccia.")
+    return EXIT_OK

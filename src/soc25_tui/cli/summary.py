@@ -1,0 +1,95 @@
+"""`soc25 summary DRAFT.toml [--format text|html|svg|md] [-o FILE] [--width N]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, load_or_report
+
+FORMATS = ("text", "html", "svg", "md")  # the core's summary.FORMATS, without importing Rich
+MIN_WIDTH = 40
+_SUFFIX_FORMAT = {".txt": "text", ".html": "html", ".htm": "html", ".svg": "svg", ".md": "md"}
+
+
+def _format_arg(text: str) -> str:
+    if text not in FORMATS:
+        raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {', '.join(FORMATS)}")
+    return text
+
+
+def _width_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» non è un numero intero di colonne") from None
+    if value < MIN_WIDTH:
+        raise argparse.ArgumentTypeError(f"larghezza {value} troppo piccola: almeno {MIN_WIDTH} colonne")
+    return value
+
+
+def run(argv: list[str]) -> int:
+    p = Parser(
+        prog="soc25 summary",
+        description="Mostra o esporta il riepilogo dell'intera scheda SOC25 di una bozza.",
+    )
+    p.add_argument("draft", metavar="BOZZA.toml")
+    p.add_argument(
+        "--format",
+        type=_format_arg,
+        metavar="{" + ",".join(FORMATS) + "}",
+        help="text (predefinito), html, svg o md; con -o si ricava dall'estensione del file",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="scrivi il riepilogo in FILE invece che a video")
+    p.add_argument(
+        "--width",
+        type=_width_arg,
+        metavar="N",
+        help="larghezza in colonne (predefinita: quella del terminale, 100 se non è un terminale)",
+    )
+    args = p.parse_args(argv)
+
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from ..core.drafts import DraftError, write_atomic
+    from ..core.summary import build, export
+
+    fmt = args.format
+    if fmt is None:
+        fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
+    draft = load_or_report(args.draft)
+    if draft is None:
+        return EXIT_USAGE
+
+    tty = not args.output and isatty(sys.stdout)
+    if args.width:
+        width = args.width
+    elif tty:
+        width = max(MIN_WIDTH, Console(file=sys.stdout).width)
+    else:
+        width = 100
+
+    if tty and fmt == "text":
+        # Straight to the terminal: colour unless NO_COLOR is set (Rich honours it).
+        no_color = os.environ.get("NO_COLOR", "") != ""
+        console = Console(
+            file=sys.stdout, width=width, markup=False, highlight=False, emoji=False, no_color=no_color
+        )
+        console.print(build(draft, plain=False))
+        return EXIT_OK
+
+    output = export(draft, fmt, width)
+    if args.output:
+        try:
+            write_atomic(args.output, output)
+        except DraftError as exc:
+            err(str(exc))
+            return EXIT_USAGE
+        print(f"Riepilogo scritto in {args.output} (formato {fmt}).", file=sys.stderr)
+        return EXIT_OK
+    sys.stdout.write(output)
+    sys.stdout.flush()
+    return EXIT_OK

@@ -1,0 +1,28 @@
+"""`soc25 [DRAFT.toml] [--view]`: the full-screen form-filler (Textual is imported only here)."""
+
+from __future__ import annotations
+
+from .common import EXIT_USAGE, Parser, err
+
+EPILOG = (
+    "altri comandi (senza interfaccia; soc25 COMANDO -h per i dettagli):\n"
+    "  soc25 check BOZZA.toml [...] [--json]    controlla una o più bozze\n"
+    "  soc25 import STAMPA.txt [-o BOZZA.toml]  crea una bozza da una scheda stampata\n"
+    "  soc25 summary BOZZA.toml [--format ...]  riepilogo (testo, html, svg, md)\n"
+    "  soc25 r40 BOZZA.toml [--write]           propone un testo per R40"
+)
+
+
+def run(argv: list[str]) -> int:
+    p = Parser(prog="soc25", description="Compila la scheda SOC25 da terminale.", epilog=EPILOG)
+    p.add_argument("draft", nargs="?", metavar="BOZZA.toml",
+                   help="la bozza da aprire (se non esiste la crea, chiedendo Comune e provincia); "
+                        "senza: l'elenco delle bozze della cartella")
+    p.add_argument("--view", action="store_true", help="apri in sola lettura")
+    args = p.parse_args(argv)
+    try:
+        from ..app import run as run_app
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        err(f"interfaccia non disponibile ({exc}).")
+        return EXIT_USAGE
+    return run_app(args.draft, read_only=args.view)
