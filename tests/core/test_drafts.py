@@ -5,12 +5,11 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from soc25_tui.core import drafts
-from soc25_tui.core.checks import check
+from soc25_tui.core import drafts, values
+from soc25_tui.core.assess import assess
 from soc25_tui.core.drafts import DraftError, dumps, load, loads, save
 from soc25_tui.core.model import Draft
 from soc25_tui.core.report import as_json, as_text
-from soc25_tui.core.rules import evaluate
 
 from ..factories import make
 from ..strategies import drafts as any_draft
@@ -28,10 +27,9 @@ def test_load_save_load_is_identity(draft):
 @settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
 @given(any_draft(fill=0.6))
 def test_no_draft_makes_rules_checks_or_reports_crash(draft):
-    outcome = evaluate(draft)
-    problems = check(draft, outcome)
-    as_text("x.toml", draft, outcome, problems)
-    as_json("x.toml", draft, outcome, problems)
+    assessment = assess(draft)
+    as_text("x.toml", draft, assessment)
+    as_json("x.toml", draft, assessment)
 
 
 def test_r40_with_accents_newlines_quotes_round_trips(tmp_path):
@@ -335,16 +333,16 @@ def test_unreadable_values_keep_their_toml_type_through_a_save(tmp_path):
 
 def test_raw_text_shows_a_kept_value_as_a_person_reads_it():
     # A number with the Italian decimal comma: 8.695 in the file is not 8.695 thousands.
-    assert [drafts.raw_text(v) for v in (True, False, Decimal("8.695"), 12, Decimal("Infinity"))] == [
+    assert [values.raw_text(v) for v in (True, False, Decimal("8.695"), 12, Decimal("Infinity"))] == [
         "true", "false", "8,695", "12", "inf",
     ]
-    assert drafts.raw_text("dieci") == "dieci"  # the text as typed, without TOML's quotes
-    assert drafts.raw_text([1, "x", True, [2.5]]) == '[1, "x", true, [2.5]]'  # as in the file
-    assert drafts.raw_text({"risposta": "SI", "a b": 1}) == '{ risposta = "SI", "a b" = 1 }'
-    assert drafts.raw_text([]) == "[]" and drafts.raw_text({}) == "{}"
+    assert values.raw_text("dieci") == "dieci"  # the text as typed, without TOML's quotes
+    assert values.raw_text([1, "x", True, [2.5]]) == '[1, "x", true, [2.5]]'  # as in the file
+    assert values.raw_text({"risposta": "SI", "a b": 1}) == '{ risposta = "SI", "a b" = 1 }'
+    assert values.raw_text([]) == "[]" and values.raw_text({}) == "{}"
     d = loads(UNREADABLE_TOML)
     for name, value in d.invalid.items():  # raw_text_toml reads back as the same TOML value
-        assert tomllib.loads(f"x = {drafts.raw_text_toml(value)}", parse_float=Decimal)["x"] == value
+        assert tomllib.loads(f"x = {values.raw_text_toml(value)}", parse_float=Decimal)["x"] == value
 
 
 def test_editing_a_kept_decimal_does_not_make_it_a_thousand_times_bigger():
@@ -353,7 +351,7 @@ def test_editing_a_kept_decimal_does_not_make_it_a_thousand_times_bigger():
     d = loads("[quadro2]\nR06 = 12.345\n")
     assert d.invalid == {"R06": Decimal("12.345")}
     with pytest.raises(ValueError, match="decimali"):
-        drafts.parse_input("R06", drafts.raw_text(d.invalid["R06"]))
+        values.parse_input("R06", values.raw_text(d.invalid["R06"]))
 
 
 @pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e400", "1e-30"])
@@ -365,7 +363,7 @@ def test_odd_toml_numbers_are_kept_not_crashes(value, cell):
         assert d.get(cell) == 10**400  # a whole number, if absurd: the checks speak of it
         return
     assert cell in d.invalid and d.get(cell) is None
-    assert f"{cell} = {drafts.raw_text_toml(d.invalid[cell])}" in dumps(d)
+    assert f"{cell} = {values.raw_text_toml(d.invalid[cell])}" in dumps(d)
 
 
 def test_italian_strings_and_si_variants_are_read():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from soc25_tui.core import r40
+from soc25_tui.core import messages, r40, values
 from soc25_tui.core.layout import (
     INPUT_CELLS,
     Q3_INPUTS,
@@ -24,10 +24,10 @@ from ..factories import DRAFTS, example, largest
 
 
 def test_counter_and_count_chars():
-    assert r40.count_chars("àèìòù") == 5  # characters, not the 10 UTF-8 bytes
-    assert r40.count_chars(None) == 0
-    assert r40.counter_text(1234) == "1.234 / 6.000 caratteri"
-    assert r40.counter_text(0) == "0 / 6.000 caratteri"
+    assert values.count_chars("àèìòù") == 5  # characters, not the 10 UTF-8 bytes
+    assert values.count_chars(None) == 0
+    assert messages.counter_text(1234) == "1.234 / 6.000 caratteri"
+    assert messages.counter_text(0) == "0 / 6.000 caratteri"
 
 
 @pytest.mark.parametrize("case", "ABCD")
@@ -154,18 +154,6 @@ def test_largest_draft_fits_and_keeps_whole_sentences(case, shortfall):
     if case in ("C", "D"):
         assert f"(R09) pari a {format_money(o.values['R09'])} euro" in text
         assert ("mancano" in text) is shortfall
-
-
-def test_missing_altro():
-    draft = example("tortona")
-    assert r40.missing_altro(draft) == []  # R40 already explains R39
-    draft.set("R40", "   \n")
-    assert r40.missing_altro(draft, evaluate(draft)) == ["R39"]
-    draft.set("R39", "NO")
-    assert r40.missing_altro(draft) == []
-    draft.set("R28", "SI")  # another block's Altro does not count
-    assert r40.missing_altro(draft) == []
-    assert r40.missing_altro(Draft(R22="SI")) == []  # no case, no block
 
 
 # --- no draft makes it crash or overflow -----------------------------------------------------------

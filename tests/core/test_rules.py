@@ -3,15 +3,18 @@ from decimal import Decimal
 import pytest
 
 from soc25_tui.core import messages
+from soc25_tui.core.assess import assess
 from soc25_tui.core.rules import evaluate, reference_spending
 
-from ..factories import make, make_case
+from soc25_tui.core.model import Draft
+
+from ..factories import example, make, make_case
 
 D = Decimal
 
 
-def keys(outcome):
-    return [m.key for m in outcome.messages]
+def keys(assessment):
+    return [m.key for m in assessment.messages]
 
 
 @pytest.mark.parametrize(
@@ -27,7 +30,7 @@ def test_each_case_its_block_and_quadro3(case, block, q3):
 
 
 def test_messages_in_portal_order_case_a():
-    o = evaluate(make_case("A"))
+    o = assess(make_case("A"))
     assert keys(o) == [
         "q1_assistenti_rapporto", "q1_lep", "q1_livello_non_inferiore", "q1_vai_quadro2",
         "q2_caso_A", "q2_vai_quadro4", "q3_vai_quadro4",
@@ -36,13 +39,13 @@ def test_messages_in_portal_order_case_a():
 
 
 def test_case_b_message():
-    o = evaluate(make_case("B"))
+    o = assess(make_case("B"))
     assert keys(o)[2:6] == ["q1_livello_inferiore", "q1_vai_quadro2", "q2_caso_B", "q2_vai_quadro4"]
 
 
 def test_case_d_verbatim_and_case_c_composed():
-    d = evaluate(make_case("D"))
-    c = evaluate(make_case("C"))
+    d = assess(make_case("D"))
+    c = assess(make_case("C"))
     md = next(m for m in d.messages if m.key == "q2_caso_D")
     mc = next(m for m in c.messages if m.key == "q2_caso_C")
     assert md.kind == messages.VERBATIM and mc.kind == messages.COMPOSED
@@ -69,9 +72,9 @@ def test_r09_is_r08_when_the_gap_is_larger():
 
 @pytest.mark.parametrize("case", ["C", "D"])
 def test_below_1000_quadro3_not_required_composed_message(case):
-    o = evaluate(make_case(case, R08=D("999.99")))
-    assert o.values["R09"] == D("999.99")
-    assert not o.quadro3_required
+    o = assess(make_case(case, R08=D("999.99")))
+    assert o.outcome.values["R09"] == D("999.99")
+    assert not o.outcome.quadro3_required
     q2 = [m for m in o.messages if m.quadro == 2]
     assert q2[0].kind == messages.COMPOSED
     assert q2[0].text.startswith(messages.text(f"q2_caso_{case}_sotto_soglia"))
@@ -85,13 +88,13 @@ def test_exactly_1000_requires_quadro3():
 
 
 def test_r15_covers_r09():
-    o = evaluate(make_case("D", R08=D("2000.00"), R12=D("1500.00"), R14=D("500.00")))
-    assert o.values["R15"] == D("2000.00")
+    o = assess(make_case("D", R08=D("2000.00"), R12=D("1500.00"), R14=D("500.00")))
+    assert o.outcome.values["R15"] == D("2000.00")
     assert keys(o)[-2:] == ["q3_coerente", "q3_vai_quadro4"]
 
 
 def test_r15_below_r09_says_how_much_is_missing():
-    o = evaluate(make_case("D", R08=D("2000.00"), R10_spesa=D("750.50")))
+    o = assess(make_case("D", R08=D("2000.00"), R10_spesa=D("750.50")))
     last = [m for m in o.messages if m.quadro == 3]
     assert last[0].key == "q3_mancante" and last[0].kind == messages.COMPOSED
     assert "mancano 1.249,50 euro" in last[0].text
@@ -99,34 +102,34 @@ def test_r15_below_r09_says_how_much_is_missing():
 
 
 def test_no_social_workers():
-    o = evaluate(make(R01_2024=D("0"), R01A_2024=D("0")))
-    assert o.values["R01B"] == 0
+    o = assess(make(R01_2024=D("0"), R01A_2024=D("0")))
+    assert o.outcome.values["R01B"] == 0
     assert o.messages[0].text == "Nel 2024 per il Comune il numero di assistenti sociali è risultato nullo."
     assert o.messages[1].key == "q1_lep+q1_lep_6500"
     assert o.messages[1].text.endswith("pari a 1 a 6.500.")
 
 
 def test_ratio_above_6500_adds_the_paragraph_and_6500_exactly_does_not():
-    above = evaluate(make(R03=6501, R01_2024=D("1")))
-    at = evaluate(make(R03=6500, R01_2024=D("1")))
-    assert above.values["R01B"] == 6501 and "q1_lep+q1_lep_6500" in keys(above)
-    assert at.values["R01B"] == 6500 and "q1_lep" in keys(at) and "q1_lep+q1_lep_6500" not in keys(at)
+    above = assess(make(R03=6501, R01_2024=D("1")))
+    at = assess(make(R03=6500, R01_2024=D("1")))
+    assert above.outcome.values["R01B"] == 6501 and "q1_lep+q1_lep_6500" in keys(above)
+    assert at.outcome.values["R01B"] == 6500 and "q1_lep" in keys(at) and "q1_lep+q1_lep_6500" not in keys(at)
 
 
 def test_r01b_needs_both_staff_figures_and_a_population():
     # An empty R01A is unknown, not zero: no "nullo" message from half the data.
-    o = evaluate(make(R01_2024=D("0"), R01A_2024=None))
-    assert o.values["R01B"] is None and not [m for m in o.messages if m.key.startswith("q1_assistenti")]
-    o = evaluate(make(R03=0))
-    assert o.values["R01B"] is None and o.values["R04"] is None
+    o = assess(make(R01_2024=D("0"), R01A_2024=None))
+    assert o.outcome.values["R01B"] is None and not [m for m in o.messages if m.key.startswith("q1_assistenti")]
+    o = assess(make(R03=0))
+    assert o.outcome.values["R01B"] is None and o.outcome.values["R04"] is None
     assert not any("1 ogni 0 abitanti" in m.text for m in o.messages)
 
 
 def test_r01b_rounds_and_counts_r01a():
-    o = evaluate(make(R03=21297, R01_2024=D("16"), R01A_2024=D("0")))
-    assert o.values["R01B"] == 1331
-    o = evaluate(make(R03=1000, R01_2024=D("0.59"), R01A_2024=D("0.41")))
-    assert o.values["R01B"] == 1000
+    o = assess(make(R03=21297, R01_2024=D("16"), R01A_2024=D("0")))
+    assert o.outcome.values["R01B"] == 1331
+    o = assess(make(R03=1000, R01_2024=D("0.59"), R01A_2024=D("0.41")))
+    assert o.outcome.values["R01B"] == 1000
     assert "1 ogni 1000 abitanti" in o.messages[0].text
 
 
@@ -166,19 +169,36 @@ def test_rising_r07_2021_changes_the_case():
 
 
 def test_missing_inputs_leave_the_case_undetermined():
-    o = evaluate(make(R03=None))
-    assert o.case is None and o.values["R04"] is None and o.block is None
-    assert o.values["R01B"] is None
+    o = assess(make(R03=None))
+    assert o.outcome.case is None and o.outcome.values["R04"] is None and o.outcome.block is None
+    assert o.outcome.values["R01B"] is None
     assert o.messages == []  # no ratio, no service level, no case: nothing to say yet
-    o = evaluate(make(R06=None))
-    assert o.case is None and [m.quadro for m in o.messages] == [1, 1, 1, 1]
+    o = assess(make(R06=None))
+    assert o.outcome.case is None and [m.quadro for m in o.messages] == [1, 1, 1, 1]
 
 
 def test_r08_missing_in_case_d_leaves_quadro3_undetermined():
     # Without R08 there is no R09: neither "fill Quadro 3" nor "go on to Quadro 4" is true.
-    o = evaluate(make_case("D", R08=None))
-    assert o.case == "D" and o.values["R09"] is None
-    assert not o.quadro3_known and not o.quadro3_required
+    o = assess(make_case("D", R08=None))
+    assert o.outcome.case == "D" and o.outcome.values["R09"] is None
+    assert not o.outcome.quadro3_known and not o.outcome.quadro3_required
     assert [m for m in o.messages if m.quadro in (2, 3)] == []
     assert evaluate(make_case("D")).quadro3_known
     assert evaluate(make_case("A", R08=None)).quadro3_known  # A/B never fill Quadro 3
+
+
+def missing_altro(draft):
+    """The block's «Altro» items answered SI while R40 is blank: R40 must explain them."""
+    return list(evaluate(draft).altro_unexplained)
+
+
+def test_missing_altro():
+    draft = example("tortona")
+    assert missing_altro(draft) == []  # R40 already explains R39
+    draft.set("R40", "   \n")
+    assert missing_altro(draft) == ["R39"]
+    draft.set("R39", "NO")
+    assert missing_altro(draft) == []
+    draft.set("R28", "SI")  # another block's Altro does not count
+    assert missing_altro(draft) == []
+    assert missing_altro(Draft(R22="SI")) == []  # no case, no block

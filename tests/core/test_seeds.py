@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from soc25_tui.core import messages
+from soc25_tui.core.assess import assess
 from soc25_tui.core.checks import ERROR, check
 from soc25_tui.core.importer import compare_printed, parse_printed
 from soc25_tui.core.rules import evaluate
@@ -139,8 +140,9 @@ def test_messages_are_the_printed_ones_verbatim(name):
     the print shows is among ours."""
     spec = CASES[name]
     printed = norm(seed_text(spec["path"]))
-    outcome = evaluate(parse_printed(seed_text(spec["path"])).draft)
-    ours = [norm(m.text) for m in outcome.messages]
+    assessment = assess(parse_printed(seed_text(spec["path"])).draft)
+    outcome = assessment.outcome
+    ours = [norm(m.text) for m in assessment.messages]
     for text in ours:
         assert text in printed, text
     r01b = str(outcome.values["R01B"])
@@ -153,16 +155,17 @@ def test_messages_are_the_printed_ones_verbatim(name):
     assert shown, "the print shows guidance messages"
     for key in shown:
         assert any(norm(messages.text(key, R01B=r01b) if "{" in messages.CATALOG[key].text else messages.text(key)) in t for t in ours), key
-    assert all(m.kind == messages.VERBATIM for m in outcome.messages)
+    assert all(m.kind == messages.VERBATIM for m in assessment.messages)
 
 
 def test_sondrio_messages_by_meaning():
     """The compact print words some messages differently: compare by meaning."""
     printed = norm(seed_text(SONDRIO))
-    outcome = evaluate(parse_printed(seed_text(SONDRIO)).draft)
-    keys = [m.key for m in outcome.messages]
+    assessment = assess(parse_printed(seed_text(SONDRIO)).draft)
+    outcome = assessment.outcome
+    keys = [m.key for m in assessment.messages]
     assert "pari a 1 ogni 1331 abitanti" in printed
-    assert "q1_assistenti_rapporto" in keys and "1 ogni 1331 abitanti" in outcome.messages[0].text
+    assert "q1_assistenti_rapporto" in keys and "1 ogni 1331 abitanti" in assessment.messages[0].text
     assert "NON inferiore al livello di servizio di riferimento" in printed
     assert "q1_livello_non_inferiore" in keys
     assert "Anche il livello dei servizi è risultato non inferiore" in printed

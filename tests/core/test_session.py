@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from soc25_tui.core import session
+from soc25_tui.core import folder, session
 from soc25_tui.core.checks import ERROR, check
 from soc25_tui.core.drafts import dumps, load, save
 from soc25_tui.core.rules import evaluate
@@ -306,7 +306,7 @@ def test_list_drafts_with_unreadable_files(tmp_path):
     for age, path in enumerate((binary, broken, sondrio, tortona)):
         os.utime(path, (now - 100 * age, now - 100 * age))
 
-    infos = session.list_drafts(tmp_path)
+    infos = folder.list_drafts(tmp_path)
     names = [os.path.basename(i.path) for i in infos]
     assert names == ["binario.toml", "rotta.toml", "sondrio.toml", "tortona.toml"]  # newest first
     by_name = {os.path.basename(i.path): i for i in infos}
@@ -336,4 +336,4 @@ def test_list_drafts_with_unreadable_files(tmp_path):
 
 
 def test_list_drafts_of_an_empty_folder(tmp_path):
-    assert session.list_drafts(tmp_path) == []
+    assert folder.list_drafts(tmp_path) == []

@@ -24,9 +24,10 @@ def make_app(tmp_path, name: str) -> Soc25App:
 
 
 async def _steady(pilot) -> None:
-    """No blinking cursors in a snapshot."""
+    """No blinking cursors in a snapshot (the autouse fixture `steady_cursors` makes every
+    Input and TextArea so): check it, then let the screen settle."""
     for widget in pilot.app.screen.query("Input, TextArea"):
-        widget.cursor_blink = False
+        assert widget.cursor_blink is False
     await pilot.pause()
 
 

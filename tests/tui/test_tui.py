@@ -23,13 +23,15 @@ from textual.coordinate import Coordinate
 from textual.widgets import Static
 
 from soc25_tui import app as app_module
+from soc25_tui import keys
 from soc25_tui.core import messages, session
 from soc25_tui.app import CellCommands, Soc25App
 from soc25_tui.core.drafts import backup_path, load
 from soc25_tui.core.layout import QUADRO_TITLES
-from soc25_tui.core.r40 import counter_text, propose
+from soc25_tui.core.messages import counter_text
+from soc25_tui.core.r40 import propose
 from soc25_tui.screens.base import QuadroScreen
-from soc25_tui.screens.dialogs import KEYS, Choice, HelpScreen, JumpDialog
+from soc25_tui.screens.dialogs import Choice, HelpScreen, JumpDialog
 from soc25_tui.screens.final import FinalScreen, R40Area
 from soc25_tui.screens.quadro1 import Quadro1Screen
 from soc25_tui.screens.quadro2 import Quadro2Screen
@@ -144,7 +146,7 @@ async def test_r07_rising_above_r06_turns_case_d_into_b(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, Quadro2Screen)
         panel = app.screen.query_one(MessagePanel)
-        assert app.outcome.case == "D"
+        assert app.editor.outcome.case == "D"
         assert panel.texts() == [messages.text("q2_caso_D"), messages.text("q2_vai_quadro3")]
 
         g = grid(app)
@@ -154,9 +156,9 @@ async def test_r07_rising_above_r06_turns_case_d_into_b(tmp_path):
         await pilot.press(*"60000", "enter")
         await pilot.pause()
 
-        assert app.draft.R07_2021 == 60000
-        assert app.outcome.case == "B"
-        assert [m.key for m in app.outcome.messages if m.quadro == 2] == ["q2_caso_B", "q2_vai_quadro4"]
+        assert app.editor.draft.R07_2021 == 60000
+        assert app.editor.outcome.case == "B"
+        assert [m.key for m in app.editor.assessment.messages if m.quadro == 2] == ["q2_caso_B", "q2_vai_quadro4"]
         assert panel.texts() == [messages.text("q2_caso_B"), messages.text("q2_vai_quadro4")]
         body = plain(panel.query_one(".messages-body", Static))
         assert messages.text("q2_caso_B") in body
@@ -172,7 +174,7 @@ async def test_r07_rising_above_r06_turns_case_d_into_b(tmp_path):
         assert g.current == "R23"
         # The answers given for block D are kept in the draft and still shown, flagged.
         d_items = ["R34", "R35", "R36", "R37", "R38", "R39"]
-        assert [app.draft.get(n) for n in d_items] == ["NO"] * 5 + ["SI"]
+        assert [app.editor.draft.get(n) for n in d_items] == ["NO"] * 5 + ["SI"]
         for name in d_items:
             assert name in g.cell_names
             assert row_label(g, name).startswith("(non si applica)")
@@ -190,25 +192,25 @@ async def test_invalid_figure_is_refused_with_text_and_esc_restores(tmp_path):
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await goto(pilot, "M12_2019")
-        assert app.draft.M12_2019 == 15
+        assert app.editor.draft.M12_2019 == 15
         await pilot.press("enter")  # edit, starting from the current value
         await pilot.press("a")
         await pilot.pause()
-        assert app.screen.editor.input.value == "15a"
+        assert app.screen.edit_line.input.value == "15a"
         status = edit_line(app)
         assert "«15a»" in status and "valido" in status
         assert "valore precedente" in status
-        assert app.draft.M12_2019 == 15
+        assert app.editor.draft.M12_2019 == 15
         # Enter on an invalid figure does not confirm it: still editing, value kept.
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.editor.editing
-        assert app.draft.M12_2019 == 15
+        assert app.screen.edit_line.editing
+        assert app.editor.draft.M12_2019 == 15
         await pilot.press("escape")
         await pilot.pause()
-        assert not app.screen.editor.editing
-        assert app.draft.M12_2019 == 15
-        assert "M12_2019" not in app.draft.invalid
+        assert not app.screen.edit_line.editing
+        assert app.editor.draft.M12_2019 == 15
+        assert "M12_2019" not in app.editor.draft.invalid
 
         # Typing over the cell: "1", "2" are valid and live, "a" is not.
         await pilot.press("1", "2", "a")
@@ -216,11 +218,11 @@ async def test_invalid_figure_is_refused_with_text_and_esc_restores(tmp_path):
         assert "«12a»" in edit_line(app)
         # While the text is invalid the draft holds the value from before this edit, never
         # a half-typed prefix (a Ctrl+S or a recovery file now would save 15, not 12).
-        assert app.draft.M12_2019 == 15
+        assert app.editor.draft.M12_2019 == 15
         await pilot.press("escape")
         await pilot.pause()
-        assert app.draft.M12_2019 == 15  # the value from before editing
-        assert app.screen.editor.input.value == "15"
+        assert app.editor.draft.M12_2019 == 15  # the value from before editing
+        assert app.screen.edit_line.input.value == "15"
         assert shown(grid(app), "M12_2019") == "15"
         assert grid(app).current == "M12_2019"
 
@@ -307,12 +309,12 @@ async def test_save_then_reopen_gives_the_same_draft_and_a_backup(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await type_cell(pilot, "M12_2019", "99")
         await type_cell(pilot, "R08", "4.500,5")
-        assert app.dirty and status_line(app).startswith("* ")
+        assert app.editor.dirty and status_line(app).startswith("* ")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert not app.dirty
+        assert not app.editor.dirty
         assert not status_line(app).startswith("*")
-        saved = app.draft.copy()
+        saved = app.editor.draft.copy()
 
     assert saved.M12_2019 == 99 and str(saved.R08) == "4500.50"
     assert load(path) == saved
@@ -322,8 +324,8 @@ async def test_save_then_reopen_gives_the_same_draft_and_a_backup(tmp_path):
     app2 = Soc25App(str(path))  # a new app, reading the file itself
     async with app2.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app2.draft == saved
-        assert not app2.dirty
+        assert app2.editor.draft == saved
+        assert not app2.editor.dirty
         assert isinstance(app2.screen, Quadro1Screen)  # no recovery question
         assert shown(grid(app2), "M12_2019") == "99"
 
@@ -337,7 +339,7 @@ async def test_quit_with_changes_asks_cancel_keeps_running_discard_leaves_file(t
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await type_cell(pilot, "M12_2019", "7")
-        assert app.dirty
+        assert app.editor.dirty
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, Choice)
@@ -349,7 +351,7 @@ async def test_quit_with_changes_asks_cancel_keeps_running_discard_leaves_file(t
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)
         assert app.is_running and app.return_code is None
-        assert app.dirty and app.draft.M12_2019 == 7
+        assert app.editor.dirty and app.editor.draft.M12_2019 == 7
 
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -447,8 +449,8 @@ async def test_recovery_written_and_restored(tmp_path, monkeypatch):
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)
-        assert app.draft.M12_2019 == 42
-        assert app.dirty
+        assert app.editor.draft.M12_2019 == 42
+        assert app.editor.dirty
         assert status_line(app).startswith("* ")
         assert shown(grid(app), "M12_2019") == "42"
     assert load(path).M12_2019 == 15  # restoring does not save by itself
@@ -465,8 +467,8 @@ async def test_recovery_ignored_is_set_aside(tmp_path, monkeypatch):
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)
-        assert app.draft.M12_2019 == 15
-        assert not app.dirty
+        assert app.editor.draft.M12_2019 == 15
+        assert not app.editor.dirty
     rec = session.recovery_path(path)
     assert not os.path.exists(rec)
     [aside] = tmp_path.glob(".tortona.toml.recupero.*.bak")  # timestamped, never overwritten
@@ -488,11 +490,11 @@ async def test_read_only_refuses_edits_and_save(tmp_path):
         await pilot.press("5")
         await pilot.pause()
         assert "Sola lettura" in edit_line(app)
-        assert not app.screen.editor.editing
+        assert not app.screen.edit_line.editing
         await pilot.press("enter")
         await pilot.pause()
         assert "Sola lettura" in edit_line(app)
-        assert not app.screen.editor.editing
+        assert not app.screen.edit_line.editing
 
         await pilot.press("f5")
         await pilot.pause()
@@ -506,8 +508,8 @@ async def test_read_only_refuses_edits_and_save(tmp_path):
         await pilot.press("f8")
         await pilot.pause()
 
-        assert app.draft == before
-        assert not app.dirty
+        assert app.editor.draft == before
+        assert not app.editor.dirty
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert path.read_bytes() == original
@@ -529,8 +531,8 @@ async def test_lock_from_another_host_opens_read_only(tmp_path, monkeypatch):
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.read_only
-        assert "mrossi su ufficio-ragioneria (processo 4242)" in app.read_only_reason
+        assert app.editor.read_only
+        assert "mrossi su ufficio-ragioneria (processo 4242)" in app.editor.read_only_reason
         assert status_line(app).startswith("[SOLA LETTURA]")
         await pilot.press("1")
         await pilot.pause()
@@ -549,8 +551,8 @@ async def test_lock_of_a_live_process_on_this_host_opens_read_only(tmp_path, mon
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.read_only
-        assert f"collega su {socket.gethostname()} (processo {live})" in app.read_only_reason
+        assert app.editor.read_only
+        assert f"collega su {socket.gethostname()} (processo {live})" in app.editor.read_only_reason
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert not os.path.exists(backup_path(path))
@@ -563,7 +565,7 @@ async def test_second_app_in_same_folder_gets_the_lock_when_free(tmp_path):
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert not app.read_only
+        assert not app.editor.read_only
         holder = session.read_holder(path)
         assert holder is not None and holder.pid == os.getpid()
         await pilot.press("ctrl+q")
@@ -580,16 +582,16 @@ async def test_opening_and_looking_around_does_not_mark_modified(tmp_path, examp
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert not app.dirty
+        assert not app.editor.dirty
         assert not status_line(app).startswith("*")
         for key in ("f3", "f4", "f5", "f6", "f2"):
             await pilot.press(key)
             await pilot.pause()
-            assert not app.dirty, key
+            assert not app.editor.dirty, key
             assert not status_line(app).startswith("*"), key
         await pilot.press("tab", "tab", "down", "up")
         await pilot.pause()
-        assert not app.dirty
+        assert not app.editor.dirty
 
 
 # --- 10. keyboard movement, SI/NO, locked cells --------------------------------------------
@@ -603,9 +605,9 @@ async def test_enter_confirms_and_moves_tab_skips_derived_cells(tmp_path):
         g = grid(app)
         await pilot.press("enter", "backspace", "backspace", "1", "7", "enter")
         await pilot.pause()
-        assert app.draft.M12_2019 == 17
+        assert app.editor.draft.M12_2019 == 17
         assert g.current == "M12_2024"
-        assert not app.screen.editor.editing
+        assert not app.screen.edit_line.editing
         assert app.focused is g
 
         await pilot.press("tab")
@@ -618,11 +620,11 @@ async def test_enter_confirms_and_moves_tab_skips_derived_cells(tmp_path):
         # Tab and Shift+Tab in the edit line confirm and move too.
         await pilot.press("9", "tab")
         await pilot.pause()
-        assert app.draft.M12_ore == 9
+        assert app.editor.draft.M12_ore == 9
         assert g.current == "M15_2019"
         await pilot.press("3", "shift+tab")
         await pilot.pause()
-        assert app.draft.M15_2019 == 3
+        assert app.editor.draft.M15_2019 == 3
         assert g.current == "M12_ore"
 
         await pilot.press("f3")
@@ -651,7 +653,7 @@ async def test_typing_on_a_rows_label_edits_its_first_cell(tmp_path):
         assert g.cursor_coordinate.row == find(g, "M12_2019").row
         await pilot.press("2", "1", "enter")
         await pilot.pause()
-        assert app.draft.M12_2019 == 21 and shown(g, "M12_2019") == "21"
+        assert app.editor.draft.M12_2019 == 21 and shown(g, "M12_2019") == "21"
         assert g.current == "M12_2024"
 
         # Space on a label must not empty the row's first cell; on a heading no key does anything.
@@ -662,7 +664,7 @@ async def test_typing_on_a_rows_label_edits_its_first_cell(tmp_path):
             await pilot.press(key)
             await pilot.pause()
             assert g.cursor_coordinate == coord
-            assert not app.screen.editor.editing and app.draft.M12_2019 == 21 and not app.draft.invalid
+            assert not app.screen.edit_line.editing and app.editor.draft.M12_2019 == 21 and not app.editor.draft.invalid
 
         # Quadro 4: S or N on an item's label answers it; another letter does nothing.
         await pilot.press("f5")
@@ -671,21 +673,21 @@ async def test_typing_on_a_rows_label_edits_its_first_cell(tmp_path):
         label = Coordinate(find(g, "R34").row, 1)
         g.move_cursor(row=label.row, column=1)
         await pilot.pause()
-        assert app.draft.R34 == "NO"
+        assert app.editor.draft.R34 == "NO"
         await pilot.press("x")
         await pilot.pause()
-        assert g.cursor_coordinate == label and app.draft.R34 == "NO"
+        assert g.cursor_coordinate == label and app.editor.draft.R34 == "NO"
         g.go_to("R34")
         await pilot.pause()
         await pilot.press("x")  # on the item itself: which keys answer, as text
         await pilot.pause()
-        assert app.draft.R34 == "NO" and g.current == "R34" and not app.screen.editor.editing
+        assert app.editor.draft.R34 == "NO" and g.current == "R34" and not app.screen.edit_line.editing
         assert edit_line(app) == "✗ «x» non è una risposta: S = SI · N = NO · Spazio = nessuna risposta"
         g.move_cursor(row=label.row, column=1)
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
-        assert app.draft.R34 == "SI"
+        assert app.editor.draft.R34 == "SI"
 
 
 async def test_quadro4_answers_on_active_block_refused_on_inactive(tmp_path):
@@ -698,20 +700,20 @@ async def test_quadro4_answers_on_active_block_refused_on_inactive(tmp_path):
         assert g.current == "R34"
         await pilot.press("s")
         await pilot.pause()
-        assert app.draft.R34 == "SI"
+        assert app.editor.draft.R34 == "SI"
         assert g.current == "R35"
         await pilot.press("s", "n")
         await pilot.pause()
-        assert app.draft.R35 == "SI" and app.draft.R36 == "NO"
+        assert app.editor.draft.R35 == "SI" and app.editor.draft.R36 == "NO"
         assert g.current == "R37"
         await pilot.press("space")
         await pilot.pause()
-        assert app.draft.R37 is None
+        assert app.editor.draft.R37 is None
         assert shown(g, "R34") == "SI"
 
         # Case D -> B: block D no longer applies.
         await type_cell(pilot, "R07_2021", "60000")
-        assert app.outcome.case == "B"
+        assert app.editor.outcome.case == "B"
         await pilot.press("f5")
         await pilot.pause()
         g = grid(app)
@@ -720,14 +722,14 @@ async def test_quadro4_answers_on_active_block_refused_on_inactive(tmp_path):
         assert g.current == "R35"
         await pilot.press("n")
         await pilot.pause()
-        assert app.draft.R35 == "SI"  # refused
+        assert app.editor.draft.R35 == "SI"  # refused
         status = edit_line(app)
         assert "R35 non si applica al caso B" in status
         assert g.current == "R35"
         # Space removes a kept answer of a block that does not apply (and its row goes).
         await pilot.press("space")
         await pilot.pause()
-        assert app.draft.R35 is None
+        assert app.editor.draft.R35 is None
         assert "R35" not in grid(app).cell_names
         assert "R36" in grid(app).cell_names
         assert "non si applica" not in edit_line(app)
@@ -735,7 +737,7 @@ async def test_quadro4_answers_on_active_block_refused_on_inactive(tmp_path):
         await goto(pilot, "R23")
         await pilot.press("s")
         await pilot.pause()
-        assert app.draft.R23 == "SI"
+        assert app.editor.draft.R23 == "SI"
         assert grid(app).current == "R24"
 
 
@@ -744,7 +746,7 @@ async def test_quadro3_is_read_only_in_case_a(tmp_path):
     before = load(path)
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        assert app.outcome.case == "A"
+        assert app.editor.outcome.case == "A"
         await pilot.press("f4")
         await pilot.pause()
         assert isinstance(app.screen, Quadro3Screen)
@@ -754,12 +756,12 @@ async def test_quadro3_is_read_only_in_case_a(tmp_path):
         await pilot.press("1")
         await pilot.pause()
         assert "Il Quadro 3 non va compilato: la spesa non è inferiore al fabbisogno." in edit_line(app)
-        assert not app.screen.editor.editing
+        assert not app.screen.edit_line.editing
         await pilot.press("enter")
         await pilot.pause()
         assert "Il Quadro 3 non va compilato" in edit_line(app)
-        assert app.draft == before
-        assert not app.dirty
+        assert app.editor.draft == before
+        assert not app.editor.dirty
 
 
 async def test_cells_with_problems_are_marked_in_the_grid_as_text(tmp_path):
@@ -772,9 +774,9 @@ async def test_cells_with_problems_are_marked_in_the_grid_as_text(tmp_path):
         assert shown(g, "istat") == "Codice ISTAT: ·"  # optional: nothing to say
         assert shown(g, "M12_media") == ""  # computed
         await type_cell(pilot, "R03", "0")
-        assert shown(g, "R03") == "✗ 0" and app.marks["R03"] == "✗"
+        assert shown(g, "R03") == "✗ 0" and app.editor.assessment.marks["R03"] == "✗"
         await type_cell(pilot, "R03", "1.234")
-        assert shown(g, "R03") == "1.234" and "R03" not in app.marks
+        assert shown(g, "R03") == "1.234" and "R03" not in app.editor.assessment.marks
 
         # A value too long for its mark beside it is underlined, and the underline follows the
         # problem although the text does not change.
@@ -785,7 +787,7 @@ async def test_cells_with_problems_are_marked_in_the_grid_as_text(tmp_path):
         assert cell.plain == "1.234.567" and "underline" not in str(cell.style)
         await type_cell(pilot, "M12_2024", "0")  # hours without users: an error on M12_ore
         cell = g.get_cell_at(find(g, "M12_ore"))
-        assert app.marks.get("M12_ore") == "✗"
+        assert app.editor.assessment.marks.get("M12_ore") == "✗"
         assert cell.plain == "1.234.567" and "underline" in str(cell.style)
 
         # The problem of a computed cell is said on the edit line when the cursor is on it.
@@ -804,14 +806,14 @@ async def test_the_figures_of_the_largest_comuni_fit_their_columns(tmp_path):
            "R12": Decimal("99999999.99"), "R10_numero": Decimal("999.99")}
     async with app.run_test(size=SIZE) as pilot:
         for name, value in big.items():
-            app.set_cell(name, value)
+            app.editor.set(name, value)
         for key in ("f2", "f3", "f4"):
             await pilot.press(key)
             await pilot.pause()
             g = grid(app)
             for name in g.cell_names:
                 if name in big or name in ("M12_media", "R0B_2024", "R09", "R15", "R01B", "R04"):
-                    text = app.display(name, short=True)
+                    text = app.editor.display(name, short=True)
                     assert len(text) <= g.width_of(name), (name, text, g.width_of(name))
 
 
@@ -820,14 +822,14 @@ async def test_the_status_line_keeps_the_case_and_the_counts_whole(tmp_path):
     app = open_app(path, read_only=False)
     async with app.run_test(size=SIZE) as pilot:
         line = status_line(app)
-        left, right = app.status_text()
+        left, right = app.editor.status_text(78)
         assert left.endswith(" · Caso B: servizi inferiori al riferimento")
         assert right == "0 errori · 6 avvisi"
         assert len(left) + 1 + len(right) <= 78  # 80 less the padding: nothing cut by Rich
         assert left.startswith("Comune non ind") and "…" in left  # the name gives way
         assert line.endswith("0 errori · 6 avvisi")
         assert " · Caso B: servizi inferiori al riferimento " in line
-        app.set_cell("comune", "Mede")
+        app.editor.set("comune", "Mede")
         await pilot.pause()
         assert status_line(app).startswith("* Mede · Caso B: servizi inferiori al riferimento")
 
@@ -849,11 +851,11 @@ async def test_a_long_text_with_a_problem_is_marked_too(tmp_path):
     path = copy_example(tmp_path, "tortona")  # case D: Quadro 3 to be filled
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        app.set_cell("R10_modalita", "assunzione a tempo determinato per un anno")
-        app.set_cell("R06", Decimal("1000"))  # spending above need: Quadro 3 no longer applies
+        app.editor.set("R10_modalita", "assunzione a tempo determinato per un anno")
+        app.editor.set("R06", Decimal("1000"))  # spending above need: Quadro 3 no longer applies
         await pilot.press("f4")
         await pilot.pause()
-        assert app.marks.get("R10_modalita") == "!"
+        assert app.editor.assessment.marks.get("R10_modalita") == "!"
         assert shown(grid(app), "R10_modalita").startswith("! assunzione")  # cut at its end
 
 
@@ -870,7 +872,7 @@ async def test_confirming_or_answering_the_last_cell_stays_there(tmp_path):
         await goto(pilot, "R39")
         await pilot.press("s")
         await pilot.pause()
-        assert app.draft.R39 == "SI" and grid(app).current == "R39"
+        assert app.editor.draft.R39 == "SI" and grid(app).current == "R39"
         await pilot.press("tab")  # Tab still goes round, as the help says
         assert grid(app).current == "R34"
 
@@ -896,7 +898,7 @@ async def test_derived_cell_is_refused_with_reason(tmp_path):
         await pilot.press("5")
         await pilot.pause()
         assert "R0B_2024 è calcolata dal programma" in edit_line(app)
-        assert not app.dirty
+        assert not app.editor.dirty
 
 
 # --- 11. derived cells follow typing -------------------------------------------------------
@@ -908,21 +910,21 @@ async def test_derived_cells_update_after_each_digit(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await goto(pilot, "M12_2024")
         g = grid(app)
-        total = app.outcome.values["R0B_2024"]
-        assert app.draft.M12_2024 == 13 and app.draft.M12_ore == 845
+        total = app.editor.outcome.values["R0B_2024"]
+        assert app.editor.draft.M12_2024 == 13 and app.editor.draft.M12_ore == 845
         assert shown(g, "M12_media") == "65,00"
 
         await pilot.press("2")
         await pilot.pause()
-        assert app.screen.editor.editing
-        assert app.outcome.values["R0B_2024"] == total - 13 + 2
+        assert app.screen.edit_line.editing
+        assert app.editor.outcome.values["R0B_2024"] == total - 13 + 2
         assert shown(g, "R0B_2024") == str(total - 13 + 2)
         assert shown(g, "M12_media") == "422,50"
 
         await pilot.press("6")
         await pilot.pause()
-        assert app.screen.editor.editing
-        assert app.outcome.values["R0B_2024"] == total - 13 + 26
+        assert app.screen.edit_line.editing
+        assert app.editor.outcome.values["R0B_2024"] == total - 13 + 26
         assert shown(g, "R0B_2024") == str(total - 13 + 26)
         assert shown(g, "M12_media") == "32,50"
 
@@ -951,48 +953,48 @@ async def test_r40_counter_follows_typing_and_paste_and_limit_is_enforced(tmp_pa
 
         await pilot.press("a", "b", "c")
         await pilot.pause()
-        assert app.draft.R40 == "abc"
+        assert app.editor.draft.R40 == "abc"
         assert counter(app).startswith("3 / 6.000 caratteri")
 
         app.post_message(events.Paste("x" * 1997))  # as the terminal driver does
         await pilot.pause()
-        assert len(app.draft.R40) == 2000
+        assert len(app.editor.draft.R40) == 2000
         assert counter(app).startswith("2.000 / 6.000 caratteri")
 
         # Past 6.000: refused, with a message; the draft is unchanged.
         app.post_message(events.Paste("y" * 4001))
         await pilot.pause()
-        assert len(app.draft.R40) == 2000
-        assert area.text == app.draft.R40
+        assert len(app.editor.draft.R40) == 2000
+        assert area.text == app.editor.draft.R40
         line = counter(app)
         assert line.startswith("2.000 / 6.000 caratteri")
         assert "Testo rifiutato: R40 arriverebbe a 6.001 caratteri, il massimo è 6.000." in line
 
         area.insert("z" * 4000)  # exactly 6.000: allowed
         await pilot.pause()
-        assert len(app.draft.R40) == 6000
+        assert len(app.editor.draft.R40) == 6000
         assert counter(app).startswith(counter_text(6000))
         assert "rifiutato" not in counter(app)
 
         await pilot.press("q")  # one more character
         await pilot.pause()
-        assert len(app.draft.R40) == 6000
-        assert "q" not in app.draft.R40
+        assert len(app.editor.draft.R40) == 6000
+        assert "q" not in app.editor.draft.R40
         assert "arriverebbe a 6.001 caratteri" in counter(app)
 
         await pilot.press("f8", "g")  # the proposal added at the end: too long, refused
         await pilot.pause()
-        assert len(app.draft.R40) == 6000 and "rifiutato" in counter(app)
+        assert len(app.editor.draft.R40) == 6000 and "rifiutato" in counter(app)
         await pilot.press("f8", "s")  # the proposal instead: the refusal no longer applies
         await pilot.pause()
-        assert app.draft.R40 == propose(app.draft, app.outcome)
+        assert app.editor.draft.R40 == propose(app.editor.draft, app.editor.outcome)
         assert "rifiutato" not in counter(app)
-        area.insert("z" * (6000 - len(app.draft.R40)))
+        area.insert("z" * (6000 - len(app.editor.draft.R40)))
         await pilot.pause()
 
         await pilot.press("backspace")  # shrinking is always allowed
         await pilot.pause()
-        assert len(app.draft.R40) == 5999
+        assert len(app.editor.draft.R40) == 5999
         assert counter(app).startswith(counter_text(5999))
 
 
@@ -1002,7 +1004,7 @@ async def test_a_key_typed_on_the_r40_row_of_quadro4_continues_r40(tmp_path):
     path = copy_example(tmp_path, "lomellina")
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        before = app.draft.R40
+        before = app.editor.draft.R40
         assert before
 
         async def type_on_r40_row(first: str, then: str) -> None:
@@ -1018,12 +1020,12 @@ async def test_a_key_typed_on_the_r40_row_of_quadro4_continues_r40(tmp_path):
             await pilot.pause()
 
         await type_on_r40_row("X", "y")  # first visit: the final screen is built now
-        assert app.draft.R40 == before + "Xy"
+        assert app.editor.draft.R40 == before + "Xy"
         area = app.screen.query_one(R40Area)
-        assert area.text == app.draft.R40 and app.focused is area
+        assert area.text == app.editor.draft.R40 and app.focused is area
 
         await type_on_r40_row(" ", "ab")  # a later visit
-        assert app.draft.R40 == before + "Xy ab"
+        assert app.editor.draft.R40 == before + "Xy ab"
 
         # A burst that reaches Quadro 4 before the switch: every key, in order.
         await pilot.press("f5")
@@ -1033,8 +1035,8 @@ async def test_a_key_typed_on_the_r40_row_of_quadro4_continues_r40(tmp_path):
         _burst(app, *"cde")
         await pilot.pause()
         await pilot.pause()
-        assert app.draft.R40 == before + "Xy abcde"
-        assert app.screen.query_one(R40Area).text == app.draft.R40
+        assert app.editor.draft.R40 == before + "Xy abcde"
+        assert app.screen.query_one(R40Area).text == app.editor.draft.R40
 
         # Pasted on the R40 row: paragraphs stay paragraphs (a one-line cell would join them).
         await pilot.press("f5")
@@ -1044,14 +1046,14 @@ async def test_a_key_typed_on_the_r40_row_of_quadro4_continues_r40(tmp_path):
         app.post_message(events.Paste("\n\nSecondo paragrafo.\nRiga."))
         await pilot.pause()
         await pilot.pause()
-        assert app.draft.R40 == before + "Xy abcde\n\nSecondo paragrafo.\nRiga."
+        assert app.editor.draft.R40 == before + "Xy abcde\n\nSecondo paragrafo.\nRiga."
 
 
 async def test_keys_from_quadro4_cannot_take_r40_past_6000_characters(tmp_path):
     path = copy_example(tmp_path, "lomellina")
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        app.set_cell("R40", "x" * 6000)
+        app.editor.set("R40", "x" * 6000)
         await pilot.press("f5")
         await pilot.pause()
         assert grid(app).go_to("R40")
@@ -1059,7 +1061,7 @@ async def test_keys_from_quadro4_cannot_take_r40_past_6000_characters(tmp_path):
         await pilot.press("z")
         await pilot.pause()
         assert isinstance(app.screen, FinalScreen)
-        assert app.draft.R40 == "x" * 6000
+        assert app.editor.draft.R40 == "x" * 6000
         assert "Testo rifiutato: R40 arriverebbe a 6.001 caratteri, il massimo è 6.000." in counter(app)
 
 
@@ -1067,26 +1069,26 @@ async def test_f8_inserts_the_proposal_when_r40_is_empty(tmp_path):
     path = copy_example(tmp_path, "sondrio")
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        assert not app.draft.R40
-        expected = propose(app.draft, app.outcome)
+        assert not app.editor.draft.R40
+        expected = propose(app.editor.draft, app.editor.outcome)
         await pilot.press("f6")
         await pilot.pause()
         await pilot.press("f8")
         await pilot.pause()
         assert isinstance(app.screen, FinalScreen)  # no question
-        assert app.draft.R40 == expected
+        assert app.editor.draft.R40 == expected
         assert app.screen.query_one(R40Area).text == expected
         assert counter(app).startswith(counter_text(len(expected)))
-        assert app.dirty
+        assert app.editor.dirty
 
 
 async def test_f8_asks_before_replacing_a_written_r40(tmp_path):
     path = copy_example(tmp_path, "tortona")
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        written = app.draft.R40
+        written = app.editor.draft.R40
         assert written
-        expected = propose(app.draft, app.outcome)
+        expected = propose(app.editor.draft, app.editor.outcome)
         await pilot.press("f6")
         await pilot.pause()
         await pilot.press("f8")
@@ -1096,9 +1098,9 @@ async def test_f8_asks_before_replacing_a_written_r40(tmp_path):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, FinalScreen)
-        assert app.draft.R40 == written
+        assert app.editor.draft.R40 == written
         assert app.screen.query_one(R40Area).text == written
-        assert not app.dirty
+        assert not app.editor.dirty
 
         await pilot.press("f8")
         await pilot.pause()
@@ -1106,9 +1108,9 @@ async def test_f8_asks_before_replacing_a_written_r40(tmp_path):
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, FinalScreen)
-        assert app.draft.R40 == expected
+        assert app.editor.draft.R40 == expected
         assert app.screen.query_one(R40Area).text == expected
-        assert app.dirty
+        assert app.editor.dirty
 
 
 # --- 13. app keys while the edit line has focus --------------------------------------------
@@ -1125,12 +1127,12 @@ async def test_app_keys_work_while_editing(tmp_path):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert load(path).M12_2019 == 4
-        assert not app.dirty
+        assert not app.editor.dirty
         assert isinstance(app.focused, EditorInput)
 
         await pilot.press("1")  # 41, still editing
         await pilot.pause()
-        assert app.dirty and app.draft.M12_2019 == 41
+        assert app.editor.dirty and app.editor.draft.M12_2019 == 41
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, Quadro2Screen)
@@ -1163,7 +1165,7 @@ async def test_app_keys_work_while_editing(tmp_path):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert load(path).R40.startswith("!")
-        assert not app.dirty
+        assert not app.editor.dirty
         await pilot.press("f5")
         await pilot.pause()
         assert isinstance(app.screen, Quadro4Screen)
@@ -1178,30 +1180,39 @@ def test_app_keys_are_priority_bindings():
     assert f8.priority
 
 
-def test_every_key_is_in_the_footer_or_in_the_help():
-    """Every binding of the app, its screens and widgets (dialogs say their keys themselves)."""
+def test_every_key_is_in_the_table_and_in_the_footer_or_in_the_help():
+    """Every binding of the app, its screens, dialogs and widgets comes from the one table of
+    keys (with its id, for a keymap), and every key of the table is bound somewhere; a key
+    of a draft's screens that the footer does not show is in the F1 help."""
     import importlib
     import inspect
     import pkgutil
 
     from textual.dom import DOMNode
-    from textual.screen import ModalScreen
 
     import soc25_tui
+    from soc25_tui import keys
 
     owners = set()
     for info in pkgutil.walk_packages(soc25_tui.__path__, "soc25_tui."):
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if (issubclass(cls, DOMNode) and cls.__module__ == module.__name__
-                    and not issubclass(cls, ModalScreen) and "BINDINGS" in vars(cls)):
+            if issubclass(cls, DOMNode) and cls.__module__ == module.__name__ and "BINDINGS" in vars(cls):
                 owners.add(cls)
-    assert {Soc25App, QuadroScreen, FinalScreen, FormGrid, EditorInput} <= owners
-    in_help = {name for names, _, _ in KEYS for name in names}
+    assert {Soc25App, QuadroScreen, FinalScreen, FormGrid, EditorInput, HelpScreen} <= owners
+    bound = set()
+    in_help = " ".join(label for label, _ in keys.help_rows())
     for owner in owners:
         for binding in owner.BINDINGS:
-            for key in binding.key.split(","):
-                assert binding.show or key in in_help, f"{owner.__name__}: {key} is shown nowhere"
+            entry = keys.BY_ID.get(binding.id)
+            assert entry is not None, f"{owner.__name__}: {binding.key} has no id in keys.TABLE"
+            assert (entry.keys, entry.action) == (binding.key, binding.action), binding.id
+            bound.add(binding.id)
+            if entry.scope in (keys.APP, keys.QUADRO, keys.FINAL, keys.GRID, keys.EDIT):
+                for key in binding.key.split(","):
+                    assert binding.show or keys.key_label(key) in in_help or entry.row in ("quadri", "frecce"), \
+                        f"{owner.__name__}: {key} is shown nowhere"
+    assert bound == {key.id for key in keys.TABLE if key.keys}
 
 
 async def test_f1_shows_the_keys_and_the_guide_of_the_current_screen(tmp_path):
@@ -1221,7 +1232,7 @@ async def test_f1_shows_the_keys_and_the_guide_of_the_current_screen(tmp_path):
             text = " ".join(dialog_text(app).split())
             assert title in text and f"bozza {path}" in text
             assert " ".join(kind.HELP.split())[:60] in text  # the guide of this screen
-            for _, label, what in KEYS:
+            for label, what in keys.help_rows():
                 assert label in text and what in text
             await pilot.press("f1")  # F1 again closes it
             await pilot.pause()
@@ -1235,19 +1246,19 @@ async def test_jumping_away_while_editing_keeps_the_typed_value(tmp_path):
         await goto(pilot, "M12_2019")
         await pilot.press("4")
         await pilot.pause()
-        assert app.screen.editor.editing
+        assert app.screen.edit_line.editing
         await jump(pilot, "M15_2019")  # Ctrl+G while the edit line has focus
         assert grid(app).current == "M15_2019"
-        assert not app.screen.editor.editing
-        assert app.draft.M12_2019 == 4
+        assert not app.screen.edit_line.editing
+        assert app.editor.draft.M12_2019 == 4
         assert shown(grid(app), "M12_2019") == "4"
 
         # An invalid figure is not kept: back to the value before editing.
         await pilot.press("9", "x")
         await pilot.pause()
         await goto(pilot, "M21_2019")
-        assert not app.screen.editor.editing
-        assert app.draft.M15_2019 == 1
+        assert not app.screen.edit_line.editing
+        assert app.editor.draft.M15_2019 == 1
 
 
 # --- review fixes: bursts, half-typed figures, start screen, Quadro 3 leftovers, F7 ------------
@@ -1260,17 +1271,17 @@ async def test_a_burst_of_keys_faster_than_the_focus_keeps_every_digit(tmp_path)
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await goto(pilot, "M12_2024")
-        assert app.draft.M12_2024 == 13
+        assert app.editor.draft.M12_2024 == 13
         for ch in "4321":
             event = events.Key(ch, ch)
             event.set_sender(app)
             app._driver.send_message(event)
         await pilot.pause()
-        assert app.screen.editor.input.value == "4321"
-        assert app.draft.M12_2024 == 4321
+        assert app.screen.edit_line.input.value == "4321"
+        assert app.editor.draft.M12_2024 == 4321
         await pilot.press("escape")
         await pilot.pause()
-        assert app.draft.M12_2024 == 13
+        assert app.editor.draft.M12_2024 == 13
 
 
 async def test_leaving_the_screen_with_an_invalid_figure_says_so_and_keeps_the_edit(tmp_path):
@@ -1280,7 +1291,7 @@ async def test_leaving_the_screen_with_an_invalid_figure_says_so_and_keeps_the_e
         await goto(pilot, "M12_2019")
         await pilot.press("5", "x")
         await pilot.pause()
-        assert app.screen.editor.editing and app.draft.M12_2019 == 15
+        assert app.screen.edit_line.editing and app.editor.draft.M12_2019 == 15
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, Quadro2Screen)
@@ -1289,17 +1300,17 @@ async def test_leaving_the_screen_with_an_invalid_figure_says_so_and_keeps_the_e
                 "aperta in questa schermata.") in notices
         await pilot.press("f2")  # back to the edit, to correct it
         await pilot.pause()
-        assert app.screen.editor.editing and app.screen.editor.input.value == "5x"
+        assert app.screen.edit_line.editing and app.screen.edit_line.input.value == "5x"
         await pilot.press("backspace", "enter")
         await pilot.pause()
-        assert app.draft.M12_2019 == 5
+        assert app.editor.draft.M12_2019 == 5
 
         # A jump within the screen cancels an invalid figure: it says so too.
         await goto(pilot, "M15_2019")
         await pilot.press("9", "y")
         await pilot.pause()
         await jump(pilot, "M18_2019")
-        assert grid(app).current == "M18_2019" and app.draft.M15_2019 == 1
+        assert grid(app).current == "M18_2019" and app.editor.draft.M15_2019 == 1
         assert ("M15_2019: «9y» non è valido e non è nella bozza (resta 1); modifica annullata."
                 in [n.message for n in app._notifications])
 
@@ -1319,7 +1330,7 @@ async def test_leaving_the_screen_with_an_invalid_figure_says_so_and_keeps_the_e
         await goto(pilot, "M12_2024")
         await pilot.press("7", "f3")
         await pilot.pause()
-        assert isinstance(app.screen, Quadro2Screen) and app.draft.M12_2024 == 7
+        assert isinstance(app.screen, Quadro2Screen) and app.editor.draft.M12_2024 == 7
         assert len(app._notifications) == before
 
 
@@ -1330,16 +1341,16 @@ async def test_pasting_on_a_cell_fills_it(tmp_path):
         await jump(pilot, "R06")
         app.post_message(events.Paste("1.984.440,83\n"))  # as copied from a spreadsheet
         await pilot.pause()
-        assert app.draft.R06 == Decimal("1984440.83")
+        assert app.editor.draft.R06 == Decimal("1984440.83")
         await pilot.press("enter")
         await pilot.pause()
-        assert grid(app).current == "R07_2017" and not app.screen.editor.editing
+        assert grid(app).current == "R07_2017" and not app.screen.edit_line.editing
 
         await pilot.press("enter")  # an edit open: the paste goes where the cursor is
         await pilot.press("end")
         app.post_message(events.Paste("5"))
         await pilot.pause()
-        assert app.screen.editor.input.value == "34.786,955"
+        assert app.screen.edit_line.input.value == "34.786,955"
         assert "decimali" in edit_line(app)  # and it is checked as typing is
 
 
@@ -1351,7 +1362,7 @@ async def test_saving_while_a_figure_is_invalid_saves_the_previous_value(tmp_pat
         await pilot.press("5", "0", "0", "0", ",", "2", ",")  # "5000,2," is not a number
         await pilot.pause()
         assert "«5000,2,»" in edit_line(app)
-        assert app.draft.R06 == load(path).R06  # not 5.000,20 on the way
+        assert app.editor.draft.R06 == load(path).R06  # not 5.000,20 on the way
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert load(path).R06 == load(tmp_path / "tortona.toml.bak").R06
@@ -1368,7 +1379,7 @@ async def test_start_screen_offers_no_cells_and_saves_nothing(tmp_path, monkeypa
         assert hits == []
         await pilot.press("ctrl+s", "ctrl+g")
         await pilot.pause()
-        assert app.path is None and not app.dirty
+        assert app.path is None and not app.editor.dirty
         assert sorted(p.name for p in tmp_path.iterdir()) == ["tortona.toml"]
 
 
@@ -1377,17 +1388,17 @@ async def test_quadro3_leftovers_can_be_emptied_with_canc(tmp_path):
     path = copy_example(tmp_path, "lomellina")
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        app.set_cell("R12", __import__("decimal").Decimal("500.00"))
+        app.editor.set("R12", __import__("decimal").Decimal("500.00"))
         await pilot.pause()
-        assert any(p.cell == "R12" for p in app.problems)
+        assert any(p.cell == "R12" for p in app.editor.assessment.problems)
         await goto(pilot, "R12")
         await pilot.press("5")  # typing is refused: Quadro 3 does not apply
         await pilot.pause()
         assert "non va compilato" in edit_line(app) and "Canc" in edit_line(app)
         await pilot.press("delete")
         await pilot.pause()
-        assert app.draft.R12 is None
-        assert not any(p.cell == "R12" for p in app.problems)
+        assert app.editor.draft.R12 is None
+        assert not any(p.cell == "R12" for p in app.editor.assessment.problems)
 
 
 async def test_f7_shows_every_message_of_the_quadro_whole(tmp_path):
@@ -1399,7 +1410,7 @@ async def test_f7_shows_every_message_of_the_quadro_whole(tmp_path):
         await pilot.press("f7")
         await pilot.pause()
         shown = str(app.screen.query(Static)[1].render())
-        q2 = [m for m in app.outcome.messages if m.quadro == 2]
+        q2 = [m for m in app.editor.assessment.messages if m.quadro == 2]
         assert len(q2) == 2
         for m in q2:
             assert m.text in shown  # whole, not cut at the panel's height
@@ -1440,7 +1451,7 @@ async def test_start_screen_lists_drafts_and_opens_one(tmp_path, monkeypatch):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)
-        assert app.path == "./sondrio.toml" and app.draft.comune == "SONDRIO"
+        assert app.path == "./sondrio.toml" and app.editor.draft.comune == "SONDRIO"
         await pilot.press("f3")  # the Quadro keys work from here on
         await pilot.pause()
         assert isinstance(app.screen, Quadro2Screen)
@@ -1463,8 +1474,8 @@ async def test_a_new_draft_asks_comune_and_provincia_and_is_created(tmp_path, mo
         await pilot.press(*"so", "enter")
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)
-        assert (app.draft.comune, app.draft.provincia) == ("Bormio", "SO")
-        assert not app.dirty
+        assert (app.editor.draft.comune, app.editor.draft.provincia) == ("Bormio", "SO")
+        assert not app.editor.dirty
     assert load(tmp_path / "nuova.toml").comune == "Bormio"
 
 
@@ -1485,7 +1496,7 @@ async def test_new_draft_from_the_start_screen_refuses_an_existing_file(tmp_path
         await pilot.press("shift+tab", "shift+tab", *["backspace"] * 7, *"cast", "enter", "enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)
-        assert app.path == "cast.toml" and app.draft.comune == "Castelnuovo Scrivia"
+        assert app.path == "cast.toml" and app.editor.draft.comune == "Castelnuovo Scrivia"
     assert (tmp_path / "tortona.toml").read_bytes() == original
 
 
@@ -1514,8 +1525,8 @@ async def test_a_burst_with_tabs_fills_three_cells(tmp_path):
         await goto(pilot, "M12_2019")
         _burst(app, "7", "tab", "8", "tab", "9", "tab")
         await pilot.pause()
-        assert (app.draft.M12_2019, app.draft.M12_2024, app.draft.M12_ore) == (7, 8, 9)
-        assert not app.screen.editor.editing
+        assert (app.editor.draft.M12_2019, app.editor.draft.M12_2024, app.editor.draft.M12_ore) == (7, 8, 9)
+        assert not app.screen.edit_line.editing
         assert app.screen.grid.current == "M15_2019"
 
 
@@ -1527,8 +1538,8 @@ async def test_a_burst_with_a_correction_and_enter_does_not_crash(tmp_path):
         _burst(app, "5", "enter", "1", "backspace", "2", "enter")
         await pilot.pause()
         await pilot.pause()
-        assert (app.draft.M12_2019, app.draft.M12_2024) == (5, 2)
-        assert not app.screen.editor.editing
+        assert (app.editor.draft.M12_2019, app.editor.draft.M12_2024) == (5, 2)
+        assert not app.screen.edit_line.editing
 
 
 async def test_fast_answers_in_quadro4_each_reach_their_item(tmp_path):
@@ -1540,7 +1551,7 @@ async def test_fast_answers_in_quadro4_each_reach_their_item(tmp_path):
         await goto(pilot, "R34")
         _burst(app, "s", "s", "s", "s")
         await pilot.pause()
-        assert [app.draft.get(c) for c in ("R34", "R35", "R36", "R37", "R38")] == ["SI", "SI", "SI", "SI", "NO"]
+        assert [app.editor.draft.get(c) for c in ("R34", "R35", "R36", "R37", "R38")] == ["SI", "SI", "SI", "SI", "NO"]
 
 
 async def test_going_back_to_the_saved_value_drops_the_recovery_file(tmp_path, monkeypatch):
@@ -1554,10 +1565,10 @@ async def test_going_back_to_the_saved_value_drops_the_recovery_file(tmp_path, m
             if os.path.exists(session.recovery_path(path)):
                 break
         await app.workers.wait_for_complete()
-        assert os.path.exists(session.recovery_path(path)) and app.dirty
+        assert os.path.exists(session.recovery_path(path)) and app.editor.dirty
         await type_cell(pilot, "M12_2019", "15")
         await pilot.pause()
-        assert not app.dirty
+        assert not app.editor.dirty
         assert not os.path.exists(session.recovery_path(path))  # nothing stale offered later
 
 
@@ -1612,8 +1623,8 @@ def test_a_crash_keeps_unsaved_work_and_frees_the_draft(tmp_path, monkeypatch):
 
     def crashing_run(self, *args, **kwargs):
         self._take_lock()
-        self.draft.set("M12_2019", 77)
-        self.dirty = True
+        self.editor.draft.set("M12_2019", 77)  # typed, and then the crash: no timer ran
+        self.editor.dirty = True
         self._return_code = 1  # what Textual sets after printing a traceback
         return None
 

@@ -20,9 +20,9 @@ def run(argv: list[str]) -> int:
     )
     args = p.parse_args(argv)
 
-    from ..core.checks import ERROR
+    from ..core.assess import assess
     from ..core.drafts import DraftError, load
-    from ..core.report import as_json, as_text, evaluate_and_check
+    from ..core.report import as_json, as_text
 
     status = EXIT_OK
     results = []
@@ -36,13 +36,13 @@ def run(argv: list[str]) -> int:
             if args.json:  # in its place among the others: a script sees every path it gave
                 results.append({"draft": path, "error": str(exc)})
             continue
-        outcome, problems = evaluate_and_check(draft)
-        if any(p.severity == ERROR for p in problems) and status == EXIT_OK:
+        assessment = assess(draft)
+        if assessment.errors and status == EXIT_OK:
             status = EXIT_ERRORS
         if args.json:
-            results.append(as_json(path, draft, outcome, problems))
+            results.append(as_json(path, draft, assessment))
         else:
-            out.write(as_text(path, draft, outcome, problems) + "\n\n")
+            out.write(as_text(path, draft, assessment) + "\n\n")
     if args.json:
         import json
 

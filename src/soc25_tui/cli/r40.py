@@ -26,7 +26,9 @@ def run(argv: list[str]) -> int:
     from contextlib import ExitStack
 
     from ..core.drafts import DraftError, save
-    from ..core.r40 import count_chars, counter_text, is_blank, propose
+    from ..core.messages import counter_text
+    from ..core.r40 import is_blank, propose
+    from ..core.values import count_chars
     from ..core.rules import evaluate
     from ..core.session import DraftHeld, held_for_writing
 

@@ -10,14 +10,14 @@ from .layout import (
     Q1_STAFF_CELLS,
     Q3_INPUTS,
     Q3_STAFF_CODES,
-    Q4_BLOCKS,
+    Q4_BLOCK_OF,
     R40_MAX_CHARS,
     USER_ROWS,
     Kind,
 )
-from .drafts import raw_text
 from .numbers import format_money, format_number
 from .rules import Outcome, evaluate
+from .values import count_chars, expected, filled, raw_text
 
 ERROR = "errore"
 WARNING = "avviso"
@@ -53,7 +53,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
 
     # Values that could not be read at all.
     for name, raw in draft.invalid.items():
-        err(name, f"«{raw_text(raw)}» non è un valore valido: atteso {_expected(name)}; correggere il valore.")
+        err(name, f"«{raw_text(raw)}» non è un valore valido: atteso {expected(name)}; correggere il valore.")
 
     # Quadro 1: users and hours.
     for row in USER_ROWS:
@@ -107,92 +107,52 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
         value = draft.get(name)
         if CELL_BY_NAME[name].kind is Kind.DEC and value is not None and value < 0:
             err(name, f"il valore {format_number(value, 2)} è negativo: atteso un valore ≥ 0.")
-    if o.quadro3_known and not o.quadro3_required:
-        nonzero = [n for n in Q3_INPUTS if filled(draft.get(n))]
-        for name in nonzero:
-            warn(
-                name,
-                "il Quadro 3 non va compilato per questo Comune, ma la cella contiene "
-                f"«{_show(draft.get(name), name)}»: il valore è conservato; svuotare la cella o "
-                "verificare i dati dei Quadri 1 e 2.",
-            )
+    for name in o.q3_leftovers:
+        warn(
+            name,
+            "il Quadro 3 non va compilato per questo Comune, ma la cella contiene "
+            f"«{_show(draft.get(name), name)}»: il valore è conservato; svuotare la cella o "
+            "verificare i dati dei Quadri 1 e 2.",
+        )
+    if o.shortfall is not None:
+        err(
+            "R15",
+            f"il totale degli obiettivi ({format_money(o.values['R15'])} euro) è inferiore alle "
+            f"risorse da rendicontare R09 ({format_money(o.values['R09'])} euro): mancano "
+            f"{format_money(o.shortfall)} euro.",
+        )
     if o.quadro3_required:
-        r09, r15 = o.values["R09"], o.values["R15"]
-        if r15 < r09:
-            err(
-                "R15",
-                f"il totale degli obiettivi ({format_money(r15)} euro) è inferiore alle risorse "
-                f"da rendicontare R09 ({format_money(r09)} euro): mancano "
-                f"{format_money(r09 - r15)} euro.",
-            )
         for code in Q3_STAFF_CODES:
             if filled(draft.get(f"{code}_spesa")) and not (draft.get(f"{code}_modalita") or "").strip():
                 warn(f"{code}_modalita", "indicare la modalità di determinazione della spesa aggiuntiva.")
 
     # Quadro 4.
     if o.block is not None:
-        for block in Q4_BLOCKS:
-            if block is o.block:
-                continue
-            for item in block.items:
-                if draft.get(item.code) is not None:
-                    warn(
-                        item.code,
-                        f"risposta «{draft.get(item.code)}» in un blocco che non si applica (caso "
-                        f"{block.case}; il caso del Comune è {o.case}): la risposta è conservata ma "
-                        "non va compilata.",
-                    )
+        for code in o.answers_elsewhere:
+            warn(
+                code,
+                f"risposta «{draft.get(code)}» in un blocco che non si applica (caso "
+                f"{Q4_BLOCK_OF[code].case}; il caso del Comune è {o.case}): la risposta è conservata ma "
+                "non va compilata.",
+            )
         for item in o.block.items:
             if draft.get(item.code) is None:
                 warn(item.code, "voce senza risposta: indicare SI o NO.")
-        r40 = (draft.R40 or "").strip()
-        for item in o.block.items:
-            if item.altro and draft.get(item.code) == "SI" and not r40:
-                err(
-                    "R40",
-                    f"{item.code} «Altro» è SI: spiegarlo nella relazione in formato libero (R40), "
-                    "che ora è vuota.",
-                )
+        for code in o.altro_unexplained:
+            err(
+                "R40",
+                f"{code} «Altro» è SI: spiegarlo nella relazione in formato libero (R40), "
+                "che ora è vuota.",
+            )
     if "[Completare:" in (draft.R40 or ""):  # left by the proposal (soc25 r40, F8)
         warn("R40", "la relazione contiene ancora parti «[Completare: ...]» da scrivere.")
-    n = len(draft.R40 or "")
+    n = count_chars(draft.R40)
     if n > R40_MAX_CHARS:
         err("R40", f"la relazione ha {format_number(n)} caratteri: al massimo {format_number(R40_MAX_CHARS)}.")
     return out
-
-
-def filled(value: Any) -> bool:
-    """A cell that says something: not empty, not blank text, not zero."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    return value != 0
 
 
 def _show(value: Any, name: str) -> str:
     if isinstance(value, str):
         return value
     return format_number(value, CELL_BY_NAME[name].places)
-
-
-def _expected(name: str) -> str:
-    cell = CELL_BY_NAME.get(name)
-    if cell is None:
-        return "un valore previsto dal modulo"
-    return {
-        Kind.INT: "un numero intero ≥ 0",
-        Kind.DEC: f"un numero con al massimo {cell.places} decimali (es. 1.984.440,83)",
-        Kind.TEXT: "un testo",
-        Kind.SINO: "SI o NO",
-        Kind.ATS_RATIO: "un numero intero di abitanti o NON CALCOLABILE",
-    }[cell.kind]
-
-
-def errors(problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity == ERROR]
-
-
-def warnings(problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity == WARNING]
-

@@ -20,14 +20,14 @@ import stat
 import tempfile
 import time
 import tomllib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import tomli_w
 
-from .layout import CELL_BY_NAME, INPUT_CELLS, NON_CALCOLABILE, SECTION_BY_QUADRO, Kind
-from .model import SCHEMA_VERSION, Draft, one_newline
-from .numbers import NumberError, parse_number, quantize
+from .layout import CELL_BY_NAME, INPUT_CELLS, SECTION_BY_QUADRO
+from .model import SCHEMA_VERSION, Draft
+from .values import coerce
 
 HEADER = (
     "# Bozza della scheda SOC25 - Sociale - Monitoraggio degli obiettivi di servizio 2024\n"
@@ -39,79 +39,6 @@ _SECTIONS = set(SECTION_BY_QUADRO.values())
 
 class DraftError(Exception):
     """A draft that cannot be read or written; str() is Italian and names the place."""
-
-
-# --- values ------------------------------------------------------------------------------
-
-
-def coerce(name: str, value: Any) -> Any:
-    """Turn a TOML value into the cell's type; raise ValueError with an Italian reason."""
-    cell = CELL_BY_NAME[name]
-    kind = cell.kind
-    if kind is Kind.TEXT:
-        if isinstance(value, (dict, list)):
-            raise ValueError("atteso un testo")
-        return one_newline(str(value))
-    if kind is Kind.SINO:
-        text = str(value).strip().upper().replace("Ì", "I")
-        if text == "":
-            return None
-        if text not in ("SI", "NO"):
-            raise ValueError("atteso SI o NO")
-        return text
-    if kind is Kind.ATS_RATIO and isinstance(value, str) and value.strip().upper() in (NON_CALCOLABILE, "NC", "N.C."):
-        return NON_CALCOLABILE
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
-        raise ValueError("atteso un numero")
-    if isinstance(value, str):
-        try:
-            number = parse_number(value, integer=kind is not Kind.DEC, places=cell.places)
-        except NumberError as exc:
-            raise ValueError(str(exc)) from None
-    elif isinstance(value, (int, Decimal)):
-        number = Decimal(value)
-    elif isinstance(value, float):  # pragma: no cover - tomllib is called with parse_float
-        number = Decimal(repr(value))
-    else:
-        raise ValueError("atteso un numero")
-    if not number.is_finite():  # TOML's inf and nan
-        raise ValueError("atteso un numero")
-    if kind is Kind.DEC:
-        try:
-            rounded = quantize(number, cell.places)
-        except InvalidOperation:  # more digits than Decimal's precision: 1e400
-            raise ValueError("numero troppo grande") from None
-        if rounded != number:
-            raise ValueError(f"al massimo {cell.places} decimali")
-        return rounded
-    if number != number.to_integral_value():
-        raise ValueError("atteso un numero intero")
-    return int(number)
-
-
-def parse_input(name: str, text: str) -> Any:
-    """What a person typed into a cell -> the cell's value (None for an empty cell).
-
-    Raises ValueError with an Italian sentence that names the cell, says what was typed and
-    what is expected; the caller keeps the previous value."""
-    cell = CELL_BY_NAME[name]
-    raw = text.strip()
-    if cell.kind is Kind.TEXT:
-        return one_newline(text.strip()) or None
-    if not raw:
-        return None
-    try:
-        value = coerce(name, raw)
-    except ValueError as exc:
-        reason = str(exc)
-        if not reason.startswith("«"):
-            reason = f"«{raw}» non valido: {reason}"
-        raise ValueError(f"{name}: {reason}") from None
-    if isinstance(value, (int, Decimal)) and value < 0:
-        raise ValueError(f"{name}: «{raw}» è negativo: atteso un valore ≥ 0")
-    if cell.kind is Kind.ATS_RATIO and value == 0:
-        raise ValueError(f"{name}: atteso il numero di abitanti per assistente sociale (> 0) o NON CALCOLABILE")
-    return value
 
 
 # --- TOML text ---------------------------------------------------------------------------
@@ -132,39 +59,6 @@ def dumps(draft: Any) -> str:
                 table[cell.name] = value
         doc[section] = table
     return HEADER + tomli_w.dumps(doc, multiline_strings=True)
-
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def raw_text(value: Any) -> str:
-    """A value kept in `Draft.invalid`, as a person reads it in messages and edits it.
-
-    A string is the text itself (what was typed, without TOML's quotes). A number has the
-    Italian decimal comma: `R05 = 8.695` in the file is eight and a bit, «8,695» (as «8.695»
-    it would read, and be edited, as 8.695 thousands). Anything else is written as in the
-    TOML file, on one line: `true`, `[1, "x"]`, `{ a = 1 }`."""
-    if isinstance(value, str):
-        return value
-    text = raw_text_toml(value)
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return text.replace(".", ",")
-    return text
-
-
-def raw_text_toml(value: Any) -> str:
-    """A value as the TOML file has it, on one line (a string with its quotes)."""
-    if isinstance(value, list):
-        return "[" + ", ".join(raw_text_toml(item) for item in value) + "]"
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        pairs = (
-            f"{key if _BARE_KEY.fullmatch(key) else raw_text_toml(key)} = {raw_text_toml(item)}"
-            for key, item in value.items()
-        )
-        return "{ " + ", ".join(pairs) + " }"
-    return tomli_w.dumps({"x": value}).removeprefix("x = ").removesuffix("\n")
 
 
 # tomllib's reasons, in Italian: (start of tomllib's message, Italian reason). The first match

@@ -209,6 +209,11 @@ class Q4Block(NamedTuple):
     def codes(self) -> tuple[str, ...]:
         return tuple(item.code for item in self.items)
 
+    @property
+    def span(self) -> str:
+        """The block's items as the form names them: "R16-R22"."""
+        return f"{self.items[0].code}-{self.items[-1].code}"
+
 
 _ALTRO = "Altro (specificare nel campo della relazione in formato libero)"
 
@@ -358,6 +363,7 @@ Q4_BLOCKS: tuple[Q4Block, ...] = (
 Q4_BLOCK_BY_CASE = {block.case: block for block in Q4_BLOCKS}
 Q4_ITEMS: tuple[Q4Item, ...] = tuple(item for block in Q4_BLOCKS for item in block.items)
 Q4_ITEM_BY_CODE = {item.code: item for item in Q4_ITEMS}
+Q4_BLOCK_OF: dict[str, Q4Block] = {item.code: block for block in Q4_BLOCKS for item in block.items}
 
 CASE_WORDS = {
     "A": "spesa non inferiore al fabbisogno, servizi non inferiori al riferimento",

@@ -5,17 +5,27 @@ Every entry is marked VERBATIM (copied from a printed form, reproduced exactly) 
 replaced when the official text is known). The catalog uses the straight apostrophe (')
 throughout; the printed forms mix ' and ’.
 
-`select()` picks the messages of an evaluated draft in the order the portal shows them.
+`select()` words the messages of an evaluated draft in the order the portal shows them; it
+holds no rule (every fact it words comes from `rules.Outcome`). The facts soc25 states
+beside the portal's messages (whether Quadro 3 applies and why, the R40 counter) are worded
+here too, once, and marked COMPOSED.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from .numbers import format_money
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .rules import Outcome
+from .layout import R40_MAX_CHARS
+from .numbers import format_money, format_number
+from .rules import (
+    Q3_BELOW_THRESHOLD,
+    Q3_NO_CASE,
+    Q3_NO_R08,
+    Q3_REQUIRED,
+    Q3_SPENDING,
+    Q3_THRESHOLD,
+    Outcome,
+)
 
 VERBATIM = "verbatim"
 COMPOSED = "composed"
@@ -138,7 +148,7 @@ CATALOG: dict[str, Entry] = {
     "q2_caso_D_sotto_soglia": _C(_D_FIRST),
     "q2_caso_C_sotto_soglia": _C(_C_FIRST),
     "q2_sotto_soglia": _C(
-        "Le risorse aggiuntive da rendicontare (R09) risultano inferiori a 1.000 euro: l'ente "
+        "Le risorse aggiuntive da rendicontare (R09) risultano inferiori a {soglia} euro: l'ente "
         "non deve compilare il Quadro 3 degli obiettivi di servizio."
     ),
     # --- Quadro 3 ------------------------------------------------------------------------
@@ -154,9 +164,15 @@ CATALOG: dict[str, Entry] = {
 }
 
 
+SOGLIA = format_number(Q3_THRESHOLD)  # "1.000": how the Quadro 3 threshold reads
+DEFAULTS = {"soglia": SOGLIA}  # values every entry may name
+
+
 def text(key: str, **values: str) -> str:
     entry = CATALOG[key]
-    return entry.text.format(**values) if values else entry.text
+    if "{" not in entry.text:
+        return entry.text
+    return entry.text.format(**{**DEFAULTS, **values})
 
 
 def _msg(quadro: int, key: str, **values: str) -> Message:
@@ -167,7 +183,7 @@ def _joined(quadro: int, keys: list[str]) -> Message:
     """Several catalog entries printed as one paragraph."""
     kinds = {CATALOG[k].kind for k in keys}
     kind = COMPOSED if COMPOSED in kinds else VERBATIM
-    return Message(quadro, kind, " ".join(CATALOG[k].text for k in keys), "+".join(keys))
+    return Message(quadro, kind, " ".join(text(k) for k in keys), "+".join(keys))
 
 
 def select(o: Outcome) -> list[Message]:
@@ -186,23 +202,96 @@ def select(o: Outcome) -> list[Message]:
         out.append(_msg(1, "q1_vai_quadro2"))
     # Quadro 2.
     case = o.case
-    if case in ("A", "B"):
+    if o.quadro3_reason == Q3_SPENDING:
         out.append(_msg(2, f"q2_caso_{case}"))
         out.append(_msg(2, "q2_vai_quadro4"))
-    elif case in ("C", "D"):
-        if o.quadro3_required:
-            out.append(_msg(2, f"q2_caso_{case}"))
-            out.append(_msg(2, "q2_vai_quadro3"))
-        elif o.values["R09"] is not None:
-            out.append(_joined(2, [f"q2_caso_{case}_sotto_soglia", "q2_sotto_soglia"]))
-            out.append(_msg(2, "q2_vai_quadro4"))
+    elif o.quadro3_reason == Q3_REQUIRED:
+        out.append(_msg(2, f"q2_caso_{case}"))
+        out.append(_msg(2, "q2_vai_quadro3"))
+    elif o.quadro3_reason == Q3_BELOW_THRESHOLD:
+        out.append(_joined(2, [f"q2_caso_{case}_sotto_soglia", "q2_sotto_soglia"]))
+        out.append(_msg(2, "q2_vai_quadro4"))
     # Quadro 3 (nothing to say while R08 is missing in cases C and D).
     if o.quadro3_known:
         if o.quadro3_required:
-            r09, r15 = o.values["R09"], o.values["R15"]
-            if r15 >= r09:
+            if o.shortfall is None:
                 out.append(_msg(3, "q3_coerente"))
             else:
-                out.append(_msg(3, "q3_mancante", mancano=format_money(r09 - r15)))
+                out.append(_msg(3, "q3_mancante", mancano=format_money(o.shortfall)))
         out.append(_msg(3, "q3_vai_quadro4"))
     return out
+
+
+# --- what soc25 says beside the portal's messages (COMPOSED) ------------------------------
+
+NO_CASE = "caso non determinabile: completare prima i Quadri 1 e 2"
+
+# Whether Quadro 3 is to be filled in, and why: (state, the reason in a few words, the reason
+# as a clause of a sentence), by `Outcome.quadro3_reason`.
+QUADRO3_WORDS: dict[str, tuple[str, str, str]] = {
+    Q3_REQUIRED: (
+        "da compilare",
+        "R09 = {r09} euro, non inferiore a {soglia} euro",
+        "le risorse da rendicontare (R09 = {r09} euro) non sono inferiori a {soglia} euro",
+    ),
+    Q3_SPENDING: (
+        "da non compilare",
+        "spesa non inferiore al fabbisogno",
+        "la spesa non è inferiore al fabbisogno",
+    ),
+    Q3_BELOW_THRESHOLD: (
+        "da non compilare",
+        "R09 = {r09} euro, inferiore a {soglia} euro",
+        "le risorse da rendicontare (R09 = {r09} euro) sono inferiori a {soglia} euro",
+    ),
+    Q3_NO_R08: (
+        "non determinabile",
+        "manca R08",
+        "manca R08 (Quadro 2): non si può calcolare R09",
+    ),
+    Q3_NO_CASE: ("non determinabile", "", NO_CASE),
+}
+
+
+def _q3_words(o: Outcome, index: int) -> str:
+    r09 = o.values.get("R09")
+    return QUADRO3_WORDS[o.quadro3_reason][index].format(
+        r09=format_money(r09) if r09 is not None else "", soglia=SOGLIA)
+
+
+def quadro3_state(o: Outcome) -> str:
+    """"da compilare", "da non compilare" or "non determinabile"."""
+    return _q3_words(o, 0)
+
+
+def quadro3_line(o: Outcome) -> str:
+    """The state with its reason in a few words: "da non compilare (R09 = 500,00 euro,
+    inferiore a 1.000 euro)"."""
+    state, short = _q3_words(o, 0), _q3_words(o, 1)
+    return f"{state} ({short})" if short else state
+
+
+def quadro3_why(o: Outcome) -> str:
+    """The reason as a clause: "la spesa non è inferiore al fabbisogno"."""
+    return _q3_words(o, 2)
+
+
+def sentence(clause: str) -> str:
+    """A clause as a sentence of its own: capital first letter, full stop."""
+    return f"{clause[:1].upper()}{clause[1:]}."
+
+
+def quadro3_not_to_fill(o: Outcome) -> str:
+    """"Il Quadro 3 non va compilato: <why>." (only when it is known not to apply)."""
+    return f"Il Quadro 3 non va compilato: {quadro3_why(o)}."
+
+
+def counts_text(errors: int, warnings: int, sep: str = " · ") -> str:
+    """"1 errore · 3 avvisi": the counts of a draft's problems."""
+    return (f"{errors} {'errore' if errors == 1 else 'errori'}{sep}"
+            f"{warnings} {'avviso' if warnings == 1 else 'avvisi'}")
+
+
+def counter_text(n: int) -> str:
+    """R40's length: "1.234 / 6.000 caratteri"."""
+    return f"{format_number(n)} / {format_number(R40_MAX_CHARS)} caratteri"

@@ -28,12 +28,10 @@ from .layout import (
     USER_ROWS,
     UserKind,
 )
+from .messages import SOGLIA
 from .numbers import format_money, format_number
-from .rules import Outcome, evaluate
-
-LEP_RATIO = 5000  # one social worker every 5.000 inhabitants (LEP, L.178/2020)
-OBJECTIVE_RATIO = 4000  # the more advanced service objective, 1 every 4.000
-LEGGE_2022_RATIO = 6500  # Legge di bilancio 2022: 1 every 6.500
+from .rules import LEP_6500, LEP_RATIO, OBJECTIVE_RATIO, Outcome, evaluate
+from .values import count_chars
 
 # Priorities: 0 is never dropped; higher numbers go first when the text is too long.
 _KEEP, _MAIN, _DETAIL, _EXTRA, _QUOTE = 0, 1, 2, 3, 4
@@ -82,27 +80,6 @@ def _ok_number(value: Any) -> bool:
 
 def is_blank(text: str | None) -> bool:
     return not (text or "").strip()
-
-
-# --- public helpers -------------------------------------------------------------------------
-
-
-def count_chars(text: str | None) -> int:
-    """Characters (code points), not bytes: what the 6.000 limit counts."""
-    return len(text or "")
-
-
-def counter_text(n: int) -> str:
-    """"1.234 / 6.000 caratteri"."""
-    return f"{format_number(n)} / {format_number(R40_MAX_CHARS)} caratteri"
-
-
-def missing_altro(draft: Any, outcome: Outcome | None = None) -> list[str]:
-    """Codes of the case's "Altro" items answered SI while R40 is empty or blank."""
-    o = outcome or evaluate(draft)
-    if o.block is None or not is_blank(draft.R40):
-        return []
-    return [item.code for item in o.block.items if item.altro and draft.get(item.code) == "SI"]
 
 
 # --- the sentences ----------------------------------------------------------------------------
@@ -168,8 +145,8 @@ def _users(draft: Any, out: list[_Sentence]) -> None:
 
 def _versus(ratio: Decimal) -> str:
     """How 1 social worker every `ratio` inhabitants compares with the LEP and the objective."""
-    lep = "LEP di un assistente sociale ogni 5.000 abitanti"
-    obj = "obiettivo di servizio di un assistente sociale ogni 4.000 abitanti (L.178/2020)"
+    lep = f"LEP di un assistente sociale ogni {_n(LEP_RATIO)} abitanti"
+    obj = f"obiettivo di servizio di un assistente sociale ogni {_n(OBJECTIVE_RATIO)} abitanti (L.178/2020)"
     if ratio < OBJECTIVE_RATIO:
         return f"migliore sia del {lep} sia dell'{obj}"
     if ratio == OBJECTIVE_RATIO:
@@ -179,9 +156,9 @@ def _versus(ratio: Decimal) -> str:
     if ratio == LEP_RATIO:
         return f"pari al {lep}, ma non raggiunge ancora l'{obj}"
     text = f"peggiore sia del {lep} sia dell'{obj}"
-    if ratio > LEGGE_2022_RATIO:
+    if ratio > LEP_6500:
         text += (
-            ", e anche della soglia di un assistente sociale ogni 6.500 abitanti indicata dalla "
+            f", e anche della soglia di un assistente sociale ogni {_n(LEP_6500)} abitanti indicata dalla "
             "Legge di bilancio 2022"
         )
     return text
@@ -203,8 +180,8 @@ def _staff(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
                     "Nel 2024 il numero di assistenti sociali a disposizione del Comune, tra "
                     "personale proprio (R01) e personale fornito dalla forma associata o "
                     "dall'ambito territoriale sociale (R01A), risulta nullo: a livello comunale "
-                    "non è quindi raggiunto il LEP di un assistente sociale ogni 5.000 abitanti "
-                    "(L.178/2020).",
+                    f"non è quindi raggiunto il LEP di un assistente sociale ogni {_n(LEP_RATIO)} "
+                    "abitanti (L.178/2020).",
                 )
             )
         elif draft.R03 is not None and draft.R03 > 0 and o.values.get("R01B") is not None:
@@ -309,7 +286,7 @@ def _spending(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
             "differenza tra fabbisogno e spesa storica"
         )
         if not o.quadro3_required:
-            text += ", inferiore alla soglia di 1.000 euro: il Quadro 3 non va compilato"
+            text += f", inferiore alla soglia di {SOGLIA} euro: il Quadro 3 non va compilato"
     out.append(_Sentence(4, _DETAIL, text + "."))
 
 
@@ -337,7 +314,7 @@ def _quadro3(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
     else:
         text = lead + "non ha ancora indicato alcuna spesa aggiuntiva."
     out.append(_Sentence(5, _MAIN, text))
-    if r15 >= r09:
+    if o.shortfall is None:
         text = (
             f"Il totale degli obiettivi di servizio 2024 (R15), pari a {_eur(r15)}, copre "
             "interamente le risorse da rendicontare."
@@ -345,7 +322,7 @@ def _quadro3(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
     else:
         text = (
             f"Il totale degli obiettivi di servizio 2024 (R15), pari a {_eur(r15)}, non copre "
-            f"ancora le risorse da rendicontare: mancano {_eur(r09 - r15)}."
+            f"ancora le risorse da rendicontare: mancano {_eur(o.shortfall)}."
         )
     out.append(_Sentence(5, _MAIN, text))
     for code in (name.split("_")[0] for name in Q3_INPUTS if name.endswith("_modalita")):

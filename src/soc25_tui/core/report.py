@@ -1,61 +1,21 @@
-"""What `soc25 check` prints: plain Italian text or a JSON object per draft. No Rich, no
-Textual: this path must start fast."""
+"""What `soc25 check` prints: plain Italian text or a JSON object per draft, from one
+assessment. No Rich, no Textual: this path must start fast."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from .checks import ERROR, Problem, check
-from .drafts import raw_text
-from .layout import CASE_WORDS, CELL_BY_NAME, CELLS, NON_CALCOLABILE, USER_ROWS, Kind
-from .messages import COMPOSED_MARK, VERBATIM
-from .numbers import format_money, format_number, quantize
-from .rules import Outcome, evaluate
+from .assess import Assessment
+from .layout import CASE_WORDS, CELLS, NON_CALCOLABILE, USER_ROWS, Kind
+from .messages import COMPOSED_MARK, VERBATIM, counts_text, quadro3_line
+from .numbers import format_money, format_number
+from .rules import Outcome
+from .values import cell_value
 
 
-def cell_value(name: str, draft: Any, outcome: Outcome) -> Any:
-    """A cell's value, given or derived (derived ones rounded as the portal prints them)."""
-    cell = CELL_BY_NAME[name]
-    if cell.derived:
-        value = outcome.values.get(name)
-        if isinstance(value, Decimal):
-            return quantize(value, cell.places)
-        return value
-    return draft.get(name)
-
-
-def display(name: str, draft: Any, outcome: Outcome, *, short: bool = False) -> str:
-    """A cell's value as a person reads it (Italian format); "" for an empty cell.
-
-    An unreadable value kept from the file is shown as typed, between «»."""
-    if name in draft.invalid:
-        return f"«{raw_text(draft.invalid[name])}»"
-    cell = CELL_BY_NAME[name]
-    value = cell_value(name, draft, outcome)
-    if value is None:
-        return ""
-    if name == "R0E":
-        if value == NON_CALCOLABILE:
-            return "N.C." if short else NON_CALCOLABILE
-        return f"1:{value}" if short else f"1 assistente sociale ogni: {value} abitanti"
-    if name == "R01B":
-        return f"1:{value}" if short else f"1 assistente ogni : {value}"
-    if name in ("R04", "R05"):
-        return format_number(value, 2) + "%"
-    if cell.kind is Kind.INT:
-        return format_number(value)
-    if cell.kind is Kind.DEC:
-        return format_number(value, cell.places)
-    return str(value)
-
-
-def evaluate_and_check(draft: Any) -> tuple[Outcome, list[Problem]]:
-    outcome = evaluate(draft)
-    return outcome, check(draft, outcome)
-
-
-def as_json(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) -> dict[str, Any]:
+def as_json(path: str, draft: Any, assessment: Assessment) -> dict[str, Any]:
+    outcome = assessment.outcome
     cells = {}
     for cell in CELLS:
         value = cell_value(cell.name, draft, outcome)
@@ -71,8 +31,8 @@ def as_json(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) ->
         "quadro3_required": outcome.quadro3_required if outcome.quadro3_known else None,
         "quadro4_block": list(outcome.block.codes) if outcome.block else [],
         "cells": cells,
-        "messages": [{"quadro": m.quadro, "kind": m.kind, "text": m.text} for m in outcome.messages],
-        "problems": [{"severity": p.severity, "cell": p.cell, "text": p.text} for p in problems],
+        "messages": [{"quadro": m.quadro, "kind": m.kind, "text": m.text} for m in assessment.messages],
+        "problems": [{"severity": p.severity, "cell": p.cell, "text": p.text} for p in assessment.problems],
     }
 
 
@@ -88,15 +48,12 @@ def comune_line(draft: Any) -> str:
     return f"Comune {name}" + (f" ({prov})" if prov else "")
 
 
-def as_text(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) -> str:
+def as_text(path: str, draft: Any, assessment: Assessment) -> str:
+    outcome = assessment.outcome
     v = outcome.values
     lines = [f"== {path} — {comune_line(draft)}", case_line(outcome)]
-    if not outcome.quadro3_known:
-        q3 = "non determinabile (mancano dati)"
-    else:
-        q3 = "da compilare" if outcome.quadro3_required else "da non compilare"
-    block = f"blocco {outcome.block.codes[0]}–{outcome.block.codes[-1]}" if outcome.block else "blocco non determinabile"
-    lines.append(f"Quadro 3: {q3} · Quadro 4: {block}")
+    block = f"blocco {outcome.block.span}" if outcome.block else "blocco non determinabile"
+    lines.append(f"Quadro 3: {quadro3_line(outcome)} · Quadro 4: {block}")
     lines.append("Valori calcolati:")
     lines.append(
         f"  R0B  Totale utenti: 2019 {format_number(v['R0B_2019'])} · 2024 {format_number(v['R0B_2024'])}"
@@ -119,12 +76,10 @@ def as_text(path: str, draft: Any, outcome: Outcome, problems: list[Problem]) ->
     )
     lines.append(f"  R09  Da rendicontare: {format_money(v['R09'], '—')} · R15 Totale obiettivi: {format_money(v['R15'])}")
     lines.append("Messaggi del portale:")
-    for m in outcome.messages:
+    for m in assessment.messages:
         mark = "" if m.kind == VERBATIM else f" {COMPOSED_MARK}"
         lines.append(f"  [Quadro {m.quadro}]{mark} {m.text}")
-    n_err = sum(1 for p in problems if p.severity == ERROR)
-    n_warn = len(problems) - n_err
-    lines.append(f"Problemi: {n_err} {'errore' if n_err == 1 else 'errori'}, {n_warn} {'avviso' if n_warn == 1 else 'avvisi'}")
-    for p in problems:
+    lines.append(f"Problemi: {counts_text(assessment.errors, assessment.warnings, ', ')}")
+    for p in assessment.problems:
         lines.append(f"  {p.severity:<7} {p.cell}: {p.text}")
     return "\n".join(lines)

@@ -1,4 +1,10 @@
-"""Derived values, the case (A/B/C/D) and what follows from it: pure functions of a draft.
+"""Derived values, the case (A/B/C/D) and every fact that follows from it: pure functions of
+a draft, with no wording (the catalog, `messages`, words these facts; `checks` reports them).
+
+Every fact about a rule is computed here once: the thresholds and ratio constants, the
+reference spending, the case, whether Quadro 3 applies and why, the block of Quadro 4 that
+applies, answers left in the other blocks, values left in a Quadro 3 that does not apply,
+R15 against R09, the «Altro» items that R40 must explain.
 
 Comparisons use unrounded figures; rounding happens only where the portal prints a value
 (averages and R04 to 2 decimals, R01B to a whole number).
@@ -9,13 +15,22 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, NamedTuple
 
-from . import messages
-from .layout import Q3_SPESA, Q4_BLOCK_BY_CASE, USER_ROWS, Q4Block
+from .layout import Q3_INPUTS, Q3_SPESA, Q4_BLOCK_BY_CASE, Q4_ITEMS, USER_ROWS, Q4Block
+from .values import filled
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-Q3_THRESHOLD = Decimal(1000)
-LEP_6500 = 6500
+Q3_THRESHOLD = Decimal(1000)  # Quadro 3 is filled in when R09 reaches 1.000 euro
+LEP_RATIO = 5000  # the LEP: one social worker every 5.000 inhabitants (L.178/2020)
+OBJECTIVE_RATIO = 4000  # the more advanced service objective: one every 4.000
+LEP_6500 = 6500  # Legge di bilancio 2022: the objective of one every 6.500
+
+# Why Quadro 3 applies or not (Outcome.quadro3_reason); the catalog words each one.
+Q3_REQUIRED = "richiesto"  # cases C/D, R09 >= 1.000 euro
+Q3_SPENDING = "spesa"  # cases A/B: spending not below need
+Q3_BELOW_THRESHOLD = "soglia"  # cases C/D, R09 < 1.000 euro
+Q3_NO_R08 = "r08"  # cases C/D, R08 missing: R09 cannot be computed
+Q3_NO_CASE = "caso"  # the case cannot be told yet
 
 
 class Outcome(NamedTuple):
@@ -31,8 +46,13 @@ class Outcome(NamedTuple):
     case: str | None
     quadro3_required: bool
     quadro3_known: bool  # False when the case, or R09 in cases C/D, cannot be computed yet
+    quadro3_reason: str  # Q3_REQUIRED, Q3_SPENDING, Q3_BELOW_THRESHOLD, Q3_NO_R08, Q3_NO_CASE
     block: Q4Block | None
-    messages: list[messages.Message]  # guidance messages, in the portal's order
+    q3_filled: tuple[str, ...]  # Quadro 3 inputs holding a value (not empty, not zero)
+    q3_leftovers: tuple[str, ...]  # of those, the ones kept although Quadro 3 does not apply
+    answers_elsewhere: tuple[str, ...]  # Quadro 4 items answered outside the block (all, with no block)
+    shortfall: Decimal | None  # R09 - R15 when Quadro 3 applies and R15 does not cover R09
+    altro_unexplained: tuple[str, ...]  # the block's «Altro» items answered SI while R40 is blank
 
 
 def reference_spending(r07_2017: Decimal | None, r07_2021: Decimal | None) -> Decimal | None:
@@ -60,6 +80,16 @@ def evaluate(draft: Any) -> Outcome:
     with localcontext() as ctx:
         ctx.prec = 40
         return _evaluate(draft)
+
+
+def _quadro3_reason(case: str | None, r09: Decimal | None) -> str:
+    if case is None:
+        return Q3_NO_CASE
+    if case in ("A", "B"):
+        return Q3_SPENDING
+    if r09 is None:
+        return Q3_NO_R08
+    return Q3_REQUIRED if r09 >= Q3_THRESHOLD else Q3_BELOW_THRESHOLD
 
 
 def _evaluate(d: Any) -> Outcome:
@@ -113,10 +143,25 @@ def _evaluate(d: Any) -> Outcome:
     else:
         r09 = None
     values["R09"] = r09
-    values["R15"] = sum((d.get(name) or ZERO for name in Q3_SPESA), ZERO)
-    q3 = case in ("C", "D") and r09 is not None and r09 >= Q3_THRESHOLD
+    r15 = values["R15"] = sum((d.get(name) or ZERO for name in Q3_SPESA), ZERO)
 
-    outcome = Outcome(
+    # Quadro 3: whether it applies, and why; values kept where it does not.
+    reason = _quadro3_reason(case, r09)
+    required = reason == Q3_REQUIRED
+    known = reason not in (Q3_NO_CASE, Q3_NO_R08)
+    q3_filled = tuple(name for name in Q3_INPUTS if filled(d.get(name)))
+
+    # Quadro 4: the block of the case, answers given elsewhere, «Altro» to explain in R40.
+    block = Q4_BLOCK_BY_CASE.get(case) if case else None
+    active = block.codes if block else ()
+    elsewhere = tuple(item.code for item in Q4_ITEMS if item.code not in active and d.get(item.code) is not None)
+    r40_blank = not (d.R40 or "").strip()
+    altro = tuple(
+        item.code for item in (block.items if block else ())
+        if item.altro and d.get(item.code) == "SI" and r40_blank
+    )
+
+    return Outcome(
         values=values,
         r04_exact=r04,
         staff_total=staff,
@@ -125,10 +170,13 @@ def _evaluate(d: Any) -> Outcome:
         below_need=below,
         service_ok=service_ok,
         case=case,
-        quadro3_required=q3,
-        quadro3_known=case in ("A", "B") or (case in ("C", "D") and r09 is not None),
-        block=Q4_BLOCK_BY_CASE.get(case) if case else None,
-        messages=[],
+        quadro3_required=required,
+        quadro3_known=known,
+        quadro3_reason=reason,
+        block=block,
+        q3_filled=q3_filled,
+        q3_leftovers=q3_filled if known and not required else (),
+        answers_elsewhere=elsewhere,
+        shortfall=r09 - r15 if required and r15 < r09 else None,
+        altro_unexplained=altro,
     )
-    outcome.messages.extend(messages.select(outcome))
-    return outcome

@@ -1,5 +1,5 @@
-"""Working on a draft safely: the lock that tells who holds it, the recovery file written
-within seconds of a change (and on SIGHUP), and the list of drafts in a folder.
+"""Working on a draft safely: the lock that tells who holds it, and the recovery file written
+within seconds of a change (and on SIGHUP).
 
 Headless (no Textual): the TUI calls these, tests call them directly. The commands that
 write a draft outside the TUI (`soc25 r40 --write`, `soc25 import --force`) take the same
@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from typing import Any, Iterator, NamedTuple
 
-from .drafts import DraftError, dumps, load, write_atomic
+from .drafts import dumps, load, write_atomic
 
 RECOVERY_SUFFIX = ".recupero"
 LOCK_SUFFIX = ".lock"
@@ -271,49 +271,3 @@ def held_for_writing(path: str | os.PathLike[str]) -> Iterator[Lock]:
         yield lock
     finally:
         lock.release()
-
-
-# --- drafts in a folder ------------------------------------------------------------------
-
-
-class DraftInfo(NamedTuple):
-    path: str
-    comune: str
-    provincia: str
-    case: str | None
-    errors: int
-    warnings: int
-    mtime: float
-    problem: str  # why it cannot be read, else ""
-
-
-def list_drafts(folder: str | os.PathLike[str] = ".") -> list[DraftInfo]:
-    """The drafts (`*.toml`) of a folder, newest first, each with its Comune and state."""
-    from .checks import ERROR, check
-    from .rules import evaluate
-
-    out: list[DraftInfo] = []
-    folder = os.fspath(folder)
-    for name in os.listdir(folder):
-        if not name.endswith(".toml") or name.startswith("."):
-            continue
-        path = os.path.join(folder, name)
-        try:
-            mtime = os.path.getmtime(path)
-        except OSError as exc:  # a dangling link, a file gone meanwhile
-            out.append(DraftInfo(path, "", "", None, 0, 0, 0.0, f"{path}: non leggibile ({exc.strerror})."))
-            continue
-        try:
-            draft = load(path)
-        except DraftError as exc:
-            out.append(DraftInfo(path, "", "", None, 0, 0, mtime, str(exc)))
-            continue
-        outcome = evaluate(draft)
-        problems = check(draft, outcome)
-        n_err = sum(1 for p in problems if p.severity == ERROR)
-        out.append(
-            DraftInfo(path, draft.comune or "", draft.provincia or "", outcome.case, n_err,
-                      len(problems) - n_err, mtime, "")
-        )
-    out.sort(key=lambda info: -info.mtime)
-    return out

@@ -23,26 +23,25 @@ from rich.table import Table
 from rich.text import Text
 
 from . import messages
-from .checks import ERROR, WARNING, Problem, check, filled
-from .drafts import raw_text
+from .assess import Assessment, assess
+from .checks import ERROR, WARNING, Problem
 from .layout import (
     AREAS,
     CASE_WORDS,
     CELL_BY_NAME,
     LABELS,
-    NON_CALCOLABILE,
     Q3_GROUPS,
     Q3_INPUTS,
     Q3_SPESA,
-    Q4_BLOCKS,
+    Q4_BLOCK_OF,
     QUADRO_TITLES,
     SECTION_ATS,
     SECTION_COMUNE,
     USER_ROWS,
 )
-from .numbers import format_money, format_number, format_plain
-from .r40 import count_chars, counter_text, missing_altro
-from .rules import Outcome, evaluate
+from .numbers import format_money, format_number
+from .rules import Q3_BELOW_THRESHOLD, Q3_SPENDING, Outcome
+from .values import count_chars, display, raw_text
 
 FORMATS = ("text", "html", "svg", "md")
 TITLE = "SOC25 - SOCIALE - SCHEDA DI MONITORAGGIO DEGLI OBIETTIVI DI SERVIZIO 2024"
@@ -139,29 +138,13 @@ def _text(draft: Any, name: str, empty: str = MISSING) -> str:
     return value or empty
 
 
-def _r0e(draft: Any) -> str:
-    bad = _invalid(draft, "R0E")
-    if bad:
-        return bad
-    if draft.R0E is None:
-        return ""
-    if draft.R0E == NON_CALCOLABILE:
-        return NON_CALCOLABILE
-    # As the portal prints it, without thousands separator.
-    return f"1 assistente sociale ogni: {format_plain(draft.R0E)} abitanti"
+def _shown(draft: Any, o: Outcome, name: str, empty: str = MISSING) -> str:
+    """As the portal prints it (R0E and R01B as ratios, R04/R05 with %), the invalid marked."""
+    return _invalid(draft, name) or display(name, draft, o) or empty
 
 
-def _r01b(outcome: Outcome) -> str:
-    value = outcome.values.get("R01B")
-    if value is None:
-        return MISSING
-    return f"1 assistente ogni : {format_plain(value)}"
-
-
-def _messages(outcome: Outcome, quadro: int) -> list[_Block]:
-    return [
-        _Msg(m.text, m.kind == messages.COMPOSED) for m in outcome.messages if m.quadro == quadro
-    ]
+def _messages(a: Assessment, quadro: int) -> list[_Block]:
+    return [_Msg(m.text, m.kind == messages.COMPOSED) for m in a.messages_of(quadro)]
 
 
 # --- the sections --------------------------------------------------------------------------------
@@ -172,19 +155,9 @@ def _header(draft: Any, o: Outcome) -> list[_Block]:
         case = "non determinabile: mancano dati (vedi i problemi)"
     else:
         case = f"{o.case} - {CASE_WORDS[o.case]}"
-    r09 = o.values.get("R09")
-    if o.quadro3_required:
-        q3 = f"da compilare (R09 = {_money(r09)} euro, non inferiore a 1.000 euro)"
-    elif o.case in ("A", "B"):
-        q3 = "da non compilare (spesa non inferiore al fabbisogno)"
-    elif o.case in ("C", "D") and r09 is not None:
-        q3 = f"da non compilare (R09 = {_money(r09)} euro, inferiore a 1.000 euro)"
-    elif o.case in ("C", "D"):
-        q3 = "non determinabile (manca R08)"
-    else:
-        q3 = "non determinabile"
+    q3 = messages.quadro3_line(o)
     if o.block is not None:
-        q4 = f"blocco {o.block.codes[0]}-{o.block.codes[-1]} (caso {o.case})"
+        q4 = f"blocco {o.block.span} (caso {o.case})"
     else:
         q4 = "blocco non determinabile"
     return [
@@ -203,7 +176,8 @@ def _header(draft: Any, o: Outcome) -> list[_Block]:
     ]
 
 
-def _quadro1(draft: Any, o: Outcome) -> list[_Block]:
+def _quadro1(draft: Any, a: Assessment) -> list[_Block]:
+    o = a.outcome
     v = o.values
     users = _Table(
         [
@@ -237,7 +211,7 @@ def _quadro1(draft: Any, o: Outcome) -> list[_Block]:
     ats.rows += [
         _Row(["R0C", LABELS["R0C"], _text(draft, "R0C")]),
         _Row(["R0D", LABELS["R0D"], _text(draft, "R0D")]),
-        _Row(["R0E", LABELS["R0E"], _r0e(draft)]),
+        _Row(["R0E", LABELS["R0E"], _shown(draft, o, "R0E", "")]),
     ]
 
     comune = _Table(
@@ -251,11 +225,11 @@ def _quadro1(draft: Any, o: Outcome) -> list[_Block]:
     comune.rows += [
         _Row(["R01", LABELS["R01"], _num(draft, "R01_2020"), _num(draft, "R01_2024")]),
         _Row(["R01A", LABELS["R01A"], "", _num(draft, "R01A_2024")]),
-        _Row(["R01B", LABELS["R01B"], "", _r01b(o)]),
+        _Row(["R01B", LABELS["R01B"], "", _shown(draft, o, "R01B")]),
         _Row(["R02", LABELS["R02"], _num(draft, "R02_2020"), _num(draft, "R02_2024")]),
         _Row(["R03", LABELS["R03"], "", _num(draft, "R03")]),
-        _Row(["R04", LABELS["R04"], "", _pct(v["R04"])]),
-        _Row(["R05", LABELS["R05"], "", _invalid(draft, "R05") or _pct(draft.R05)]),
+        _Row(["R04", LABELS["R04"], "", _shown(draft, o, "R04")]),
+        _Row(["R05", LABELS["R05"], "", _shown(draft, o, "R05")]),
     ]
     return [
         _Heading(QUADRO_TITLES[1]),
@@ -265,11 +239,12 @@ def _quadro1(draft: Any, o: Outcome) -> list[_Block]:
         ats,
         _Heading(SECTION_COMUNE, 3),
         comune,
-        *_messages(o, 1),
+        *_messages(a, 1),
     ]
 
 
-def _quadro2(draft: Any, o: Outcome) -> list[_Block]:
+def _quadro2(draft: Any, a: Assessment) -> list[_Block]:
+    o = a.outcome
     table = _Table([_Col("Codice", min_width=4), _Col("Voce", ratio=1), _Col("Importo\n(euro)", "right")])
     table.rows += [
         _Row(["R06", LABELS["R06"], _num(draft, "R06")]),
@@ -286,7 +261,7 @@ def _quadro2(draft: Any, o: Outcome) -> list[_Block]:
             f"{_money(ref)} euro, {'inferiore' if o.below_need else 'non inferiore'} al "
             f"fabbisogno standard R06 ({_money(draft.R06)} euro)."
         )
-    out: list[_Block] = [_Heading(QUADRO_TITLES[2]), table, _Para(verdict), *_messages(o, 2)]
+    out: list[_Block] = [_Heading(QUADRO_TITLES[2]), table, _Para(verdict), *_messages(a, 2)]
     if o.case in ("C", "D") and o.values.get("R09") is not None:
         out.append(
             _Para(
@@ -339,7 +314,8 @@ def _q3_table(draft: Any, o: Outcome, codes: Iterable[str], *, total: bool) -> _
     return table
 
 
-def _quadro3(draft: Any, o: Outcome) -> list[_Block]:
+def _quadro3(draft: Any, a: Assessment) -> list[_Block]:
+    o = a.outcome
     r09 = o.values.get("R09")
     out: list[_Block] = [
         _Heading(QUADRO_TITLES[3]),
@@ -348,23 +324,17 @@ def _quadro3(draft: Any, o: Outcome) -> list[_Block]:
     ]
     if o.quadro3_required:
         out.append(_q3_table(draft, o, _Q3_CODES, total=True))
-        out += _messages(o, 3)
+        out += _messages(a, 3)
         return out
-    if o.case in ("A", "B"):
-        reason = (
-            f"Il Quadro 3 non va compilato: nel caso {o.case} la spesa non è inferiore al "
-            "fabbisogno (vedi il messaggio del Quadro 2)."
-        )
-    elif o.case in ("C", "D") and r09 is not None:
-        reason = (
-            f"Il Quadro 3 non va compilato: le risorse da rendicontare (R09 = {_money(r09)} "
-            "euro) sono inferiori a 1.000 euro (vedi il messaggio del Quadro 2)."
-        )
+    if o.quadro3_reason in (Q3_SPENDING, Q3_BELOW_THRESHOLD):
+        in_case = f"nel caso {o.case} " if o.quadro3_reason == Q3_SPENDING else ""
+        reason = (f"Il Quadro 3 non va compilato: {in_case}{messages.quadro3_why(o)} "
+                  "(vedi il messaggio del Quadro 2).")
     else:
         reason = "Non si può ancora stabilire se il Quadro 3 vada compilato: mancano dati (vedi i problemi)."
     out.append(_Para(reason))
-    out += _messages(o, 3)
-    nonzero = [name for name in Q3_INPUTS if filled(draft.get(name)) or name in draft.invalid]
+    out += _messages(a, 3)
+    nonzero = [name for name in Q3_INPUTS if name in o.q3_filled or name in draft.invalid]
     if nonzero:
         codes = {name.split("_")[0] for name in nonzero}
         if o.case is None:
@@ -401,13 +371,7 @@ def _quadro4(draft: Any, o: Outcome) -> list[_Block]:
         out.append(table)
         if any(draft.get(item.code) is None for item in block.items):
             out.append(_Para(f"{MISSING} = voce senza risposta.", "dim"))
-    kept = [
-        f"{item.code} = {draft.get(item.code)} (blocco {other.case})"
-        for other in Q4_BLOCKS
-        if other is not block
-        for item in other.items
-        if draft.get(item.code) is not None
-    ]
+    kept = [f"{code} = {draft.get(code)} (blocco {Q4_BLOCK_OF[code].case})" for code in o.answers_elsewhere]
     if kept:
         if block is None:
             lead = "Risposte già date (conservate nella bozza): "
@@ -421,8 +385,8 @@ def _quadro4(draft: Any, o: Outcome) -> list[_Block]:
     r40 = draft.R40 or ""
     out.append(_Heading(f"R40 - {LABELS['R40']}", 3))
     out.append(_Para(r40.strip("\n") if r40.strip() else "(vuota)", "" if r40.strip() else "dim"))
-    out.append(_Para(f"Lunghezza: {counter_text(count_chars(r40))}", "dim"))
-    missing = missing_altro(draft, o)
+    out.append(_Para(f"Lunghezza: {messages.counter_text(count_chars(r40))}", "dim"))
+    missing = o.altro_unexplained
     if missing:
         out.append(
             _Para(
@@ -453,18 +417,13 @@ def _problems(problems: list[Problem]) -> list[_Block]:
     return out
 
 
-def document(
-    draft: Any,
-    outcome: Outcome | None = None,
-    problems: list[Problem] | None = None,
-    *,
-    problems_first: bool = False,
-) -> list[_Block]:
+def document(draft: Any, assessment: Assessment | None = None, *, problems_first: bool = False) -> list[_Block]:
     """The summary's content, in the printed form's order, independent of the output format;
     the problems at the end, or first (the TUI's final screen: seen without scrolling)."""
-    o = outcome or evaluate(draft)
-    probs = _problems(check(draft, o) if problems is None else problems)
-    form = [*_header(draft, o), *_quadro1(draft, o), *_quadro2(draft, o), *_quadro3(draft, o),
+    a = assessment or assess(draft)
+    o = a.outcome
+    probs = _problems(a.problems)
+    form = [*_header(draft, o), *_quadro1(draft, a), *_quadro2(draft, a), *_quadro3(draft, a),
             *_quadro4(draft, o)]
     if problems_first:
         return [*probs, *form, *_nota()]
@@ -565,16 +524,10 @@ def _rich_blocks(blocks: list[_Block], plain: bool) -> list[RenderableType]:
     return out
 
 
-def build(
-    draft: Any,
-    outcome: Outcome | None = None,
-    problems: list[Problem] | None = None,
-    *,
-    plain: bool = False,
-    problems_first: bool = False,
-) -> Group:
+def build(draft: Any, assessment: Assessment | None = None, *, plain: bool = False,
+          problems_first: bool = False) -> Group:
     """The whole scheda as one Rich renderable. `plain`: ASCII rules and table borders."""
-    return Group(*_rich_blocks(document(draft, outcome, problems, problems_first=problems_first), plain))
+    return Group(*_rich_blocks(document(draft, assessment, problems_first=problems_first), plain))
 
 
 # --- Markdown -------------------------------------------------------------------------------------
@@ -698,17 +651,16 @@ def export(draft: Any, fmt: str, width: int = 100) -> str:
     """The summary as text, html, svg or md (Markdown)."""
     if fmt not in FORMATS:
         raise ValueError(f"formato «{fmt}» non previsto: usare {', '.join(FORMATS)}")
-    outcome = evaluate(draft)
-    problems = check(draft, outcome)
+    a = assess(draft)
     if fmt == "md":
-        return _markdown(document(draft, outcome, problems))
+        return _markdown(document(draft, a))
     width = max(MIN_WIDTH, width)
     if fmt == "text":
         console = _recording_console(width, colour=False)
-        console.print(build(draft, outcome, problems, plain=True))
+        console.print(build(draft, a, plain=True))
         return _plain_text(console)
     console = _recording_console(width, colour=True)
-    console.print(build(draft, outcome, problems))
+    console.print(build(draft, a))
     title = _doc_title(draft)
     if fmt == "html":
         safe = html.escape(title).replace("{", "{{").replace("}", "}}")

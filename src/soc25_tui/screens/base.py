@@ -1,56 +1,92 @@
-"""QuadroScreen: what every Quadro screen shares.
+"""What the screens of a draft share: they are built with the draft editor, show what it
+says and hand it what the person typed; they ask the App for navigation with a message.
 
-A status line, the Quadro navigation line, the grid of the Quadro's cells, the portal's
-messages for the Quadro and the edit line. The screen holds no rules: values, messages and
-what may be edited all come from the app's evaluated draft (rules, messages, checks).
+`DraftScreen` listens to the editor (redraws when shown, or when shown next); `QuadroScreen`
+is a Quadro's status line, tabs, grid, messages and edit line. A screen never imports the App
+and never reads or sets its state: the editor is the draft's one home.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from ..core.checks import filled
-from ..core.layout import CELL_BY_NAME, Kind
+from .. import keys
+from ..core.editing import CellEdit, Change, DraftEditor
+from ..core.layout import CELL_BY_NAME, QUADRO_TITLES, Kind
 from ..widgets.editor import CellEditor
-from ..widgets.grid import FormGrid, GridSpec
+from ..widgets.grid import FormGrid, GridSpec, spec_cells
 from ..widgets.panels import HeaderBar, MessagePanel, NavBar, messages_text
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..app import Soc25App
 
 
 def is_sino(name: str) -> bool:
     return CELL_BY_NAME[name].kind is Kind.SINO
 
 
-class SyncScreen(Screen):
-    """A screen that shows the app's draft: `sync()` redraws it, `go_to()` reaches a cell."""
+class Navigate(Message):
+    """A screen asks the App to show another screen, with the cursor on `cell` if given
+    (`at_end`: at the end of a text), and `note` said there (a refusal, say)."""
 
-    app: Soc25App
+    def __init__(self, screen: str, cell: str | None = None, *, at_end: bool = False,
+                 note: str = "") -> None:
+        super().__init__()
+        self.screen = screen
+        self.cell = cell
+        self.at_end = at_end
+        self.note = note
+
+
+class DraftScreen(Screen):
+    """A screen that shows the editor's draft: `sync()` redraws it, `aim()` says where the
+    cursor goes when it is next shown (before any key reaches it)."""
+
+    QUADRO = 0
+    NAV_KEY = ""
+    HELP = ""  # a short guide to the screen, shown by F1
+    HELP_TITLE = ""
+
+    def __init__(self, editor: DraftEditor, *, keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.draft_editor = editor
+        self.keymap = keymap or {}
+        self._stale = False
+        self._unsubscribe = editor.subscribe(self._draft_changed)
+
+    def _draft_changed(self, change: Change) -> None:
+        """The editor says the draft changed: redraw now if on screen, else when shown."""
+        if self.is_current and self.is_mounted:
+            self.sync()
+        else:
+            self._stale = True
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
 
     def sync(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def go_to(self, name: str) -> bool:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def aim(self, cell: str | None, *, at_end: bool = False, note: str = "") -> bool:
+        """Put the cursor on `cell` (now if shown, else as soon as shown); False when the
+        cell has no place on this screen."""
+        raise NotImplementedError  # pragma: no cover - overridden
 
     def leaving(self) -> None:
         """Another screen is about to be shown (F-keys, a jump)."""
 
+    def go(self, screen: str, cell: str | None = None, **kwargs: Any) -> None:
+        """Ask the App for another screen (and a cell on it)."""
+        self.post_message(Navigate(screen, cell, **kwargs))
 
-class QuadroScreen(SyncScreen):
-    BINDINGS = [Binding("f7", "messages", "Messaggi", priority=True)]
-    QUADRO = 0
-    NAV_KEY = ""
-    HELP = ""  # a short guide to the Quadro, shown by F1
 
-    app: Soc25App
+class QuadroScreen(DraftScreen):
+    BINDINGS = keys.bindings(keys.QUADRO)
+    SINO_HINT = "S = SI · N = NO · Spazio = nessuna risposta"
+    EDIT_HINT = "Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla"
 
     def build_spec(self) -> GridSpec:  # pragma: no cover - each Quadro defines it
         raise NotImplementedError
@@ -59,51 +95,39 @@ class QuadroScreen(SyncScreen):
         """Fixed texts of the form shown above the messages (verbatim, from the catalog)."""
         return []
 
-    def why_locked(self, name: str) -> str:
-        """Why `name` cannot be edited now ("" when it can)."""
-        cell = CELL_BY_NAME[name]
-        if self.app.read_only:
-            return "Sola lettura: " + self.app.read_only_reason
-        if cell.derived:
-            return f"{name} è calcolata dal programma: si aggiorna da sola."
-        return ""
-
-    def can_empty(self, name: str) -> bool:
-        """Whether `name` is locked only because its section does not apply to this draft: a
-        value left there may still be removed (Canc / Spazio), as the checks ask."""
-        return False
-
-    def _empty_leftover(self, name: str) -> bool:
-        if self.app.read_only or CELL_BY_NAME[name].derived or not self.can_empty(name):
-            return False
-        if filled(self.app.draft.get(name)):
-            self.app.set_cell(name, None)
-            self.editor.set_status(f"{name} svuotata: la sezione non si applica a questa bozza.")
-        return True
+    def form_notes(self) -> list[str]:
+        """Fixed texts of the form for this Quadro (verbatim): shown by F7, not in the panel."""
+        return []
 
     def spec_key(self) -> object:
         """What the grid's rows depend on (rebuilt when it changes)."""
         return None
 
-    def form_notes(self) -> list[str]:
-        """Fixed texts of the form for this Quadro (verbatim): shown by F7, not in the panel."""
-        return []
+    def no_messages(self) -> str:
+        return "Nessun messaggio: completare i dati richiesti (vedi F6 per i problemi)."
+
+    def why_locked(self, name: str) -> str:
+        """Why `name` cannot be edited now ("" when it can), with the key that empties a value
+        kept where its section does not apply."""
+        locked = self.draft_editor.why_locked(name)
+        if locked and self.draft_editor.can_empty(name):
+            verb = "per toglierla" if is_sino(name) else "svuota la cella"
+            locked = f"{locked.removesuffix('.')} ({keys.label('svuota', self.keymap)} {verb})."
+        return locked
 
     def action_messages(self) -> None:
         """F7: notes and messages over the whole screen, scrollable."""
-        from ..core.layout import QUADRO_TITLES
         from .dialogs import MessagesScreen
 
-        o = self.app.outcome
         body = messages_text(self.form_notes() + self.notes(),
-                             [m for m in o.messages if m.quadro == self.QUADRO], self.no_messages())
-        self.app.push_screen(MessagesScreen(QUADRO_TITLES[self.QUADRO], body))
+                             self.draft_editor.assessment.messages_of(self.QUADRO), self.no_messages())
+        self.app.push_screen(MessagesScreen(QUADRO_TITLES[self.QUADRO], body, keymap=self.keymap))
 
     # --- composition ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="status")
-        yield NavBar(self.NAV_KEY, id="nav")
+        yield NavBar(self.NAV_KEY, keymap=self.keymap, id="nav")
         self._spec_key = self.spec_key()
         grid = FormGrid(self.build_spec(), self, is_sino=is_sino, id="grid")
         grid.editable = lambda name: not self.why_locked(name)
@@ -117,53 +141,56 @@ class QuadroScreen(SyncScreen):
         return self.query_one(FormGrid)
 
     @property
-    def editor(self) -> CellEditor:
+    def edit_line(self) -> CellEditor:
         return self.query_one(CellEditor)
+
+    _aimed: str | None = None  # the cell to put the cursor on when shown
 
     def on_screen_resume(self) -> None:
         """Shown (the first time too: Textual resumes a screen once it is mounted)."""
         self.sync()
-        if not self.editor.editing:
+        if self._aimed is not None:
+            name, self._aimed = self._aimed, None
+            self._put_cursor(name)
+        elif not self.edit_line.editing:
             self.grid.focus()
 
     # --- showing the draft ---------------------------------------------------------------
 
     def sync(self) -> None:
-        """Show the app's current draft and outcome: values, messages, status line."""
-        app = self.app
+        """Show the editor's draft: values, marks, messages, status line."""
+        self._stale = False
+        ed = self.draft_editor
         if self.spec_key() != self._spec_key:
             self._spec_key = self.spec_key()
             self.grid.rebuild(self.build_spec())
         grid = self.grid
-        marks = app.marks
+        marks = ed.assessment.marks
         texts = {}
         for name in grid.cell_names:
             text = self.cell_text(name)
             mark = marks.get(name)
             texts[name] = self._marked(name, text, mark) if mark else text
         grid.show_values(texts)
-        self.query_one(HeaderBar).show(app.status_text)
+        self.query_one(HeaderBar).show(ed.status_text)
         self.query_one(MessagePanel).show(
-            self.notes(), [m for m in app.outcome.messages if m.quadro == self.QUADRO],
-            self.no_messages(),
-        )
-        if not self.editor.editing:
+            self.notes(), ed.assessment.messages_of(self.QUADRO), self.no_messages())
+        if not self.edit_line.editing:
             self.show_current()
 
-    def no_messages(self) -> str:
-        return "Nessun messaggio: completare i dati richiesti (vedi F6 per i problemi)."
-
     def cell_text(self, name: str) -> Text:
-        shown = self.app.display(name, short=True)
+        ed = self.draft_editor
+        shown = ed.display(name, short=True)
         cell = CELL_BY_NAME[name]
+        locked = self.why_locked(name)
         style = ""
         if cell.derived:
             style = "italic"
-        elif self.why_locked(name):
+        elif locked:
             style = "dim"
-        if name in self.app.draft.invalid:
+        if name in ed.draft.invalid:
             style = "bold"
-        if not shown and not cell.derived and not self.why_locked(name):
+        if not shown and not cell.derived and not locked:
             shown = "·"
         justify = "left" if cell.kind in (Kind.TEXT, Kind.SINO) else "right"
         return Text(shown, style=style, justify=justify, no_wrap=True, overflow="ellipsis")
@@ -194,75 +221,72 @@ class QuadroScreen(SyncScreen):
 
     def show_current(self) -> None:
         name = self.grid.current
+        line = self.edit_line
         if name is None:
-            self.editor.show_cell(None, "", "", "Frecce per spostarsi, Tab cella successiva.")
+            line.show_cell(None, "", "", "Frecce per spostarsi, Tab cella successiva.")
             return
-        cell = CELL_BY_NAME[name]
-        title = self._title(name)
-        value = self.app.display(name)
-        problems = [p for p in self.app.problems if p.cell == name]
+        ed = self.draft_editor
+        problems = ed.assessment.problems_of(name)
         locked = self.why_locked(name)
         if problems:  # what the mark in the grid is about, before why the cell is locked
             hint = f"{problems[0].severity.capitalize()}: {problems[0].text}"
         elif locked:
             hint = locked
-        elif cell.kind is Kind.SINO:
+        elif is_sino(name):
             hint = self.SINO_HINT
         else:
             hint = "Scrivere per modificare · Invio conferma e passa alla successiva · Esc annulla"
-        self.editor.show_cell(name, title, value, hint)
+        line.show_cell(name, self._title(name), ed.display(name), hint)
         if problems:
-            self.editor.set_status(hint, error=problems[0].severity == "errore")
+            line.set_status(hint, error=problems[0].severity == "errore")
 
     # --- editing -------------------------------------------------------------------------
 
-    _editing: str | None = None
-    _edit_error = ""  # why the text being typed is not in the draft ("" while it is valid)
+    _edit: CellEdit | None = None  # the cell being typed into
 
     def cell_focused(self, name: str | None) -> None:
-        if not self.editor.editing:
+        if not self.edit_line.editing:
             self.show_current()
 
-    EDIT_HINT = "Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla"
-    SINO_HINT = "S = SI · N = NO · Spazio = nessuna risposta"
+    def _refuse_locked(self, name: str, emptying: bool) -> bool:
+        """A key on a locked cell: Canc/Spazio empties a value kept where its section does not
+        apply; anything else is told why the cell is locked. True when the cell is locked."""
+        locked = self.why_locked(name)
+        if not locked:
+            return False
+        said = self.draft_editor.empty_leftover(name) if emptying else ""
+        self.edit_line.set_status(said or locked, error=not said)
+        return True
 
     def edit_cell(self, name: str, initial: str | None) -> None:
         """Start editing `name`: `initial` is the first key typed ("" empties the cell), or
         None to start from the cell's value. Called by the grid, synchronously."""
-        locked = self.why_locked(name)
-        if locked:
-            if not (initial == "" and self._empty_leftover(name)):
-                self.editor.set_status(locked, error=True)
+        if self._refuse_locked(name, initial == ""):
             return
         if initial and is_sino(name):  # a key that is no answer: say which keys are
-            self.editor.set_status(f"«{initial}» non è una risposta: {self.SINO_HINT}", error=True)
+            self.edit_line.set_status(f"«{initial}» non è una risposta: {self.SINO_HINT}", error=True)
             return
         if initial and "\n" in initial:  # pasted lines, into a one-line cell
             initial = " ".join(initial.split())
-        self._editing = name
-        self._edit_error = ""
-        self._before = self.app.draft.get(name), self.app.draft.invalid.get(name)
-        text = initial if initial is not None else self.app.edit_text(name)
-        self.editor.begin(name, self._title(name), text)
-        self.editor.set_status(self.EDIT_HINT)
+        self._edit = self.draft_editor.begin(name)
+        text = initial if initial is not None else self.draft_editor.edit_text(name)
+        self.edit_line.begin(name, self._title(name), text)
+        self.edit_line.set_status(self.EDIT_HINT)
         if initial is not None:
-            self._apply(text)
+            self._type(text)
 
     def answer_cell(self, name: str, value: str | None) -> None:
-        locked = self.why_locked(name)
-        if locked:
-            if not (value is None and self._empty_leftover(name)):
-                self.editor.set_status(locked, error=True)
+        if self._refuse_locked(name, value is None):
             return
-        self.app.set_cell(name, value)
+        self.draft_editor.set(name, value)
         self.grid.action_next_cell(wrap=False)  # at once: the next key answers the next item
 
     def editing_key(self, event) -> bool:
         """A key that reached the grid while an edit is open (typed faster than the focus
         moved to the edit line): it goes to the edit, in order."""
-        if not self.editor.editing:
+        if not self.edit_line.editing:
             return False
-        inp = self.editor.input
+        inp = self.edit_line.input
         key = event.key
         if key in ("enter", "tab", "down"):
             self.finish_edit(inp.value, 1)
@@ -281,54 +305,48 @@ class QuadroScreen(SyncScreen):
         return True
 
     def paste_into_edit(self, text: str) -> bool:
-        if not self.editor.editing:
+        if not self.edit_line.editing:
             return False
-        self.editor.input.insert_text_at_cursor(text)
+        self.edit_line.input.insert_text_at_cursor(text)
         return True
 
     def on_cell_editor_edited(self, event: CellEditor.Edited) -> None:
-        if event.name == self._editing and self.editor.editing:  # never a late one
-            self._apply(event.text)
+        if self._edit is not None and event.name == self._edit.name and self.edit_line.editing:
+            self._type(event.text)  # never a late one
 
-    def _apply(self, text: str) -> bool:
-        """What is typed goes into the draft while it is valid, so that every derived value
-        and message follows the typing; while it is not, the draft holds the value from
-        before this edit (never a half-typed prefix such as 1,23 on the way to 1.234)."""
-        locked = self.why_locked(self._editing)
+    def _type(self, text: str) -> bool:
+        """What is typed goes into the draft while it is valid (the editor keeps the value
+        from before the edit while it is not); False when it is not."""
+        edit = self._edit
+        locked = self.why_locked(edit.name)
         if locked:  # the case changed while this edit was open (on another screen)
             self.finish_edit(text, None)
-            self.editor.set_status(locked, error=True)
+            self.edit_line.set_status(locked, error=True)
             return False
-        error = self._edit_error = self.app.try_set_text(self._editing, text)
-        if error:
-            value, raw = self._before
-            self.app.restore_cell(self._editing, value, raw)
+        if edit.type(text):
             # The title line already names the cell: say what is wrong and what is expected.
-            reason = error.removeprefix(f"{self._editing}: ")
-            self.editor.set_status(f"{reason} (resta il valore precedente)", error=True)
+            self.edit_line.set_status(f"{edit.reason()} (resta il valore precedente)", error=True)
             return False
-        self.editor.set_status(self.EDIT_HINT)
+        self.edit_line.set_status(self.EDIT_HINT)
         return True
 
     def on_cell_editor_done(self, event: CellEditor.Done) -> None:
-        if event.name == self._editing:
+        if self._edit is not None and event.name == self._edit.name:
             self.finish_edit(event.text, event.direction)
 
     def finish_edit(self, text: str, direction: int | None) -> None:
         """Enter/Tab (direction 1), Shift+Tab (-1), leave in place (0), Esc (None)."""
-        name = self._editing
-        if name is None:
+        edit = self._edit
+        if edit is None:
             return
         if direction is None:  # Esc: back to the value before editing
-            value, raw = self._before
-            self.app.restore_cell(name, value, raw)
-        elif not self._apply(text):
+            edit.cancel()
+        elif not self._type(text):
             return  # stay in the editor until the figure is valid or Esc
-        if self._editing is None:
-            return  # _apply closed it (the cell got locked)
-        self._editing = None
-        self._edit_error = ""
-        self.editor.end()
+        if self._edit is None:
+            return  # _type closed it (the cell got locked)
+        self._edit = None
+        self.edit_line.end()
         self.grid.focus()
         if direction == 1:  # on the last cell it stays: the top of the form is no "next"
             self.grid.action_next_cell(wrap=False)
@@ -342,33 +360,50 @@ class QuadroScreen(SyncScreen):
         """An edit stays open on a screen left for another (F3 to look at Quadro 2, then F2
         to go on typing), but an invalid figure is not in the draft: say so, it must not
         pass unseen."""
-        name = self._editing
-        if name is not None and self.editor.editing and self._edit_error:
-            self._say_not_in_draft(name, "la modifica resta aperta in questa schermata")
+        edit = self._edit
+        if edit is not None and self.edit_line.editing and edit.error:
+            self._say_not_in_draft(edit.name, "la modifica resta aperta in questa schermata")
 
     def _say_not_in_draft(self, name: str, then: str) -> None:
-        if name in self.app.draft.invalid:
+        ed = self.draft_editor
+        if name in ed.draft.invalid:
             before = "il valore non valido letto dal file"
         else:
-            before = self.app.display(name) or "vuota"
-        self.app.notify(
-            f"{name}: «{self.editor.input.value.strip()}» non è valido e non è nella bozza "
+            before = ed.display(name) or "vuota"
+        self.notify(
+            f"{name}: «{self.edit_line.input.value.strip()}» non è valido e non è nella bozza "
             f"(resta {before}); {then}.",
             severity="warning", timeout=8,
         )
 
-    def go_to(self, name: str) -> bool:
-        if self.editor.editing:
+    def aim(self, cell: str | None, *, at_end: bool = False, note: str = "") -> bool:
+        if cell is None:
+            return True
+        if cell not in self._cells():
+            return False
+        if self.is_current and self.is_mounted:
+            self._put_cursor(cell)
+        else:
+            self._aimed = cell
+        return True
+
+    def _cells(self) -> set[str]:
+        """The cells this screen shows (its grid is built when the screen is mounted)."""
+        if self.is_mounted:
+            return set(self.grid.cell_names)
+        return spec_cells(self.build_spec())
+
+    def _put_cursor(self, name: str) -> None:
+        if self.edit_line.editing:
             # Leaving the cell keeps a valid figure being typed (it is already in the draft
             # and shown); an invalid one goes back to the value from before editing, and a
             # notice says so.
-            text = self.editor.input.value
-            editing = self._editing
+            text = self.edit_line.input.value
+            editing = self._edit.name if self._edit else name
             self.finish_edit(text, 0)
-            if self.editor.editing:  # the figure was not valid: back to the value before
+            if self.edit_line.editing:  # the figure was not valid: back to the value before
                 self._say_not_in_draft(editing, "modifica annullata")
                 self.finish_edit(text, None)
-        found = self.grid.go_to(name)
+        self.grid.go_to(name)
         self.grid.focus()
         self.show_current()
-        return found

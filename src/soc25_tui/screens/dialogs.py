@@ -7,12 +7,12 @@ import os
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
+from .. import keys
 from ..core.layout import CELLS, resolve_cell_name
 
 
@@ -54,7 +54,7 @@ class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
     NewDraftDialog Input { margin-bottom: 1; }
     NewDraftDialog #new-error { text-style: bold; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Annulla")]
+    BINDINGS = keys.bindings(keys.DIALOG)
 
     def __init__(self, path: str | None) -> None:
         super().__init__()
@@ -112,7 +112,7 @@ class JumpDialog(ModalScreen[str | None]):
     JumpDialog { align: center top; }
     JumpDialog > Vertical { width: 64; height: auto; margin-top: 3; border: heavy $accent; padding: 0 1; background: $surface; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Annulla")]
+    BINDINGS = keys.bindings(keys.DIALOG)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -142,19 +142,21 @@ class MessagesScreen(ModalScreen[None]):
     MessagesScreen { align: center middle; }
     MessagesScreen > VerticalScroll { width: 100%; height: 100%; border: heavy $accent; padding: 0 1; background: $surface; }
     """
-    BINDINGS = [Binding("escape,f7,q", "close", "Chiudi")]
+    BINDINGS = keys.bindings(keys.MESSAGES)
 
-    def __init__(self, title: str, body: Text) -> None:
+    def __init__(self, title: str, body: Text, *, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.title_ = title
         self.body = body
+        self.keymap = keymap
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.can_focus = True
             yield Static(Text(self.title_, style="bold"))
             yield Static(self.body)
-            yield Static(Text("\nFrecce e PagSu/PagGiù per scorrere · Esc, F7 o Q per chiudere", style="dim"))
+            close = keys.label("chiudi-messaggi", self.keymap)
+            yield Static(Text(f"\nFrecce e PagSu/PagGiù per scorrere · {close} per chiudere", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
@@ -163,60 +165,40 @@ class MessagesScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-# The keys of the help (F1): (Textual's key names, as shown, what it does). Every binding
-# of the app, the screens and the grid is here or in the footer (a test checks it).
-KEYS = (
-    (("f1",), "F1", "questo aiuto"),
-    (("f2", "f3", "f4", "f5"), "F2 … F5", "Quadro 1 … Quadro 4"),
-    (("f6",), "F6", "relazione R40, riepilogo, problemi"),
-    (("f7",), "F7", "note e messaggi del quadro a tutto schermo"),
-    (("f8",), "F8", "schermata finale: proponi un testo per R40"),
-    (("ctrl+g",), "Ctrl+G", "vai al campo (nome pubblico: R07_2021, M12_ore, …)"),
-    (("ctrl+p",), "Ctrl+P", "comandi (anche «vai al campo»)"),
-    (("ctrl+s",), "Ctrl+S", "salva la bozza"),
-    (("ctrl+q",), "Ctrl+Q", "esci (chiede se ci sono modifiche non salvate)"),
-    (("up", "down", "left", "right"), "Frecce",
-     "spostarsi tra le celle; nella modifica, su e giù confermano e si spostano"),
-    (("tab", "shift+tab"), "Tab / Shift+Tab", "cella modificabile successiva / precedente"),
-    (("enter",), "Invio", "modifica la cella; nella modifica: conferma e passa alla successiva"),
-    ((), "cifre, lettere", "iniziano la modifica della cella (anche sul nome della riga)"),
-    (("escape",), "Esc", "annulla la modifica (torna il valore precedente)"),
-    (("delete",), "Canc", "svuota la cella"),
-    ((), "S / N / Spazio", "Quadro 4: SI / NO / nessuna risposta"),
-)
-
-
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 78; height: 90%; border: heavy $accent; padding: 0 1; background: $surface; }
     """
-    BINDINGS = [Binding("escape,f1,q", "close", "Chiudi")]
+    BINDINGS = keys.bindings(keys.HELP)
 
-    def __init__(self, title: str, guide: str) -> None:
+    def __init__(self, title: str, guide: str, *, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.title_ = title
         self.guide = guide
+        self.keymap = keymap
 
     def compose(self) -> ComposeResult:
         table = Table(show_header=False, box=None, padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for _, key, what in KEYS:
+        for key, what in keys.help_rows(self.keymap):
             table.add_row(key, what)
         with VerticalScroll():
             yield Static(Text(self.title_, style="bold"))
             yield Static(self.guide + "\n")
             yield Static(Text("Tasti", style="bold"))
             yield Static(table)
+            label = lambda key_id: keys.label(key_id, self.keymap)  # noqa: E731
             yield Static(
                 "\nNella griglia ✗ segna una cella con un errore, ! una con un avviso: il testo "
-                "compare sotto la griglia quando il cursore è sulla cella (F6: tutti i problemi).\n"
+                "compare sotto la griglia quando il cursore è sulla cella "
+                f"({label('finale')}: tutti i problemi).\n"
                 "Numeri: 1.984.440,83 oppure 1984440,83 (anche 1984440.83). Un valore non valido "
                 "viene spiegato nella riga di modifica, sotto la griglia, e la bozza conserva "
                 "quello precedente.\n"
-                "La bozza si salva con Ctrl+S; un file di recupero viene scritto pochi secondi "
-                "dopo ogni modifica. Esc, F1 o Q per chiudere."
+                f"La bozza si salva con {label('salva')}; un file di recupero viene scritto pochi "
+                f"secondi dopo ogni modifica. {label('chiudi-aiuto')} per chiudere."
             )
 
     def action_close(self) -> None:

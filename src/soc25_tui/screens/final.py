@@ -6,18 +6,19 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets.text_area import EditResult
 from textual.message import Message
 from textual.widgets import Footer, Static, TextArea
 
+from .. import keys
 from ..core import messages, summary
 from ..core.layout import LABELS, R40_MAX_CHARS
-from ..core.numbers import format_number
-from ..core.r40 import count_chars, counter_text, missing_altro, propose
+from ..core.messages import counter_text
+from ..core.r40 import propose
+from ..core.values import count_chars
 from ..widgets.panels import HeaderBar, NavBar
-from .base import SyncScreen
+from .base import DraftScreen
 from .dialogs import Choice
 
 
@@ -39,8 +40,8 @@ class R40Area(TextArea):
         return super().edit(edit)
 
 
-class FinalScreen(SyncScreen):
-    QUADRO = 0
+class FinalScreen(DraftScreen):
+    NAV_KEY = "final"
     HELP_TITLE = "R40 e riepilogo"
     HELP = (
         "R40: relazione in formato libero, al massimo 6.000 caratteri (il contatore si "
@@ -49,12 +50,12 @@ class FinalScreen(SyncScreen):
         "sostituirlo. Sotto: la nota finale, il riepilogo dell'intera scheda e i problemi "
         "ancora aperti. Tab passa dalla relazione al riepilogo."
     )
-    BINDINGS = [Binding("f8", "propose", "Proponi testo R40", priority=True)]
+    BINDINGS = keys.bindings(keys.FINAL)
     SUMMARY_DELAY = 0.4
 
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="status")
-        yield NavBar("final", id="nav")
+        yield NavBar(self.NAV_KEY, keymap=self.keymap, id="nav")
         yield Static(Text(f"R40 - {LABELS['R40']}", style="bold"), id="r40-title")
         yield R40Area(id="r40", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
         yield Static("", id="r40-counter")
@@ -76,35 +77,36 @@ class FinalScreen(SyncScreen):
 
     def on_screen_resume(self) -> None:
         """Shown (the first time too): R40 as the draft holds it, the counter, the summary."""
-        area = self.area
-        area.read_only = self.app.read_only
-        if area.text != (self.app.draft.R40 or ""):
-            with area.prevent(TextArea.Changed):
-                area.text = self.app.draft.R40 or ""
+        self.sync()
         if self._to_end:
             self._to_end = False
-            area.move_cursor(area.document.end)
-            area.focus()
-        self.sync()
+            self._cursor_to_end()
         self._render_summary()
 
     # --- showing -------------------------------------------------------------------------
 
     def sync(self) -> None:
-        app = self.app
-        self.query_one(HeaderBar).show(app.status_text)
-        n = count_chars(app.draft.R40 or "")
+        self._stale = False
+        ed = self.draft_editor
+        area = self.area
+        area.read_only = ed.read_only
+        r40 = ed.draft.R40 or ""
+        if area.text != r40:  # changed elsewhere (Quadro 4's R40 row, a recovery restored)
+            with area.prevent(TextArea.Changed):
+                area.text = r40
+        self.query_one(HeaderBar).show(ed.status_text)
+        n = count_chars(r40)
         line = Text(counter_text(n), style="bold" if n >= R40_MAX_CHARS else "")
         notes = []
         if self._refusal:
             notes.append(self._refusal)
-        altro = missing_altro(app.draft, app.outcome)
+        altro = ed.outcome.altro_unexplained
         if altro:
             notes.append(
                 f"Promemoria: {', '.join(altro)} «Altro» è SI: spiegarlo qui in R40 (ora è vuota)."
             )
-        if app.read_only:
-            notes.append("Sola lettura: " + app.read_only_reason)
+        if ed.read_only:
+            notes.append("Sola lettura: " + ed.read_only_reason)
         if notes:
             line.append(" · " + " · ".join(notes))
         self.query_one("#r40-counter", Static).update(line)
@@ -116,8 +118,8 @@ class FinalScreen(SyncScreen):
         self._summary_timer = self.set_timer(self.SUMMARY_DELAY, self._render_summary)
 
     def _render_summary(self) -> None:
-        app = self.app
-        body = summary.build(app.draft, app.outcome, app.problems, problems_first=True)
+        ed = self.draft_editor
+        body = summary.build(ed.draft, ed.assessment, problems_first=True)
         self.query_one("#summary-body", Static).update(body)
 
     # --- editing R40 ---------------------------------------------------------------------
@@ -126,44 +128,46 @@ class FinalScreen(SyncScreen):
         event.stop()
         self._refusal = ""
         text = event.text_area.text
-        if text != (self.app.draft.R40 or ""):
-            self.app.set_cell("R40", text or None)
+        if text != (self.draft_editor.draft.R40 or ""):
+            self.draft_editor.set("R40", text or None)
 
     @on(R40Area.Refused)  # the handler name Textual derives is on_r40area_refused
     def on_r40_area_refused(self, event: R40Area.Refused) -> None:
-        self._refuse(event.would_be)
+        self._refuse(self.draft_editor.r40_refusal(event.would_be))
         self.sync()
 
-    def _refuse(self, would_be: int) -> None:
-        self._refusal = (
-            f"Testo rifiutato: R40 arriverebbe a {format_number(would_be)} caratteri, "
-            f"il massimo è {format_number(R40_MAX_CHARS)}."
-        )
+    def _refuse(self, why: str) -> None:
+        self._refusal = why
         self.app.bell()
 
-    def continue_r40(self, text: str) -> None:
-        """Keys typed for R40 on Quadro 4's R40 row, before this screen is shown (it may not
-        be mounted yet): added to the end of R40 at once, in the order they come, within the
-        6.000 characters; the screen then opens with the cursor at the end, where the keys
-        that follow go."""
-        app = self.app
-        self._to_end = True
-        if app.read_only:
-            return
-        current = app.draft.R40 or ""
-        would_be = count_chars(current) + count_chars(text)
-        if would_be > R40_MAX_CHARS:
-            self._refuse(would_be)
-            return
-        self._refusal = ""
-        app.set_cell("R40", current + text)
+    def aim(self, cell: str | None, *, at_end: bool = False, note: str = "") -> bool:
+        """R40 (the only cell here): focused, with the cursor at the end when keys typed on
+        Quadro 4's R40 row went there, and the refusal of those keys said."""
+        if cell not in (None, "R40"):
+            return False
+        if note:
+            self._refusal = note
+        if self.is_current and self.is_mounted:
+            self.sync()
+            if at_end:
+                self._cursor_to_end()
+            self.area.focus()
+        else:
+            self._to_end = self._to_end or at_end
+        return True
+
+    def _cursor_to_end(self) -> None:
+        area = self.area
+        area.move_cursor(area.document.end)
+        area.focus()
 
     def action_propose(self) -> None:
-        if self.app.read_only:
-            self.notify("Sola lettura: " + self.app.read_only_reason, severity="warning")
+        ed = self.draft_editor
+        if ed.read_only:
+            self.notify("Sola lettura: " + ed.read_only_reason, severity="warning")
             return
-        proposal = propose(self.app.draft, self.app.outcome)
-        current = self.app.draft.R40 or ""
+        proposal = propose(ed.draft, ed.outcome)
+        current = ed.draft.R40 or ""
         if not current.strip():
             self._put(proposal)
             return
@@ -193,12 +197,6 @@ class FinalScreen(SyncScreen):
         with self.area.prevent(TextArea.Changed):
             self.area.text = text
         self._refusal = ""  # an earlier refusal no longer applies to this text
-        self.app.set_cell("R40", text or None)
+        self.draft_editor.set("R40", text or None)
         self.area.focus()
         self.notify("Testo proposto inserito: completare le parti tra [ ] e rileggere.")
-
-    def go_to(self, name: str) -> bool:
-        if name == "R40":
-            self.area.focus()
-            return True
-        return False

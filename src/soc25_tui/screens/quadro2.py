@@ -32,12 +32,13 @@ class Quadro2Screen(QuadroScreen):
         return spec()
 
     def notes(self) -> list[str]:
-        o = self.app.outcome
-        if o.reference_spending is None or self.app.draft.R06 is None:
+        o = self.draft_editor.outcome
+        r06 = self.draft_editor.draft.R06
+        if o.reference_spending is None or r06 is None:
             return []
         versus = "inferiore" if o.below_need else "non inferiore"
         return [
             f"Spesa storica di riferimento (la maggiore tra R07 2017 e 2021): "
             f"{format_money(o.reference_spending)} euro, {versus} al fabbisogno R06 "
-            f"({format_money(self.app.draft.R06)} euro)."
+            f"({format_money(r06)} euro)."
         ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ..core.layout import LABELS, Q4_BLOCKS, Q4_ITEM_BY_CODE, Q4_ITEMS
+from .. import keys
+from ..core.layout import LABELS, Q4_BLOCKS
 from ..core.numbers import format_number
-from ..core.r40 import count_chars
+from ..core.values import count_chars
 from ..widgets.grid import Column, GridRow, GridSpec
 from .base import QuadroScreen
 
@@ -14,7 +15,7 @@ from .base import QuadroScreen
 def spec(case: str | None, kept: frozenset[str]) -> GridSpec:
     rows: list[GridRow] = []
     for block in Q4_BLOCKS:
-        span = f"{block.codes[0]}-{block.codes[-1]}"
+        span = block.span
         if block.case == case:
             rows.append(GridRow("", f"BLOCCO {block.case} ({span}) - {block.condition}", heading=True))
             rows.append(GridRow("", block.intro, heading=True))
@@ -43,53 +44,37 @@ class Quadro4Screen(QuadroScreen):
 
     def spec_key(self) -> object:
         """The case, and the answers kept in blocks that do not apply (shown, never lost)."""
-        o = self.app.outcome
-        active = o.block.codes if o.block else ()
-        kept = frozenset(
-            item.code for item in Q4_ITEMS
-            if item.code not in active and self.app.draft.get(item.code) is not None
-        )
-        return o.case, kept
+        o = self.draft_editor.outcome
+        return o.case, frozenset(o.answers_elsewhere)
 
     def build_spec(self) -> GridSpec:
         case, kept = self.spec_key()
         return spec(case, kept)
 
     def no_messages(self) -> str:
-        block = self.app.outcome.block
+        block = self.draft_editor.outcome.block
         if block is None:
             return "Il blocco da compilare dipende dal caso: completare prima i Quadri 1 e 2."
-        return (f"Caso {block.case}: rispondere SI o NO alle voci {block.codes[0]}-{block.codes[-1]} "
+        return (f"Caso {block.case}: rispondere SI o NO alle voci {block.span} "
                 "(il portale non mostra messaggi per il Quadro 4).")
 
     def cell_text(self, name: str) -> Text:
         if name == "R40":
-            n = count_chars(self.app.draft.R40 or "")
+            n = count_chars(self.draft_editor.draft.R40)
             return Text(f"{format_number(n)} car.", justify="right", style="italic")
         return super().cell_text(name)
 
     def why_locked(self, name: str) -> str:
         if name == "R40":
-            return "R40 si scrive nella schermata finale: F6 (o Invio)."
-        locked = super().why_locked(name)
-        if locked:
-            return locked
-        block = self.app.outcome.block
-        if block is None:
-            return "Caso non determinabile: completare prima i Quadri 1 e 2."
-        if name not in block.codes:
-            return (f"{name} non si applica al caso {self.app.outcome.case}: la risposta è "
-                    "conservata ma non va compilata (Canc per toglierla).")
-        return ""
+            return f"R40 si scrive nella schermata finale: {keys.label('finale', self.keymap)} (o Invio)."
+        return super().why_locked(name)
 
     def edit_cell(self, name: str, initial: str | None) -> None:
         if name == "R40":
-            if initial:  # typed on the R40 row: it continues R40, on the final screen
-                self.app.get_screen("final").continue_r40(initial)
-            self.app.action_go("final")
+            # Typed on the R40 row: it continues R40 at once, in order, on the final screen.
+            note = self.draft_editor.append_r40(initial) if initial else ""
+            if note:
+                self.app.bell()
+            self.go("final", "R40", at_end=bool(initial), note=note)
             return
         super().edit_cell(name, initial)
-
-    def can_empty(self, name: str) -> bool:
-        block = self.app.outcome.block
-        return name in Q4_ITEM_BY_CODE and (block is None or name not in block.codes)

@@ -6,21 +6,28 @@ import time
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ..core import session
-from .dialogs import NewDraftDialog
+from .. import keys
+from ..core import folder
 
 
 class StartScreen(Screen):
+    """The list of drafts: it asks the App to open one (`Open`) or to create one (`New`)."""
+
     HELP = "Elenco delle bozze (*.toml) della cartella corrente: Invio apre, N crea una nuova bozza."
     HELP_TITLE = "Bozze SOC25"
-    BINDINGS = [
-        Binding("n", "new", "Nuova bozza"),
-        Binding("enter", "open", "Apri", show=False),
-    ]
+    BINDINGS = keys.bindings(keys.START)
+
+    class Open(Message):
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
+
+    class New(Message):
+        """Create a new draft (the App asks for its file, Comune and Provincia)."""
 
     def compose(self) -> ComposeResult:
         yield Static("SOC25 - bozze nella cartella corrente", id="status")
@@ -31,7 +38,7 @@ class StartScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("File", "Comune", "Caso", "Errori", "Avvisi", "Salvata il")
-        self.infos: list[session.DraftInfo] = []
+        self.infos: list[folder.DraftInfo] = []
         self.query_one("#start-note", Static).update("Lettura delle bozze in corso…")
         table.focus()
         # An ATS folder may hold thousands of drafts: read them off the UI thread.
@@ -39,7 +46,7 @@ class StartScreen(Screen):
 
     def _read_folder(self) -> None:
         try:
-            infos = session.list_drafts(".")
+            infos = folder.list_drafts(".")
         except OSError as exc:
             self.app.call_from_thread(self._failed, str(exc.strerror or exc))
             return
@@ -49,7 +56,7 @@ class StartScreen(Screen):
         self.query_one("#start-note", Static).update(
             f"Impossibile leggere la cartella ({why}). N: nuova bozza · Ctrl+Q: esci")
 
-    def _show(self, infos: list[session.DraftInfo]) -> None:
+    def _show(self, infos: list[folder.DraftInfo]) -> None:
         self.infos = infos
         table = self.query_one(DataTable)
         for info in infos:
@@ -77,7 +84,7 @@ class StartScreen(Screen):
         if info.problem:
             self.notify(info.problem, severity="error", timeout=10)
             return
-        self.app.open_path(info.path)
+        self.post_message(self.Open(info.path))
 
     def action_new(self) -> None:
-        self.app.push_screen(NewDraftDialog(None), self.app._created)
+        self.post_message(self.New())

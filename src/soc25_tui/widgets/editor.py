@@ -8,23 +8,17 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
+
+from .. import keys
 
 
 class EditorInput(Input):
     """The Input of the edit line: Enter, Tab and Shift+Tab confirm and move; Esc cancels."""
 
-    BINDINGS = [
-        Binding("enter", "done(1)", "Conferma", show=False),
-        Binding("tab", "done(1)", "Conferma e avanti", show=False),
-        Binding("shift+tab", "done(-1)", "Conferma e indietro", show=False),
-        Binding("down", "done(1)", "Conferma e avanti", show=False),
-        Binding("up", "done(-1)", "Conferma e indietro", show=False),
-        Binding("escape", "cancel", "Annulla", show=False),
-    ]
+    BINDINGS = keys.bindings(keys.EDIT)
 
     def action_done(self, direction: int) -> None:
         self.post_message(CellEditor.Done(self.editing_name, self.value, direction))

@@ -17,9 +17,10 @@ from typing import Callable, NamedTuple, Protocol
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+
+from .. import keys
 
 
 class Column(NamedTuple):
@@ -46,6 +47,11 @@ class GridSpec(NamedTuple):
     wrap_labels: bool = False  # Quadro 4: long labels on several lines
 
 
+def spec_cells(spec: GridSpec) -> set[str]:
+    """The public names of the cells a grid built from `spec` shows."""
+    return {name for row in spec.rows if not row.heading for name in row.cells if name}
+
+
 class GridHandler(Protocol):
     def edit_cell(self, name: str, initial: str | None) -> None:
         """Start editing `name` (with `initial` typed, "" to empty it, None for its value)."""
@@ -65,12 +71,7 @@ class GridHandler(Protocol):
 class FormGrid(DataTable):
     """The cells of one Quadro. The screen decides what is editable and shows values."""
 
-    BINDINGS = [
-        Binding("tab", "next_cell", "Cella successiva", show=False),
-        Binding("shift+tab", "prev_cell", "Cella precedente", show=False),
-        Binding("enter", "edit", "Modifica", show=False),
-        Binding("delete", "clear_cell", "Svuota", show=False),
-    ]
+    BINDINGS = keys.bindings(keys.GRID)
 
     def __init__(self, spec: GridSpec, handler: GridHandler, *, is_sino: Callable[[str], bool],
                  **kwargs) -> None:

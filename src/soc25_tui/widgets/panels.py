@@ -9,15 +9,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from .. import keys
 from ..core.messages import COMPOSED, COMPOSED_MARK, Message
-
-NAV = (
-    ("q1", "F2", "Quadro 1"),
-    ("q2", "F3", "Quadro 2"),
-    ("q3", "F4", "Quadro 3"),
-    ("q4", "F5", "Quadro 4"),
-    ("final", "F6", "R40 e riepilogo"),
-)
 
 
 class HeaderBar(Static):
@@ -48,15 +41,18 @@ class HeaderBar(Static):
 
 
 class NavBar(Static):
-    """Where we are: the current Quadro in brackets and reversed (readable without colour)."""
+    """Where we are: the current Quadro in brackets and reversed (readable without colour),
+    each with its key as the person's keymap sets it."""
 
-    def __init__(self, current: str, **kwargs) -> None:
+    def __init__(self, current: str, *, keymap: dict[str, str] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.current = current
+        self.keymap = keymap or {}
 
     def on_mount(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for key, fkey, title in NAV:
+        for key, key_id, title in keys.QUADRI:
+            fkey = keys.label(key_id, self.keymap).split(" / ")[0]
             if key == self.current:
                 text.append(f"[{fkey} {title}]", style="reverse bold")
             else:

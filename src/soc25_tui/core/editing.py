@@ -1,0 +1,259 @@
+"""The draft editor: the live state of one open draft, headless, for every face to drive.
+
+`DraftEditor` owns the draft, its assessment (recomputed on every change), the copy as its
+file holds it and so whether it is modified, and why it is read-only. A face hands it what
+the person typed (`try_set_text`, or a `CellEdit` for a cell being typed into) and shows
+what it says (`display`, `why_locked`, `status_text`, the assessment); it tells its
+listeners what changed, synchronously and in order, so that a screen redraws and the file
+flows (recovery) follow.
+
+No Textual here: the TUI's screens are built with an editor, the tests drive one directly,
+and the faces to come (line mode, browser) drive the same one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple
+
+from .assess import Assessment, assess
+from .layout import CASE_SHORT, CELL_BY_NAME, Q3_INPUTS, Q4_ITEM_BY_CODE, R40_MAX_CHARS
+from .messages import NO_CASE, counts_text, quadro3_not_to_fill, sentence
+from .model import Draft
+from .numbers import format_number
+from .rules import Outcome
+from .values import count_chars, display, edit_text, filled, parse_input
+
+READ_ONLY = "Sola lettura: "
+
+
+class Change(NamedTuple):
+    """What changed in the editor, as its listeners are told."""
+
+    cells: frozenset[str]  # input cells whose value changed (every cell when `whole`)
+    whole: bool = False  # another draft altogether (opened, restored from recovery)
+    state: bool = False  # only the saved state or the read-only reason changed
+
+
+Listener = Callable[[Change], None]
+
+
+class DraftEditor:
+    """One open draft: its values, assessment, saved copy and the edits made to it."""
+
+    def __init__(self, draft: Draft | None = None, *, read_only_reason: str = "") -> None:
+        self._draft = draft if draft is not None else Draft()
+        self._saved = self._draft.copy()
+        self._read_only_reason = read_only_reason
+        self._listeners: list[Listener] = []
+        self.assessment: Assessment = assess(self._draft)
+        self.dirty = False
+
+    # --- state ---------------------------------------------------------------------------
+
+    @property
+    def draft(self) -> Draft:
+        """The live draft: read it, change it only through the editor."""
+        return self._draft
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.assessment.outcome
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self._read_only_reason)
+
+    @property
+    def read_only_reason(self) -> str:
+        return self._read_only_reason
+
+    def set_read_only(self, reason: str) -> None:
+        """Read-only from now on, and why ("" to allow editing again)."""
+        if reason != self._read_only_reason:
+            self._read_only_reason = reason
+            self._notify(Change(frozenset(), state=True))
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` after every change; returns the function that stops it."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def _notify(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    def _changed(self, cells: frozenset[str], *, whole: bool = False) -> None:
+        # Modified means "differs from the file": typing a figure and going back is no change.
+        self.dirty = self._draft != self._saved
+        self.assessment = assess(self._draft)
+        self._notify(Change(cells, whole=whole))
+
+    # --- whole drafts ----------------------------------------------------------------------
+
+    def load(self, draft: Draft, *, saved: Draft | None = None) -> None:
+        """Edit another draft: one opened or created (its file holds it: `saved` None), or a
+        recovery restored over the draft whose file holds `saved`."""
+        self._draft = draft
+        self._saved = (saved if saved is not None else draft).copy()
+        self._changed(frozenset(CELL_BY_NAME), whole=True)
+
+    def mark_saved(self) -> None:
+        """The draft as it is now is what its file holds."""
+        self._saved = self._draft.copy()
+        self.dirty = False
+        self._notify(Change(frozenset(), state=True))
+
+    # --- reading cells ---------------------------------------------------------------------
+
+    def display(self, name: str, *, short: bool = False) -> str:
+        """A cell's value as a person reads it (see `values.display`)."""
+        return display(name, self._draft, self.outcome, short=short)
+
+    def edit_text(self, name: str) -> str:
+        """What an edit of `name` starts from."""
+        return edit_text(name, self._draft, self.outcome)
+
+    def why_locked(self, name: str) -> str:
+        """Why `name` cannot be edited now ("" when it can): read-only, computed, or in a
+        section of the form that does not apply to this draft."""
+        cell = CELL_BY_NAME[name]
+        if self.read_only:
+            return READ_ONLY + self._read_only_reason
+        if cell.derived:
+            return f"{name} è calcolata dal programma: si aggiorna da sola."
+        o = self.outcome
+        if name in Q3_INPUTS and not o.quadro3_required and o.quadro3_known:
+            return quadro3_not_to_fill(o)
+        if name in Q3_INPUTS and o.case is None or name in Q4_ITEM_BY_CODE and o.block is None:
+            return sentence(NO_CASE)
+        if name in Q4_ITEM_BY_CODE:
+            if name not in o.block.codes:
+                return (f"{name} non si applica al caso {o.case}: la risposta è conservata ma "
+                        "non va compilata.")
+        return ""
+
+    def can_empty(self, name: str) -> bool:
+        """Whether `name` is locked only because its section does not apply to this draft and
+        holds a value: it may still be emptied, as the checks ask."""
+        if self.read_only or CELL_BY_NAME[name].derived:
+            return False
+        o = self.outcome
+        if name in Q3_INPUTS:
+            return o.quadro3_known and not o.quadro3_required and filled(self._draft.get(name))
+        if name in Q4_ITEM_BY_CODE:
+            return name in o.answers_elsewhere
+        return False
+
+    def status_text(self, width: int) -> tuple[str, str]:
+        """(Comune and case, errors and warnings) for a status line of `width` columns. The
+        flag and the counts are always whole, and so is the case in words unless they cannot
+        fit even without the Comune (then its letter); a Comune name too long for the rest
+        is cut, with "…"."""
+        o = self.outcome
+        right = counts_text(self.assessment.errors, self.assessment.warnings)
+        name = (self._draft.comune or "").strip() or "Comune non indicato"
+        prov = (self._draft.provincia or "").strip()
+        flag = "[SOLA LETTURA] " if self.read_only else ("* " if self.dirty else "")
+        who = f"{name}{f' ({prov})' if prov else ''}"
+        case = f"Caso {o.case}: {CASE_SHORT[o.case]}" if o.case else "Caso non determinabile"
+        room = width - len(right) - 1 - len(flag) - 3  # (" ", " · ")
+        if o.case and room - len(case) < 1:  # not even "…" beside the words: the letter only
+            case = f"Caso {o.case}"
+        if len(who) > room - len(case):
+            who = who[: max(room - len(case) - 1, 0)] + "…"
+        return f"{flag}{who} · {case}", right
+
+    # --- changing cells --------------------------------------------------------------------
+
+    def set(self, name: str, value: Any) -> str:
+        """Set a cell (validated); returns why it was refused ("" when set)."""
+        if self.read_only:
+            return READ_ONLY + self._read_only_reason
+        if value == self._draft.get(name) and name not in self._draft.invalid:
+            return ""
+        self._draft.set(name, value)
+        self._changed(frozenset((name,)))
+        return ""
+
+    def try_set_text(self, name: str, text: str) -> str:
+        """Set a cell from what was typed; returns the Italian refusal ("" when set)."""
+        if self.read_only:
+            return READ_ONLY + self._read_only_reason
+        try:
+            value = parse_input(name, text)
+        except ValueError as exc:
+            return str(exc)
+        return self.set(name, value)
+
+    def restore(self, name: str, value: Any, raw: Any | None) -> None:
+        """Put a cell back as it was (an unreadable value kept from the file too)."""
+        if self.read_only or (self._draft.get(name) == value and self._draft.invalid.get(name) == raw):
+            return
+        self._draft.set(name, value)
+        if raw is not None:
+            self._draft.invalid[name] = raw
+        self._changed(frozenset((name,)))
+
+    def empty_leftover(self, name: str) -> str:
+        """Empty a value kept where its section does not apply; returns what to tell the
+        person ("" when there was nothing to empty)."""
+        if not self.can_empty(name):
+            return ""
+        self.set(name, None)
+        return f"{name} svuotata: la sezione non si applica a questa bozza."
+
+    def begin(self, name: str) -> CellEdit:
+        """Start typing into `name` (see `CellEdit`)."""
+        return CellEdit(self, name)
+
+    # --- R40 -------------------------------------------------------------------------------
+
+    def r40_refusal(self, would_be: int) -> str:
+        """Why a text that would take R40 to `would_be` characters is refused."""
+        return (f"Testo rifiutato: R40 arriverebbe a {format_number(would_be)} caratteri, "
+                f"il massimo è {format_number(R40_MAX_CHARS)}.")
+
+    def append_r40(self, text: str) -> str:
+        """Add `text` at the end of R40 within its 6.000 characters; returns the refusal
+        ("" when added)."""
+        if self.read_only:
+            return READ_ONLY + self._read_only_reason
+        current = self._draft.R40 or ""
+        would_be = count_chars(current) + count_chars(text)
+        if would_be > R40_MAX_CHARS:
+            return self.r40_refusal(would_be)
+        return self.set("R40", current + text)
+
+
+class CellEdit:
+    """One cell being typed into. While what is typed is valid it is in the draft, so that
+    every derived value and message follows the typing; while it is not, the draft holds the
+    value from before this edit (never a half-typed prefix such as 1,23 on the way to 1.234),
+    and `error` says why."""
+
+    def __init__(self, editor: DraftEditor, name: str) -> None:
+        self.editor = editor
+        self.name = name
+        self.before = editor.draft.get(name), editor.draft.invalid.get(name)
+        self.error = ""  # why the text being typed is not in the draft ("" while it is valid)
+
+    def type(self, text: str) -> str:
+        """The text in the edit line is now `text`; returns the refusal ("" when valid)."""
+        error = self.error = self.editor.try_set_text(self.name, text)
+        if error:
+            self.editor.restore(self.name, *self.before)
+        return error
+
+    def cancel(self) -> None:
+        """Back to the value from before the edit."""
+        self.error = ""
+        self.editor.restore(self.name, *self.before)
+
+    def reason(self) -> str:
+        """The refusal without the cell's name (the edit line already names the cell)."""
+        return self.error.removeprefix(f"{self.name}: ")

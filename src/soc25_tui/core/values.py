@@ -1,0 +1,210 @@
+"""A cell's value both ways: what was typed (or read from TOML) -> the cell's value, and the
+value -> the text a person reads or edits. One module for every face and output.
+
+- `parse_input`: what a person typed into a cell (Italian numbers, NC for R0E, SI/NO), with
+  an Italian refusal that names the cell, says what was typed and what is expected.
+- `coerce`: a TOML value into the cell's type (the loader keeps what fails, verbatim).
+- `display` / `cell_value` / `edit_text`: a value (given or derived) as shown, as computed,
+  as put back into an edit line.
+- `raw_text` / `raw_text_toml`: an unreadable value kept from the file, as a person reads it
+  and as TOML writes it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import tomli_w
+
+from .layout import CELL_BY_NAME, NON_CALCOLABILE, Kind
+from .model import one_newline
+from .numbers import NumberError, format_number, parse_number, quantize
+
+# --- typed or read -> value --------------------------------------------------------------
+
+
+def coerce(name: str, value: Any) -> Any:
+    """Turn a TOML value into the cell's type; raise ValueError with an Italian reason."""
+    cell = CELL_BY_NAME[name]
+    kind = cell.kind
+    if kind is Kind.TEXT:
+        if isinstance(value, (dict, list)):
+            raise ValueError("atteso un testo")
+        return one_newline(str(value))
+    if kind is Kind.SINO:
+        text = str(value).strip().upper().replace("Ì", "I")
+        if text == "":
+            return None
+        if text not in ("SI", "NO"):
+            raise ValueError("atteso SI o NO")
+        return text
+    if kind is Kind.ATS_RATIO and isinstance(value, str) and value.strip().upper() in (NON_CALCOLABILE, "NC", "N.C."):
+        return NON_CALCOLABILE
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
+        raise ValueError("atteso un numero")
+    if isinstance(value, str):
+        try:
+            number = parse_number(value, integer=kind is not Kind.DEC, places=cell.places)
+        except NumberError as exc:
+            raise ValueError(str(exc)) from None
+    elif isinstance(value, (int, Decimal)):
+        number = Decimal(value)
+    elif isinstance(value, float):  # pragma: no cover - tomllib is called with parse_float
+        number = Decimal(repr(value))
+    else:
+        raise ValueError("atteso un numero")
+    if not number.is_finite():  # TOML's inf and nan
+        raise ValueError("atteso un numero")
+    if kind is Kind.DEC:
+        try:
+            rounded = quantize(number, cell.places)
+        except InvalidOperation:  # more digits than Decimal's precision: 1e400
+            raise ValueError("numero troppo grande") from None
+        if rounded != number:
+            raise ValueError(f"al massimo {cell.places} decimali")
+        return rounded
+    if number != number.to_integral_value():
+        raise ValueError("atteso un numero intero")
+    return int(number)
+
+
+def parse_input(name: str, text: str) -> Any:
+    """What a person typed into a cell -> the cell's value (None for an empty cell).
+
+    Raises ValueError with an Italian sentence that names the cell, says what was typed and
+    what is expected; the caller keeps the previous value."""
+    cell = CELL_BY_NAME[name]
+    raw = text.strip()
+    if cell.kind is Kind.TEXT:
+        return one_newline(text.strip()) or None
+    if not raw:
+        return None
+    try:
+        value = coerce(name, raw)
+    except ValueError as exc:
+        reason = str(exc)
+        if not reason.startswith("«"):
+            reason = f"«{raw}» non valido: {reason}"
+        raise ValueError(f"{name}: {reason}") from None
+    if isinstance(value, (int, Decimal)) and value < 0:
+        raise ValueError(f"{name}: «{raw}» è negativo: atteso un valore ≥ 0")
+    if cell.kind is Kind.ATS_RATIO and value == 0:
+        raise ValueError(f"{name}: atteso il numero di abitanti per assistente sociale (> 0) o NON CALCOLABILE")
+    return value
+
+
+def expected(name: str) -> str:
+    """What a cell expects, in Italian ("un numero intero ≥ 0", "SI o NO", ...)."""
+    cell = CELL_BY_NAME.get(name)
+    if cell is None:
+        return "un valore previsto dal modulo"
+    return {
+        Kind.INT: "un numero intero ≥ 0",
+        Kind.DEC: f"un numero con al massimo {cell.places} decimali (es. 1.984.440,83)",
+        Kind.TEXT: "un testo",
+        Kind.SINO: "SI o NO",
+        Kind.ATS_RATIO: "un numero intero di abitanti o NON CALCOLABILE",
+    }[cell.kind]
+
+
+def filled(value: Any) -> bool:
+    """A cell that says something: not empty, not blank text, not zero."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value != 0
+
+
+def count_chars(text: str | None) -> int:
+    """Characters (code points), not bytes: what R40's 6.000 limit counts."""
+    return len(text or "")
+
+
+# --- value -> text -----------------------------------------------------------------------
+
+
+def cell_value(name: str, draft: Any, outcome: Any) -> Any:
+    """A cell's value, given or derived (derived ones rounded as the portal prints them)."""
+    cell = CELL_BY_NAME[name]
+    if cell.derived:
+        value = outcome.values.get(name)
+        if isinstance(value, Decimal):
+            return quantize(value, cell.places)
+        return value
+    return draft.get(name)
+
+
+def display(name: str, draft: Any, outcome: Any, *, short: bool = False) -> str:
+    """A cell's value as a person reads it (Italian format, as the portal prints it); "" for
+    an empty cell. An unreadable value kept from the file is shown as typed, between «».
+    `short`: R0E and R01B as ratios ("1:4718"), for narrow columns."""
+    if name in draft.invalid:
+        return f"«{raw_text(draft.invalid[name])}»"
+    cell = CELL_BY_NAME[name]
+    value = cell_value(name, draft, outcome)
+    if value is None:
+        return ""
+    if name == "R0E":
+        if value == NON_CALCOLABILE:
+            return "N.C." if short else NON_CALCOLABILE
+        return f"1:{value}" if short else f"1 assistente sociale ogni: {value} abitanti"
+    if name == "R01B":
+        return f"1:{value}" if short else f"1 assistente ogni : {value}"
+    if name in ("R04", "R05"):
+        return format_number(value, 2) + "%"
+    if cell.kind is Kind.INT:
+        return format_number(value)
+    if cell.kind is Kind.DEC:
+        return format_number(value, cell.places)
+    return str(value)
+
+
+def edit_text(name: str, draft: Any, outcome: Any) -> str:
+    """What an edit of `name` starts from: the value as typed back (R0E's bare number), or
+    the unreadable text kept from the file."""
+    if name in draft.invalid:
+        return raw_text(draft.invalid[name])
+    value = draft.get(name)
+    if value is None:
+        return ""
+    if name == "R0E":
+        return str(value)
+    return display(name, draft, outcome)
+
+
+# --- values kept verbatim from the file --------------------------------------------------
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def raw_text(value: Any) -> str:
+    """A value kept in `Draft.invalid`, as a person reads it in messages and edits it.
+
+    A string is the text itself (what was typed, without TOML's quotes). A number has the
+    Italian decimal comma: `R05 = 8.695` in the file is eight and a bit, «8,695» (as «8.695»
+    it would read, and be edited, as 8.695 thousands). Anything else is written as in the
+    TOML file, on one line: `true`, `[1, "x"]`, `{ a = 1 }`."""
+    if isinstance(value, str):
+        return value
+    text = raw_text_toml(value)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return text.replace(".", ",")
+    return text
+
+
+def raw_text_toml(value: Any) -> str:
+    """A value as the TOML file has it, on one line (a string with its quotes)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(raw_text_toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pairs = (
+            f"{key if _BARE_KEY.fullmatch(key) else raw_text_toml(key)} = {raw_text_toml(item)}"
+            for key, item in value.items()
+        )
+        return "{ " + ", ".join(pairs) + " }"
+    return tomli_w.dumps({"x": value}).removeprefix("x = ").removesuffix("\n")

@@ -1,0 +1,224 @@
+"""Every key of the TUI once: its id, the keys that press it, what it does, in Italian.
+
+The bindings of the app, the screens and the widgets (`bindings(scope)`), the footer (the
+bindings with `show`), the F1 help (`help_rows`), the Quadri tabs and the command palette
+(`QUADRI`, `label`) are all built from `TABLE`; nothing else lists the keys.
+
+A person may remap any binding by its id in a keymap file, as Posting does with
+`set_keymap`: TOML, `id = "keys"` (Textual's key names, several separated by commas), in the
+platform's config folder (`keymap_path()`, or the file named by `$SOC25_TASTI`):
+
+    # ~/.config/soc25/tasti.toml
+    salva = "ctrl+w"
+    quadro1 = "f2,alt+1"
+
+`load_keymap` reads it; a file that cannot be used gets an Italian message and is ignored
+as a whole (a half-applied keymap would be worse than none).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import NamedTuple
+
+from textual.binding import Binding
+
+# Who binds a key: the app (always active, priority), a Quadro screen, the final screen,
+# the grid of a Quadro, the edit line, the start screen, the dialogs.
+APP, QUADRO, FINAL, GRID, EDIT, START, HELP, MESSAGES, DIALOG = (
+    "app", "quadro", "final", "grid", "edit", "start", "help", "messages", "dialog")
+# Scopes whose bindings are active at the same time: a key must not do two things in one.
+CHAINS = ((APP, QUADRO, GRID), (APP, QUADRO, EDIT), (APP, FINAL), (APP, START), (HELP,),
+          (MESSAGES,), (DIALOG,))
+
+
+class Key(NamedTuple):
+    id: str  # what a keymap names (Italian: the person writes it)
+    keys: str  # Textual's key names, comma-separated ("" for keys the widgets read: letters)
+    action: str
+    description: str  # the footer's and the palette's words
+    scope: str
+    row: str  # the line of the F1 help it belongs to
+    help: str = ""  # that line's text (on the row's first key)
+    show: bool = False  # in the footer
+    priority: bool = False
+    label: str = ""  # how the help names keys that are not bindings ("cifre, lettere")
+    command: str = ""  # its line in the command palette (Ctrl+P), if it has one
+
+
+# The Quadri and the final screen, in the form's order: (screen, binding id, title).
+QUADRI = (
+    ("q1", "quadro1", "Quadro 1"),
+    ("q2", "quadro2", "Quadro 2"),
+    ("q3", "quadro3", "Quadro 3"),
+    ("q4", "quadro4", "Quadro 4"),
+    ("final", "finale", "R40 e riepilogo"),
+)
+
+TABLE: tuple[Key, ...] = (
+    Key("aiuto", "f1", "help", "Aiuto", APP, "aiuto", "questo aiuto", show=True, priority=True,
+        command="Tasti e guida al quadro"),
+    *(Key(kid, f"f{n}", f"go('{screen}')", title, APP, "quadri", "Quadro 1 … Quadro 4", priority=True)
+      for n, (screen, kid, title) in enumerate(QUADRI[:4], 2)),
+    Key("finale", "f6", "go('final')", "R40/riepilogo", APP, "finale",
+        "relazione R40, riepilogo, problemi", priority=True),
+    Key("messaggi", "f7", "messages", "Messaggi", QUADRO, "messaggi",
+        "note e messaggi del quadro a tutto schermo", show=True, priority=True),
+    Key("proponi", "f8", "propose", "Proponi testo R40", FINAL, "proponi",
+        "schermata finale: proponi un testo per R40", show=True, priority=True),
+    Key("vai", "ctrl+g", "jump", "Vai al campo", APP, "vai",
+        "vai al campo (nome pubblico: R07_2021, M12_ore, …)", show=True, priority=True),
+    Key("comandi", "ctrl+p", "command_palette", "Comandi", APP, "comandi",
+        "comandi (anche «vai al campo»)", priority=True),
+    Key("salva", "ctrl+s", "save", "Salva", APP, "salva", "salva la bozza", show=True, priority=True,
+        command="Salva la bozza"),
+    Key("esci", "ctrl+q", "quit", "Esci", APP, "esci",
+        "esci (chiede se ci sono modifiche non salvate)", show=True, priority=True,
+        command="Esci dal programma"),
+    Key("frecce", "", "", "", GRID, "frecce",
+        "spostarsi tra le celle; nella modifica, su e giù confermano e si spostano", label="Frecce"),
+    Key("cella-successiva", "tab", "next_cell", "Cella successiva", GRID, "tab",
+        "cella modificabile successiva / precedente"),
+    Key("cella-precedente", "shift+tab", "prev_cell", "Cella precedente", GRID, "tab"),
+    Key("modifica", "enter", "edit", "Modifica", GRID, "invio",
+        "modifica la cella; nella modifica: conferma e passa alla successiva"),
+    Key("scrivi", "", "", "", GRID, "scrivi",
+        "iniziano la modifica della cella (anche sul nome della riga)", label="cifre, lettere"),
+    Key("svuota", "delete", "clear_cell", "Svuota", GRID, "svuota", "svuota la cella"),
+    Key("risposte", "", "", "", GRID, "risposte", "Quadro 4: SI / NO / nessuna risposta",
+        label="S / N / Spazio"),
+    Key("conferma", "enter", "done(1)", "Conferma", EDIT, "invio"),
+    Key("conferma-avanti", "tab", "done(1)", "Conferma e avanti", EDIT, "tab"),
+    Key("conferma-indietro", "shift+tab", "done(-1)", "Conferma e indietro", EDIT, "tab"),
+    Key("conferma-giu", "down", "done(1)", "Conferma e avanti", EDIT, "frecce"),
+    Key("conferma-su", "up", "done(-1)", "Conferma e indietro", EDIT, "frecce"),
+    Key("annulla", "escape", "cancel", "Annulla", EDIT, "annulla",
+        "annulla la modifica (torna il valore precedente)"),
+    Key("nuova", "n", "new", "Nuova bozza", START, "nuova", "elenco delle bozze: nuova bozza", show=True),
+    Key("apri", "enter", "open", "Apri", START, "invio"),
+    Key("chiudi-aiuto", "escape,f1,q", "close", "Chiudi", HELP, "chiudi"),
+    Key("chiudi-messaggi", "escape,f7,q", "close", "Chiudi", MESSAGES, "chiudi"),
+    Key("annulla-dialogo", "escape", "cancel", "Annulla", DIALOG, "annulla"),
+)
+BY_ID = {key.id: key for key in TABLE}
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The Textual bindings of one scope, each with its id (what a keymap remaps)."""
+    return [
+        Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority, id=k.id)
+        for k in TABLE if k.scope == scope and k.keys
+    ]
+
+
+_NAMES = {
+    "escape": "Esc", "enter": "Invio", "delete": "Canc", "backspace": "Backspace",
+    "tab": "Tab", "space": "Spazio", "up": "↑", "down": "↓", "left": "←", "right": "→",
+    "pageup": "PagSu", "pagedown": "PagGiù", "home": "Inizio", "end": "Fine",
+}
+
+
+def key_label(key: str) -> str:
+    """One Textual key name as the help names it: "ctrl+s" -> "Ctrl+S", "delete" -> "Canc"."""
+    *mods, base = key.strip().split("+")
+    name = _NAMES.get(base) or (base.upper() if len(base) <= 3 else base.capitalize())
+    return "+".join([*(m.capitalize() for m in mods), name])
+
+
+def keys_of(key_id: str, keymap: dict[str, str] | None = None) -> str:
+    """The keys of a binding, the person's keymap first."""
+    return (keymap or {}).get(key_id) or BY_ID[key_id].keys
+
+
+def label(key_id: str, keymap: dict[str, str] | None = None) -> str:
+    """How the help and the tabs name a binding's keys: "F2", "Esc / F1 / Q"."""
+    key = BY_ID[key_id]
+    if not key.keys:
+        return key.label
+    return " / ".join(key_label(k) for k in keys_of(key_id, keymap).split(","))
+
+
+def help_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The F1 help's lines, (keys, what they do), in the table's order: the keys of a row's
+    bindings as the keymap sets them, of the app and the Quadro screens (the dialogs say
+    their keys themselves)."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for key in TABLE:
+        if key.scope in (START, HELP, MESSAGES, DIALOG):
+            continue
+        labels, text = rows.setdefault(key.row, ([], key.help))
+        for part in label(key.id, keymap).split(" / "):
+            if part not in labels:
+                labels.append(part)
+    out = []
+    for row, (labels, text) in rows.items():
+        if row == "quadri" and len(labels) > 2:  # F2 … F5
+            keys = f"{labels[0]} … {labels[-1]}"
+        elif row == "frecce":
+            keys = "Frecce"
+        else:
+            keys = " / ".join(labels)
+        out.append((keys, text))
+    return out
+
+
+# --- the person's keymap -------------------------------------------------------------------
+
+KEYMAP_ENV = "SOC25_TASTI"
+KEYMAP_FILE = "tasti.toml"
+_KEY_NAME = re.compile(r"^((ctrl|shift|alt|meta|super|hyper)\+)*([a-z0-9_]+|[^\sa-z0-9_+,])$")
+
+
+def keymap_path() -> str:
+    """Where the keymap is read from: $SOC25_TASTI, else tasti.toml in the platform's config
+    folder for soc25 (~/.config/soc25 on Linux, %APPDATA%\\soc25 on Windows)."""
+    named = os.environ.get(KEYMAP_ENV, "").strip()
+    if named:
+        return named
+    from platformdirs import user_config_dir
+
+    return os.path.join(user_config_dir("soc25", appauthor=False), KEYMAP_FILE)
+
+
+def load_keymap(path: str | None = None) -> tuple[dict[str, str], str]:
+    """(keymap, "") from the keymap file; ({}, "") when there is none; ({}, the Italian reason)
+    when it cannot be used: it is then ignored as a whole."""
+    import tomllib
+
+    path = path or keymap_path()
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.loads(fh.read().decode("utf-8-sig"))
+    except FileNotFoundError:
+        return {}, ""
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or "non è testo UTF-8"
+        return {}, f"{path}: impossibile leggere i tasti ({why}); uso i tasti predefiniti."
+    except tomllib.TOMLDecodeError as exc:
+        return {}, f"{path}: non è un file TOML valido ({exc}); uso i tasti predefiniti."
+    problem = _keymap_problem(data)
+    if problem:
+        return {}, f"{path}: {problem}; uso i tasti predefiniti."
+    return {k: ",".join(part.strip() for part in v.split(",")) for k, v in data.items()}, ""
+
+
+def _keymap_problem(data: dict) -> str:
+    for key_id, value in data.items():
+        if key_id not in BY_ID or not BY_ID[key_id].keys:
+            return f"«{key_id}» non è un comando (i comandi: {', '.join(k.id for k in TABLE if k.keys)})"
+        if not isinstance(value, str) or not value.strip():
+            return f"{key_id}: atteso un testo con i tasti, ad esempio {key_id} = \"ctrl+w\""
+        for part in value.split(","):
+            if not _KEY_NAME.match(part.strip()):
+                return f"{key_id}: «{part.strip()}» non è il nome di un tasto (ad esempio ctrl+w, f9, alt+1)"
+    for chain in CHAINS:
+        seen: dict[str, str] = {}
+        for key in TABLE:
+            if key.scope not in chain or not key.keys:
+                continue
+            for part in keys_of(key.id, data).split(","):
+                other = seen.setdefault(part, key.id)
+                if other != key.id and BY_ID[other].action != key.action:
+                    return f"il tasto {part} sarebbe sia «{other}» sia «{key.id}»"
+    return ""
