@@ -149,7 +149,7 @@ class Soc25App(App[int]):
 
     def _refuse_read_only(self) -> bool:
         if self.editor.read_only:
-            self.notify("Sola lettura: " + self.editor.read_only_reason, severity="warning")
+            self.notify(self.editor.read_only_note, severity="warning")
         return self.editor.read_only
 
     def action_save(self) -> None:

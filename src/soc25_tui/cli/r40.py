@@ -29,7 +29,7 @@ def run(argv: list[str]) -> int:
     from ..core.messages import counter_text
     from ..core.r40 import is_blank, propose
     from ..core.values import count_chars
-    from ..core.rules import evaluate
+    from ..core.assess import assess
     from ..core.session import DraftHeld, held_for_writing
 
     with ExitStack() as held:
@@ -44,8 +44,7 @@ def run(argv: list[str]) -> int:
         draft = load_or_report(args.draft)
         if draft is None:
             return EXIT_USAGE
-        outcome = evaluate(draft)
-        text = propose(draft, outcome)
+        text = propose(draft, assess(draft).outcome)
         if not text:
             err("nessuna frase proponibile: mancano i dati dei Quadri 1 e 2 (vedi soc25 check).")
             return EXIT_ERRORS if args.write else EXIT_OK

@@ -67,6 +67,11 @@ class DraftEditor:
     def read_only_reason(self) -> str:
         return self._read_only_reason
 
+    @property
+    def read_only_note(self) -> str:
+        """"Sola lettura: <why>" ("" when the draft can be edited)."""
+        return READ_ONLY + self._read_only_reason if self.read_only else ""
+
     def set_read_only(self, reason: str) -> None:
         """Read-only from now on, and why ("" to allow editing again)."""
         if reason != self._read_only_reason:
@@ -123,7 +128,7 @@ class DraftEditor:
         section of the form that does not apply to this draft."""
         cell = CELL_BY_NAME[name]
         if self.read_only:
-            return READ_ONLY + self._read_only_reason
+            return self.read_only_note
         if cell.derived:
             return f"{name} è calcolata dal programma: si aggiorna da sola."
         o = self.outcome
@@ -173,7 +178,7 @@ class DraftEditor:
     def set(self, name: str, value: Any) -> str:
         """Set a cell (validated); returns why it was refused ("" when set)."""
         if self.read_only:
-            return READ_ONLY + self._read_only_reason
+            return self.read_only_note
         if value == self._draft.get(name) and name not in self._draft.invalid:
             return ""
         self._draft.set(name, value)
@@ -183,7 +188,7 @@ class DraftEditor:
     def try_set_text(self, name: str, text: str) -> str:
         """Set a cell from what was typed; returns the Italian refusal ("" when set)."""
         if self.read_only:
-            return READ_ONLY + self._read_only_reason
+            return self.read_only_note
         try:
             value = parse_input(name, text)
         except ValueError as exc:
@@ -222,7 +227,7 @@ class DraftEditor:
         """Add `text` at the end of R40 within its 6.000 characters; returns the refusal
         ("" when added)."""
         if self.read_only:
-            return READ_ONLY + self._read_only_reason
+            return self.read_only_note
         current = self._draft.R40 or ""
         would_be = count_chars(current) + count_chars(text)
         if would_be > R40_MAX_CHARS:

@@ -259,11 +259,6 @@ def _q3_words(o: Outcome, index: int) -> str:
         r09=format_money(r09) if r09 is not None else "", soglia=SOGLIA)
 
 
-def quadro3_state(o: Outcome) -> str:
-    """"da compilare", "da non compilare" or "non determinabile"."""
-    return _q3_words(o, 0)
-
-
 def quadro3_line(o: Outcome) -> str:
     """The state with its reason in a few words: "da non compilare (R09 = 500,00 euro,
     inferiore a 1.000 euro)"."""

@@ -120,8 +120,3 @@ def format_number(value: Decimal | int | None, places: int = 0, *, grouping: boo
 
 def format_money(value: Decimal | None, empty: str = "") -> str:
     return format_number(value, 2, empty=empty)
-
-
-def format_plain(value: Decimal | int | None, places: int = 0) -> str:
-    """As the portal prints figures inside tables: no thousands separator ("1748", "0,59")."""
-    return format_number(value, places, grouping=False)

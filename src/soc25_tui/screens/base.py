@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from .. import keys
+from ..core.checks import ERROR
 from ..core.editing import CellEdit, Change, DraftEditor
 from ..core.layout import CELL_BY_NAME, QUADRO_TITLES, Kind
 from ..widgets.editor import CellEditor
@@ -54,15 +55,13 @@ class DraftScreen(Screen):
         super().__init__()
         self.draft_editor = editor
         self.keymap = keymap or {}
-        self._stale = False
         self._unsubscribe = editor.subscribe(self._draft_changed)
 
     def _draft_changed(self, change: Change) -> None:
-        """The editor says the draft changed: redraw now if on screen, else when shown."""
+        """The editor says the draft changed: redraw now if on screen (a screen not shown
+        redraws when it is shown again: `on_screen_resume`)."""
         if self.is_current and self.is_mounted:
             self.sync()
-        else:
-            self._stale = True
 
     def on_unmount(self) -> None:
         self._unsubscribe()
@@ -159,7 +158,6 @@ class QuadroScreen(DraftScreen):
 
     def sync(self) -> None:
         """Show the editor's draft: values, marks, messages, status line."""
-        self._stale = False
         ed = self.draft_editor
         if self.spec_key() != self._spec_key:
             self._spec_key = self.spec_key()
@@ -238,7 +236,7 @@ class QuadroScreen(DraftScreen):
             hint = "Scrivere per modificare · Invio conferma e passa alla successiva · Esc annulla"
         line.show_cell(name, self._title(name), ed.display(name), hint)
         if problems:
-            line.set_status(hint, error=problems[0].severity == "errore")
+            line.set_status(hint, error=problems[0].severity == ERROR)
 
     # --- editing -------------------------------------------------------------------------
 

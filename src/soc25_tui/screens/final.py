@@ -86,7 +86,6 @@ class FinalScreen(DraftScreen):
     # --- showing -------------------------------------------------------------------------
 
     def sync(self) -> None:
-        self._stale = False
         ed = self.draft_editor
         area = self.area
         area.read_only = ed.read_only
@@ -106,7 +105,7 @@ class FinalScreen(DraftScreen):
                 f"Promemoria: {', '.join(altro)} «Altro» è SI: spiegarlo qui in R40 (ora è vuota)."
             )
         if ed.read_only:
-            notes.append("Sola lettura: " + ed.read_only_reason)
+            notes.append(ed.read_only_note)
         if notes:
             line.append(" · " + " · ".join(notes))
         self.query_one("#r40-counter", Static).update(line)
@@ -164,7 +163,7 @@ class FinalScreen(DraftScreen):
     def action_propose(self) -> None:
         ed = self.draft_editor
         if ed.read_only:
-            self.notify("Sola lettura: " + ed.read_only_reason, severity="warning")
+            self.notify(ed.read_only_note, severity="warning")
             return
         proposal = propose(ed.draft, ed.outcome)
         current = ed.draft.R40 or ""

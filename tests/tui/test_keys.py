@@ -1,0 +1,143 @@
+"""Keys in one table: a person's keymap remaps any binding by its id, and the footer, the F1
+help, the Quadri tabs and the command palette follow it; a keymap that cannot be used is
+said in Italian and ignored as a whole. Screens never reach into the App."""
+
+from __future__ import annotations
+
+import ast
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.app import App
+from textual.widgets import Footer
+
+from soc25_tui import keys
+from soc25_tui.app import Soc25App
+from soc25_tui.core.drafts import load
+from soc25_tui.screens.dialogs import HelpScreen
+from soc25_tui.screens.quadro1 import Quadro1Screen
+from soc25_tui.screens.quadro2 import Quadro2Screen
+from soc25_tui.widgets.panels import NavBar
+
+from ..conftest import ROOT
+from .test_tui import copy_example
+
+SIZE = (80, 24)
+
+
+def keymap_file(tmp_path: Path, monkeypatch, text: str) -> Path:
+    path = tmp_path / "tasti.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SOC25_TASTI", str(path))
+    return path
+
+
+def rendered(widget) -> str:
+    """What a Static or NavBar shows, as plain text on one line."""
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.content)
+    return " ".join(console.export_text().split())
+
+
+def test_labels_of_the_keys():
+    assert keys.key_label("ctrl+s") == "Ctrl+S" and keys.key_label("delete") == "Canc"
+    assert keys.label("chiudi-aiuto") == "Esc / F1 / Q"
+    assert keys.label("salva", {"salva": "ctrl+w,f9"}) == "Ctrl+W / F9"
+    rows = dict(keys.help_rows())
+    assert rows["F2 … F5"] == "Quadro 1 … Quadro 4" and rows["Ctrl+S"] == "salva la bozza"
+    rows = dict(keys.help_rows({"quadro1": "alt+1", "quadro4": "alt+4", "salva": "ctrl+w"}))
+    assert "Alt+1 … Alt+4" in rows and "Ctrl+W" in rows and "Ctrl+S" not in rows
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ('salvare = "ctrl+w"', "«salvare» non è un comando"),
+        ('salva = 3', "salva: atteso un testo con i tasti"),
+        ('salva = "ctrl+ w"', "«ctrl+ w» non è il nome di un tasto"),
+        ('salva = "ctrl+q"', "il tasto ctrl+q sarebbe sia «salva» sia «esci»"),
+        ('salva = "ctrl+w', "non è un file TOML valido"),
+        ('frecce = "up"', "«frecce» non è un comando"),
+    ],
+)
+def test_a_keymap_that_cannot_be_used_is_refused_whole_in_italian(tmp_path, monkeypatch, text, said):
+    path = keymap_file(tmp_path, monkeypatch, f'vai = "f9"\n{text}\n')
+    keymap, problem = keys.load_keymap()
+    assert keymap == {}
+    assert problem.startswith(f"{path}: ") and said in problem and problem.endswith("uso i tasti predefiniti.")
+
+
+def test_no_keymap_file_is_no_problem(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOC25_TASTI", str(tmp_path / "manca.toml"))
+    assert keys.load_keymap() == ({}, "")
+
+
+async def test_a_keymap_remaps_keys_and_everything_that_names_them_follows(tmp_path, monkeypatch):
+    keymap_file(tmp_path, monkeypatch, 'salva = "ctrl+w"\nquadro2 = "f9"\n')
+    path = copy_example(tmp_path, "tortona")
+    app = Soc25App(str(path), load(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.keymap == {"salva": "ctrl+w", "quadro2": "f9"}
+        # The tabs name the new key; F3 no longer goes to Quadro 2, F9 does.
+        assert "F9 Quadro 2" in rendered(app.screen.query_one(NavBar))
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro2Screen)
+        # The footer shows Ctrl+W for «Salva», and Ctrl+W saves.
+        footer = app.screen.query_one(Footer)
+        shown = {child.description: child.key for child in footer.query("FooterKey")}
+        assert shown["Salva"] == "ctrl+w"
+        app.editor.set("M12_2019", 99)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert load(path).M12_2019 == 15 and app.editor.dirty
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert load(path).M12_2019 == 99 and not app.editor.dirty
+        # The help (F1) lists the keys as remapped.
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(rendered(s) for s in app.screen.query("Static"))
+        assert "Ctrl+W salva la bozza" in text and "F9 … F5" not in text
+        await pilot.press("escape")
+        await pilot.pause()
+        # The palette's commands name it too.
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert commands["Salva"] == "Salva la bozza (Ctrl+W)"
+
+
+async def test_a_bad_keymap_is_said_at_start_and_the_default_keys_work(tmp_path, monkeypatch):
+    keymap_file(tmp_path, monkeypatch, 'salva = "ctrl+q"\n')
+    path = copy_example(tmp_path, "tortona")
+    app = Soc25App(str(path), load(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        notices = [n.message for n in app._notifications]
+        assert any("il tasto ctrl+q sarebbe sia «salva» sia «esci»" in n for n in notices), notices
+        app.editor.set("M12_2019", 99)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert load(path).M12_2019 == 99
+
+
+def test_screens_never_reach_into_the_app():
+    """A screen is built with the editor: it never imports the App and uses only Textual's
+    own App API through `self.app` (push_screen, bell, call_from_thread, ...)."""
+    textual_api = set(dir(App))
+    for module in sorted((ROOT / "src" / "soc25_tui" / "screens").glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert node.module not in ("app", "soc25_tui.app") and not (
+                    node.level == 2 and node.module == "app"), f"{module.name} imports the App"
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+                    and node.value.attr == "app" and isinstance(node.value.value, ast.Name)
+                    and node.value.value.id == "self"):
+                assert node.attr in textual_api, f"{module.name}: self.app.{node.attr} is not Textual's"
