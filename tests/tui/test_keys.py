@@ -141,3 +141,46 @@ def test_screens_never_reach_into_the_app():
                     and node.value.attr == "app" and isinstance(node.value.value, ast.Name)
                     and node.value.value.id == "self"):
                 assert node.attr in textual_api, f"{module.name}: self.app.{node.attr} is not Textual's"
+
+
+async def test_the_palette_runs_the_commands_of_the_table(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = Soc25App(str(path), load(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.editor.set("M12_2019", 42)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Salva")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            options = app.screen.query("CommandList")
+            if options and options.first().option_count:
+                break
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert load(path).M12_2019 == 42 and not app.editor.dirty
+
+
+async def test_only_the_screen_on_top_redraws_and_the_others_catch_up_when_shown(tmp_path):
+    """Quadro 1 stays under Quadro 2 on Textual's stack (and counts as "current" there): a
+    change typed on Quadro 2 redraws Quadro 2 alone; Quadro 1 shows it when it comes back."""
+    path = copy_example(tmp_path, "tortona")
+    app = Soc25App(str(path), load(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        q1, q2 = app.get_screen("q1"), app.get_screen("q2")
+        assert app.screen is q2 and q1.is_current  # Textual's view: Q1 is below, "current"
+        synced = []
+        for screen in (q1, q2):
+            original = screen.sync
+            screen.sync = lambda original=original, screen=screen: (synced.append(screen), original())
+        app.editor.set("M12_2019", 321)
+        assert synced == [q2]
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen is q1 and q1 in synced
+        assert q1.grid._shown["M12_2019"] == "321"

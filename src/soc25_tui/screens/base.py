@@ -57,10 +57,16 @@ class DraftScreen(Screen):
         self.keymap = keymap or {}
         self._unsubscribe = editor.subscribe(self._draft_changed)
 
+    @property
+    def on_top(self) -> bool:
+        """The screen the person sees and types into (Textual's `is_current` is also true of
+        the screen below it on the stack)."""
+        return self.is_mounted and self.app.screen is self
+
     def _draft_changed(self, change: Change) -> None:
-        """The editor says the draft changed: redraw now if on screen (a screen not shown
-        redraws when it is shown again: `on_screen_resume`)."""
-        if self.is_current and self.is_mounted:
+        """The editor says the draft changed: redraw now if on top (a screen not shown, or
+        under a dialog, redraws when it is shown again: `on_screen_resume`)."""
+        if self.on_top:
             self.sync()
 
     def on_unmount(self) -> None:
@@ -379,7 +385,7 @@ class QuadroScreen(DraftScreen):
             return True
         if cell not in self._cells():
             return False
-        if self.is_current and self.is_mounted:
+        if self.on_top:
             self._put_cursor(cell)
         else:
             self._aimed = cell

@@ -15,6 +15,7 @@ from .. import keys
 from ..core import messages, summary
 from ..core.layout import LABELS, R40_MAX_CHARS
 from ..core.messages import counter_text
+from ..core.model import one_newline
 from ..core.r40 import propose
 from ..core.values import count_chars
 from ..widgets.panels import HeaderBar, NavBar
@@ -90,7 +91,7 @@ class FinalScreen(DraftScreen):
         area = self.area
         area.read_only = ed.read_only
         r40 = ed.draft.R40 or ""
-        if area.text != r40:  # changed elsewhere (Quadro 4's R40 row, a recovery restored)
+        if one_newline(area.text) != r40:  # changed elsewhere (Quadro 4's R40 row, a recovery)
             with area.prevent(TextArea.Changed):
                 area.text = r40
         self.query_one(HeaderBar).show(ed.status_text)
@@ -146,7 +147,7 @@ class FinalScreen(DraftScreen):
             return False
         if note:
             self._refusal = note
-        if self.is_current and self.is_mounted:
+        if self.on_top:
             self.sync()
             if at_end:
                 self._cursor_to_end()
