@@ -153,8 +153,8 @@ def help_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str]]:
                 labels.append(part)
     out = []
     for row, (labels, text) in rows.items():
-        if row == "quadri" and len(labels) > 2:  # F2 … F5
-            keys = f"{labels[0]} … {labels[-1]}"
+        if row == "quadri" and not any(k.row == row and k.id in (keymap or {}) for k in TABLE):
+            keys = f"{labels[0]} … {labels[-1]}"  # F2 … F5; remapped, each key is named
         elif row == "frecce":
             keys = "Frecce"
         else:
