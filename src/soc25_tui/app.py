@@ -239,7 +239,7 @@ class Soc25App(App[int]):
         """The first screen: Quadro 1 of the draft (no blank screen painted before it), the
         list of drafts when no draft was named, or an empty screen under the new-draft form."""
         if self.path is None:
-            return StartScreen()
+            return StartScreen(keymap=self.keymap)
         if not os.path.exists(self.path):
             return Screen()
         self._take_lock()

@@ -76,12 +76,22 @@ def test_no_keymap_file_is_no_problem(tmp_path, monkeypatch):
 
 
 async def test_a_keymap_remaps_keys_and_everything_that_names_them_follows(tmp_path, monkeypatch):
-    keymap_file(tmp_path, monkeypatch, 'salva = "ctrl+w"\nquadro2 = "f9"\n')
+    keymap_file(tmp_path, monkeypatch, 'salva = "ctrl+w"\nquadro2 = "f9"\nannulla = "f10"\n')
     path = copy_example(tmp_path, "tortona")
     app = Soc25App(str(path), load(path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.keymap == {"salva": "ctrl+w", "quadro2": "f9"}
+        assert app.keymap == {"salva": "ctrl+w", "quadro2": "f9", "annulla": "f10"}
+        # The edit line names the keys as remapped, and F10 cancels an edit.
+        app.jump_to("M12_2019")
+        await pilot.pause()
+        assert app.screen.edit_line.query_one("#editor-status").content.plain.endswith("F10 annulla")
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.screen.edit_line.editing and app.editor.dirty
+        await pilot.press("f10")
+        await pilot.pause()
+        assert not app.screen.edit_line.editing and not app.editor.dirty
         # The tabs name the new key; F3 no longer goes to Quadro 2, F9 does.
         assert "F9 Quadro 2" in rendered(app.screen.query_one(NavBar))
         await pilot.press("f3")

@@ -883,7 +883,7 @@ async def test_a_message_panel_too_short_for_its_text_says_so(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         panel = app.screen.query_one(MessagePanel)
-        assert panel.border_title == MessagePanel.MORE  # Quadro 1 at 80x24: the LEP paragraph
+        assert panel.border_title == "continua: F7 per tutto il testo ▼"  # Q1 at 80x24: the LEP text
     app = open_app(path)
     async with app.run_test(size=(80, 60)) as pilot:
         await pilot.pause()

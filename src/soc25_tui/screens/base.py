@@ -91,7 +91,16 @@ class DraftScreen(Screen):
 class QuadroScreen(DraftScreen):
     BINDINGS = keys.bindings(keys.QUADRO)
     SINO_HINT = "S = SI · N = NO · Spazio = nessuna risposta"
-    EDIT_HINT = "Invio conferma · Tab/Shift+Tab conferma e si sposta · Esc annulla"
+
+    def label(self, key_id: str) -> str:
+        """How the person's keymap names a key ("Invio", "Ctrl+S")."""
+        return keys.label(key_id, self.keymap)
+
+    @property
+    def edit_hint(self) -> str:
+        """The edit line's status while a cell is being typed into."""
+        return (f"{self.label('conferma')} conferma · {self.label('conferma-avanti')}/"
+                f"{self.label('conferma-indietro')} conferma e si sposta · {self.label('annulla')} annulla")
 
     def build_spec(self) -> GridSpec:  # pragma: no cover - each Quadro defines it
         raise NotImplementedError
@@ -117,7 +126,7 @@ class QuadroScreen(DraftScreen):
         locked = self.draft_editor.why_locked(name)
         if locked and self.draft_editor.can_empty(name):
             verb = "per toglierla" if is_sino(name) else "svuota la cella"
-            locked = f"{locked.removesuffix('.')} ({keys.label('svuota', self.keymap)} {verb})."
+            locked = f"{locked.removesuffix('.')} ({self.label('svuota')} {verb})."
         return locked
 
     def action_messages(self) -> None:
@@ -137,7 +146,7 @@ class QuadroScreen(DraftScreen):
         grid = FormGrid(self.build_spec(), self, is_sino=is_sino, id="grid")
         grid.editable = lambda name: not self.why_locked(name)
         yield grid
-        yield MessagePanel(id="messages")
+        yield MessagePanel(more=f"continua: {self.label('messaggi')} per tutto il testo ▼", id="messages")
         yield CellEditor(id="editor")
         yield Footer()
 
@@ -227,7 +236,7 @@ class QuadroScreen(DraftScreen):
         name = self.grid.current
         line = self.edit_line
         if name is None:
-            line.show_cell(None, "", "", "Frecce per spostarsi, Tab cella successiva.")
+            line.show_cell(None, "", "", f"Frecce per spostarsi, {self.label('cella-successiva')} cella successiva.")
             return
         ed = self.draft_editor
         problems = ed.assessment.problems_of(name)
@@ -239,7 +248,8 @@ class QuadroScreen(DraftScreen):
         elif is_sino(name):
             hint = self.SINO_HINT
         else:
-            hint = "Scrivere per modificare · Invio conferma e passa alla successiva · Esc annulla"
+            hint = (f"Scrivere per modificare · {self.label('conferma')} conferma e passa alla "
+                    f"successiva · {self.label('annulla')} annulla")
         line.show_cell(name, self._title(name), ed.display(name), hint)
         if problems:
             line.set_status(hint, error=problems[0].severity == ERROR)
@@ -275,7 +285,7 @@ class QuadroScreen(DraftScreen):
         self._edit = self.draft_editor.begin(name)
         text = initial if initial is not None else self.draft_editor.edit_text(name)
         self.edit_line.begin(name, self._title(name), text)
-        self.edit_line.set_status(self.EDIT_HINT)
+        self.edit_line.set_status(self.edit_hint)
         if initial is not None:
             self._type(text)
 
@@ -331,7 +341,7 @@ class QuadroScreen(DraftScreen):
             # The title line already names the cell: say what is wrong and what is expected.
             self.edit_line.set_status(f"{edit.reason()} (resta il valore precedente)", error=True)
             return False
-        self.edit_line.set_status(self.EDIT_HINT)
+        self.edit_line.set_status(self.edit_hint)
         return True
 
     def on_cell_editor_done(self, event: CellEditor.Done) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from .. import keys
 from ..core.layout import LABELS, Q4_BLOCKS
 from ..core.numbers import format_number
 from ..core.values import count_chars
@@ -66,7 +65,7 @@ class Quadro4Screen(QuadroScreen):
 
     def why_locked(self, name: str) -> str:
         if name == "R40":
-            return f"R40 si scrive nella schermata finale: {keys.label('finale', self.keymap)} (o Invio)."
+            return f"R40 si scrive nella schermata finale: {self.label('finale')} (o {self.label('modifica')})."
         return super().why_locked(name)
 
     def edit_cell(self, name: str, initial: str | None) -> None:

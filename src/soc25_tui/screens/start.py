@@ -21,6 +21,14 @@ class StartScreen(Screen):
     HELP_TITLE = "Bozze SOC25"
     BINDINGS = keys.bindings(keys.START)
 
+    def __init__(self, *, keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.keymap = keymap
+
+    def _keys_note(self) -> str:
+        label = lambda key_id: keys.label(key_id, self.keymap)  # noqa: E731
+        return f"{label('nuova')}: nuova bozza · {label('apri')}: apri · {label('esci')}: esci"
+
     class Open(Message):
         def __init__(self, path: str) -> None:
             super().__init__()
@@ -54,7 +62,7 @@ class StartScreen(Screen):
 
     def _failed(self, why: str) -> None:
         self.query_one("#start-note", Static).update(
-            f"Impossibile leggere la cartella ({why}). N: nuova bozza · Ctrl+Q: esci")
+            f"Impossibile leggere la cartella ({why}). {self._keys_note()}")
 
     def _show(self, infos: list[folder.DraftInfo]) -> None:
         self.infos = infos
@@ -67,7 +75,7 @@ class StartScreen(Screen):
             case = info.case or "—"
             when = time.strftime("%d/%m/%Y %H:%M", time.localtime(info.mtime))
             table.add_row(info.path, comune, case, str(info.errors), str(info.warnings), when)
-        note = "N: nuova bozza · Invio: apri · Ctrl+Q: esci"
+        note = self._keys_note()
         if not infos:
             note = "Nessuna bozza in questa cartella. " + note
         self.query_one("#start-note", Static).update(note)

@@ -82,15 +82,16 @@ def messages_text(notes: list[str], messages: list[Message], empty: str = "") ->
 class MessagePanel(VerticalScroll, can_focus=False):
     """The guidance messages of one Quadro, as the portal shows them, updated live."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, more: str = "continua: F7 per tutto il testo ▼", **kwargs) -> None:
+        """`more`: what the top line says while text goes on below (with the key that shows
+        it all)."""
         super().__init__(**kwargs)
         self._body = Static("", classes="messages-body")
         self._last: tuple = ()
+        self.more = more
 
     def compose(self):
         yield self._body
-
-    MORE = "continua: F7 per tutto il testo ▼"
 
     def show(self, notes: list[str], messages: list[Message], empty: str = "") -> None:
         key = (tuple(notes), tuple(messages), empty)
@@ -104,7 +105,7 @@ class MessagePanel(VerticalScroll, can_focus=False):
         """Text that goes on below what the panel shows says so on its top line (not only by
         a scroll bar): at 80x24 Quadro 1's verdict on the service level comes after the LEP
         paragraph."""
-        self.border_title = self.MORE if self.scroll_y < self.max_scroll_y else None
+        self.border_title = self.more if self.scroll_y < self.max_scroll_y else None
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._say_if_more)
