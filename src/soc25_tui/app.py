@@ -122,17 +122,16 @@ class Soc25App(App[int]):
 
     def write_recovery(self) -> None:
         """Write the recovery file in a worker thread (the text is taken here, on the UI thread)."""
-        ed = self.editor
-        if not ed.dirty or ed.read_only or not self.path:
+        if not self.unsaved_work():
             return
-        text = dumps(ed.draft)
+        text = dumps(self.editor.draft)
         self.run_worker(partial(session.write_recovery_text, self.path, text), thread=True,
                         group="recovery", exclusive=True, exit_on_error=False)
 
     def _on_sighup(self, signum: int, frame: Any) -> None:
         """A dropped SSH session: Textual gets no chance to quit, so save what we have."""
         try:
-            if self.editor.dirty and self.path and not self.editor.read_only:
+            if self.unsaved_work():
                 session.write_recovery(self.path, self.editor.draft)
         finally:
             if self.lock:
@@ -264,13 +263,17 @@ class Soc25App(App[int]):
             self.call_after_refresh(self._after_opening)
 
     def on_start_screen_open(self, message: StartScreen.Open) -> None:
-        """From the start screen: load a draft and show it."""
+        self.open_path(message.path)
+
+    def open_path(self, path: str) -> None:
+        """Load a draft and show it (chosen on the start screen, or found where a new one was
+        to be created)."""
         try:
-            draft = load(message.path)
+            draft = load(path)
         except DraftError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
-        self.path = message.path
+        self.path = path
         self.editor.load(draft)
         self._opened()
 
@@ -287,6 +290,10 @@ class Soc25App(App[int]):
                 self.exit(0)
             return
         path, comune, provincia = result
+        if os.path.exists(path):  # appeared while the form was open: never written over
+            self.notify(f"{path} esiste già: la apro.", severity="warning")
+            self.open_path(path)
+            return
         draft = Draft(comune=comune, provincia=provincia)
         try:
             save(path, draft, backup=False)
@@ -428,7 +435,7 @@ class Soc25App(App[int]):
             return
         if isinstance(screen, ModalScreen):
             return  # no help over a question: answer it first
-        guide = getattr(screen, "HELP", "") or "Compilazione della scheda SOC25."
+        guide = keys.fill(getattr(screen, "HELP", "") or "Compilazione della scheda SOC25.", self.keymap)
         title = getattr(screen, "HELP_TITLE", "") or f"Aiuto - {self.screen.__class__.__name__}"
         if getattr(screen, "QUADRO", 0):
             title = QUADRO_TITLES[screen.QUADRO]

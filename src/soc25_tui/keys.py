@@ -23,6 +23,7 @@ import re
 from typing import NamedTuple
 
 from textual.binding import Binding
+from textual.keys import key_to_character
 
 # Who binds a key: the app (always active, priority), a Quadro screen, the final screen,
 # the grid of a Quadro, the edit line, the start screen, the dialogs.
@@ -86,8 +87,6 @@ TABLE: tuple[Key, ...] = (
     Key("scrivi", "", "", "", GRID, "scrivi",
         "iniziano la modifica della cella (anche sul nome della riga)", label="cifre, lettere"),
     Key("svuota", "delete", "clear_cell", "Svuota", GRID, "svuota", "svuota la cella"),
-    Key("risposte", "", "", "", GRID, "risposte", "Quadro 4: SI / NO / nessuna risposta",
-        label="S / N / Spazio"),
     Key("conferma", "enter", "done(1)", "Conferma", EDIT, "invio"),
     Key("conferma-avanti", "tab", "done(1)", "Conferma e avanti", EDIT, "tab"),
     Key("conferma-indietro", "shift+tab", "done(-1)", "Conferma e indietro", EDIT, "tab"),
@@ -95,6 +94,8 @@ TABLE: tuple[Key, ...] = (
     Key("conferma-su", "up", "done(-1)", "Conferma e indietro", EDIT, "frecce"),
     Key("annulla", "escape", "cancel", "Annulla", EDIT, "annulla",
         "annulla la modifica (torna il valore precedente)"),
+    Key("risposte", "", "", "", GRID, "risposte", "Quadro 4: SI / NO / nessuna risposta",
+        label="S / N / Spazio"),
     Key("nuova", "n", "new", "Nuova bozza", START, "nuova", "elenco delle bozze: nuova bozza", show=True),
     Key("apri", "enter", "open", "Apri", START, "invio"),
     Key("chiudi-aiuto", "escape,f1,q", "close", "Chiudi", HELP, "chiudi"),
@@ -126,6 +127,19 @@ def key_label(key: str) -> str:
     return "+".join([*(m.capitalize() for m in mods), name])
 
 
+def action_of(key: str, scope: str, keymap: dict[str, str] | None = None) -> str | None:
+    """The action a key has in a scope, as the keymap sets it (None: no binding there)."""
+    for entry in TABLE:
+        if entry.scope == scope and entry.keys and key in keys_of(entry.id, keymap).split(","):
+            return entry.action
+    return None
+
+
+def fill(text: str, keymap: dict[str, str] | None = None) -> str:
+    """A guide naming keys by id ("{proponi} propone un testo"), with the keys as set."""
+    return text.format(**{k.id: label(k.id, keymap) for k in TABLE if k.id.isidentifier()})
+
+
 def keys_of(key_id: str, keymap: dict[str, str] | None = None) -> str:
     """The keys of a binding, the person's keymap first."""
     return (keymap or {}).get(key_id) or BY_ID[key_id].keys
@@ -153,10 +167,11 @@ def help_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str]]:
                 labels.append(part)
     out = []
     for row, (labels, text) in rows.items():
-        if row == "quadri" and not any(k.row == row and k.id in (keymap or {}) for k in TABLE):
+        remapped = any(k.row == row and k.id in (keymap or {}) for k in TABLE)
+        if row == "quadri" and not remapped:
             keys = f"{labels[0]} … {labels[-1]}"  # F2 … F5; remapped, each key is named
         elif row == "frecce":
-            keys = "Frecce"
+            keys = "Frecce" if not remapped else " / ".join(["Frecce", *labels[1:]])
         else:
             keys = " / ".join(labels)
         out.append((keys, text))
@@ -168,6 +183,11 @@ def help_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str]]:
 KEYMAP_ENV = "SOC25_TASTI"
 KEYMAP_FILE = "tasti.toml"
 _KEY_NAME = re.compile(r"^((ctrl|shift|alt|meta|super|hyper)\+)*([a-z0-9_]+|[^\sa-z0-9_+,])$")
+# Keys that the grid, the edit line and the R40 area read themselves, for typing and moving:
+# a command bound to one of them (without ctrl, alt, ...) would take it away from the person.
+_TYPING = {"space", "backspace", "delete", "left", "right", "up", "down", "home", "end",
+           "pageup", "pagedown", "enter", "tab", "shift+tab", "escape"}
+_MODIFIERS = ("ctrl+", "alt+", "meta+", "super+", "hyper+")
 
 
 def keymap_path() -> str:
@@ -186,21 +206,41 @@ def load_keymap(path: str | None = None) -> tuple[dict[str, str], str]:
     when it cannot be used: it is then ignored as a whole."""
     import tomllib
 
+    from .core.drafts import toml_error
+
     path = path or keymap_path()
     try:
         with open(path, "rb") as fh:
-            data = tomllib.loads(fh.read().decode("utf-8-sig"))
+            text = fh.read().decode("utf-8-sig")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         return {}, ""
     except (OSError, UnicodeDecodeError) as exc:
         why = getattr(exc, "strerror", None) or "non è testo UTF-8"
         return {}, f"{path}: impossibile leggere i tasti ({why}); uso i tasti predefiniti."
     except tomllib.TOMLDecodeError as exc:
-        return {}, f"{path}: non è un file TOML valido ({exc}); uso i tasti predefiniti."
+        place, reason = toml_error(text, str(exc))
+        return {}, f"{path}: non è un file TOML valido ({place}): {reason}; uso i tasti predefiniti."
     problem = _keymap_problem(data)
     if problem:
         return {}, f"{path}: {problem}; uso i tasti predefiniti."
     return {k: ",".join(part.strip() for part in v.split(",")) for k, v in data.items()}, ""
+
+
+def _takes_typing(key_id: str, key: str) -> bool:
+    """Would binding `key_id` to `key` take a key the person types or moves with? A printable
+    character never goes to a command of the draft's screens (it is typed into a cell or R40);
+    the app's and the screens' commands (active while typing) do not take the keys that move
+    and edit either, unless the table gives them those keys itself."""
+    entry = BY_ID[key_id]
+    if key.startswith(_MODIFIERS) or re.fullmatch(r"f\d{1,2}", key):
+        return False
+    if entry.scope in (START, HELP, MESSAGES, DIALOG):
+        return False
+    character = key_to_character(key)
+    if character is not None and character.isprintable() or key.startswith("shift+") and len(key) == 7:
+        return True
+    return entry.scope in (APP, QUADRO, FINAL) and key in _TYPING
 
 
 def _keymap_problem(data: dict) -> str:
@@ -210,8 +250,12 @@ def _keymap_problem(data: dict) -> str:
         if not isinstance(value, str) or not value.strip():
             return f"{key_id}: atteso un testo con i tasti, ad esempio {key_id} = \"ctrl+w\""
         for part in value.split(","):
-            if not _KEY_NAME.match(part.strip()):
-                return f"{key_id}: «{part.strip()}» non è il nome di un tasto (ad esempio ctrl+w, f9, alt+1)"
+            part = part.strip()
+            if not _KEY_NAME.match(part):
+                return f"{key_id}: «{part}» non è il nome di un tasto (ad esempio ctrl+w, f9, alt+1)"
+            if _takes_typing(key_id, part):
+                return (f"{key_id}: il tasto {part} serve per scrivere o per spostarsi: usare un tasto "
+                        "funzione (F2 … F12) o una combinazione con ctrl o alt")
     for chain in CHAINS:
         seen: dict[str, str] = {}
         for key in TABLE:

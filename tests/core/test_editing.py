@@ -155,3 +155,13 @@ def test_a_listener_that_stops_hears_nothing_more():
     stop()
     editor.set("M12_2019", 2)
     assert len(seen) == 1
+
+
+def test_an_unreadable_value_left_where_quadro3_does_not_apply_can_be_emptied():
+    """The checks ask to correct it, but the cell is locked: Canc must be able to remove it."""
+    draft = make_case("A")
+    draft.invalid["R12"] = "tanto"
+    editor, _ = editor_of(draft)
+    assert editor.can_empty("R12")
+    assert editor.empty_leftover("R12").startswith("R12 svuotata")
+    assert "R12" not in editor.draft.invalid and not any(p.cell == "R12" for p in editor.assessment.problems)

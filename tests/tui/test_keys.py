@@ -59,8 +59,12 @@ def test_labels_of_the_keys():
         ('salva = 3', "salva: atteso un testo con i tasti"),
         ('salva = "ctrl+ w"', "«ctrl+ w» non è il nome di un tasto"),
         ('salva = "ctrl+q"', "il tasto ctrl+q sarebbe sia «salva» sia «esci»"),
-        ('salva = "ctrl+w', "non è un file TOML valido"),
+        ('salva = "ctrl+w', "non è un file TOML valido (riga 2, colonna 16): testo non chiuso"),
+        ('vai = "f10"', "non è un file TOML valido (riga 2, colonna 12): valore già assegnato"),
         ('frecce = "up"', "«frecce» non è un comando"),
+        ('salva = "s"', "salva: il tasto s serve per scrivere o per spostarsi"),
+        ('svuota = "question_mark"', "svuota: il tasto question_mark serve per scrivere"),
+        ('aiuto = "left"', "aiuto: il tasto left serve per scrivere o per spostarsi"),
     ],
 )
 def test_a_keymap_that_cannot_be_used_is_refused_whole_in_italian(tmp_path, monkeypatch, text, said):

@@ -1633,3 +1633,74 @@ def test_a_crash_keeps_unsaved_work_and_frees_the_draft(tmp_path, monkeypatch):
     assert load(session.recovery_path(path)).M12_2019 == 77
     assert not os.path.exists(session.lock_path(path))
     assert load(path).M12_2019 == 15
+
+
+# --- found in review of the headless editor ---------------------------------------------
+
+
+async def test_a_draft_that_appears_while_the_new_draft_form_is_open_is_opened_not_overwritten(tmp_path):
+    path = tmp_path / "nuova.toml"
+    app = Soc25App(str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shutil.copy(EXAMPLES / "sondrio.toml", path)  # another program, meanwhile
+        original = path.read_bytes()
+        await pilot.press(*"Mede", "enter", *"PV", "enter")
+        await pilot.pause()
+        assert path.read_bytes() == original and not os.path.exists(backup_path(path))
+        assert app.editor.draft.comune == "SONDRIO" and isinstance(app.screen, Quadro1Screen)
+        assert any("nuova.toml esiste già: la apro." in n.message for n in app._notifications)
+
+
+async def test_a_jump_to_r40_puts_the_cursor_in_r40(tmp_path):
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6", "tab")  # the focus goes on to the summary
+        await pilot.pause()
+        assert not isinstance(app.focused, R40Area)
+        await pilot.press("f2")
+        await pilot.pause()
+        await jump(pilot, "R40")
+        assert isinstance(app.screen, FinalScreen) and isinstance(app.focused, R40Area)
+        before = app.editor.draft.R40
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.editor.draft.R40 != before and "x" in app.editor.draft.R40
+
+
+async def test_a_key_on_the_r40_row_of_a_read_only_draft_says_read_only_once(tmp_path):
+    path = copy_example(tmp_path, "lomellina")
+    app = open_app(path, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        assert grid(app).go_to("R40")
+        await pilot.press("z")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, FinalScreen)
+        assert counter(app).count("Sola lettura: aperta con --view.") == 1
+        assert "rifiutato" not in counter(app) and load(path).R40 == app.editor.draft.R40
+
+
+async def test_a_refusal_from_the_r40_row_gives_way_to_a_key_that_is_taken(tmp_path):
+    path = copy_example(tmp_path, "lomellina")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.editor.set("R40", "x" * 5999)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert grid(app).go_to("R40")
+        app.post_message(events.Paste("ab"))  # 6.001: refused
+        await pilot.pause()
+        await pilot.pause()
+        assert "arriverebbe a 6.001 caratteri" in counter(app)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert grid(app).go_to("R40")
+        await pilot.press("c")  # 6.000: taken
+        await pilot.pause()
+        await pilot.pause()
+        assert app.editor.draft.R40 == "x" * 5999 + "c"
+        assert "rifiutato" not in counter(app)

@@ -6,10 +6,9 @@ import argparse
 import os
 import sys
 
+from ..core.summary import FORMATS, MIN_WIDTH
 from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, load_or_report
 
-FORMATS = ("text", "html", "svg", "md")  # the core's summary.FORMATS, without importing Rich
-MIN_WIDTH = 40
 _SUFFIX_FORMAT = {".txt": "text", ".html": "html", ".htm": "html", ".svg": "svg", ".md": "md"}
 
 

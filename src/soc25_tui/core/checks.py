@@ -15,6 +15,7 @@ from .layout import (
     USER_ROWS,
     Kind,
 )
+from .messages import KEPT_NOT_TO_FILL
 from .numbers import format_money, format_number
 from .rules import Outcome, evaluate
 from .values import count_chars, expected, filled, raw_text
@@ -132,8 +133,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
             warn(
                 code,
                 f"risposta «{draft.get(code)}» in un blocco che non si applica (caso "
-                f"{Q4_BLOCK_OF[code].case}; il caso del Comune è {o.case}): la risposta è conservata ma "
-                "non va compilata.",
+                f"{Q4_BLOCK_OF[code].case}; il caso del Comune è {o.case}): {KEPT_NOT_TO_FILL}.",
             )
         for item in o.block.items:
             if draft.get(item.code) is None:

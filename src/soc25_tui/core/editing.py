@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 
 from .assess import Assessment, assess
 from .layout import CASE_SHORT, CELL_BY_NAME, Q3_INPUTS, Q4_ITEM_BY_CODE, R40_MAX_CHARS
-from .messages import NO_CASE, counts_text, quadro3_not_to_fill, sentence
+from .messages import KEPT_NOT_TO_FILL, NO_CASE, counts_text, quadro3_not_to_fill, sentence
 from .model import Draft
 from .numbers import format_number
 from .rules import Outcome
@@ -138,8 +138,7 @@ class DraftEditor:
             return sentence(NO_CASE)
         if name in Q4_ITEM_BY_CODE:
             if name not in o.block.codes:
-                return (f"{name} non si applica al caso {o.case}: la risposta è conservata ma "
-                        "non va compilata.")
+                return f"{name} non si applica al caso {o.case}: {KEPT_NOT_TO_FILL}."
         return ""
 
     def can_empty(self, name: str) -> bool:
@@ -148,8 +147,9 @@ class DraftEditor:
         if self.read_only or CELL_BY_NAME[name].derived:
             return False
         o = self.outcome
-        if name in Q3_INPUTS:
-            return o.quadro3_known and not o.quadro3_required and filled(self._draft.get(name))
+        if name in Q3_INPUTS:  # a value, or one kept unreadable from the file
+            held = filled(self._draft.get(name)) or name in self._draft.invalid
+            return o.quadro3_known and not o.quadro3_required and held
         if name in Q4_ITEM_BY_CODE:
             return name in o.answers_elsewhere
         return False

@@ -13,6 +13,7 @@ here too, once, and marked COMPOSED.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import NamedTuple
 
 from .layout import R40_MAX_CHARS
@@ -225,6 +226,9 @@ def select(o: Outcome) -> list[Message]:
 # --- what soc25 says beside the portal's messages (COMPOSED) ------------------------------
 
 NO_CASE = "caso non determinabile: completare prima i Quadri 1 e 2"
+CASE_UNKNOWN = "non determinabile: mancano dati (vedi i problemi)"  # "Caso ..." in check and summary
+BLOCK_UNKNOWN = "Caso non determinabile: il blocco da compilare dipende dai dati dei Quadri 1 e 2."
+KEPT_NOT_TO_FILL = "la risposta è conservata ma non va compilata"  # a Quadro 4 answer outside the block
 
 # Whether Quadro 3 is to be filled in, and why: (state, the reason in a few words, the reason
 # as a clause of a sentence), by `Outcome.quadro3_reason`.
@@ -247,9 +251,9 @@ QUADRO3_WORDS: dict[str, tuple[str, str, str]] = {
     Q3_NO_R08: (
         "non determinabile",
         "manca R08",
-        "manca R08 (Quadro 2): non si può calcolare R09",
+        "manca R08 (Quadro 2): non si può calcolare R09 né stabilire se il Quadro 3 vada compilato",
     ),
-    Q3_NO_CASE: ("non determinabile", "", NO_CASE),
+    Q3_NO_CASE: ("non determinabile", "mancano dati", NO_CASE),
 }
 
 
@@ -279,6 +283,17 @@ def sentence(clause: str) -> str:
 def quadro3_not_to_fill(o: Outcome) -> str:
     """"Il Quadro 3 non va compilato: <why>." (only when it is known not to apply)."""
     return f"Il Quadro 3 non va compilato: {quadro3_why(o)}."
+
+
+def spending_verdict(o: Outcome, r06: Decimal | None) -> str:
+    """The reference spending against the need (R06), as the summary and Quadro 2 say it."""
+    if o.below_need is None:
+        return "Spesa rispetto al fabbisogno: non determinabile (mancano R06 o R07)."
+    return (
+        "Spesa storica 2017 (o 2021) di riferimento, la maggiore tra R07 2017 e R07 2021: "
+        f"{format_money(o.reference_spending)} euro, {'inferiore' if o.below_need else 'non inferiore'} "
+        f"al fabbisogno standard R06 ({format_money(r06)} euro)."
+    )
 
 
 def counts_text(errors: int, warnings: int, sep: str = " · ") -> str:

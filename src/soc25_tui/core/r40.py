@@ -30,7 +30,16 @@ from .layout import (
 )
 from .messages import SOGLIA
 from .numbers import format_money, format_number
-from .rules import LEP_6500, LEP_RATIO, OBJECTIVE_RATIO, Outcome, evaluate
+from .rules import (
+    LEP_6500,
+    LEP_RATIO,
+    OBJECTIVE_RATIO,
+    Q3_BELOW_THRESHOLD,
+    Q3_REQUIRED,
+    Q3_SPENDING,
+    Outcome,
+    evaluate,
+)
 from .values import count_chars
 
 # Priorities: 0 is never dropped; higher numbers go first when the text is too long.
@@ -184,8 +193,8 @@ def _staff(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
                     "abitanti (L.178/2020).",
                 )
             )
-        elif draft.R03 is not None and draft.R03 > 0 and o.values.get("R01B") is not None:
-            ratio = Decimal(draft.R03) / staff
+        elif o.inhabitants_per_worker is not None:
+            ratio = o.inhabitants_per_worker
             out.append(
                 _Sentence(
                     2,
@@ -242,7 +251,7 @@ def _service(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
     shown = _pct(r04)
     if shown == _pct(r05) and r04 != r05:
         shown = f"{format_number(r04, 4)}%"  # unrounded comparison, visible difference
-    verdict = "non inferiore" if r04 >= r05 else "inferiore"
+    verdict = "non inferiore" if o.service_ok else "inferiore"
     text = (
         "Il livello di servizio effettivo 2024 (R04), cioè la percentuale di utenti serviti "
         f"rispetto alla popolazione, è pari a {shown}, {verdict} al livello di servizio di "
@@ -260,27 +269,25 @@ def _spending(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
     money_ok = all(v is None or v >= 0 for v in (r06, r07_17, r07_21, draft.R08))
     if not money_ok:
         return
-    if ref is not None and r06 is not None:
-        year = "2021" if r07_17 is None or (r07_21 is not None and r07_21 > r07_17) else "2017"
-        below = ref < r06
+    if o.below_need is not None:
         text = (
-            f"La spesa storica di riferimento (R07, anno {year}) è pari a {_eur(ref)}, "
-            f"{'inferiore' if below else 'non inferiore'} al fabbisogno standard monetario "
+            f"La spesa storica di riferimento (R07, anno {o.reference_year}) è pari a {_eur(ref)}, "
+            f"{'inferiore' if o.below_need else 'non inferiore'} al fabbisogno standard monetario "
             f"sociale 2022-2024 (R06) di {_eur(r06)}"
         )
-        if below:
-            text += f", con una differenza di {_eur(r06 - ref)}"
+        if o.below_need:
+            text += f", con una differenza di {_eur(o.need_gap)}"
         out.append(_Sentence(4, _MAIN, text + "."))
     if draft.R08 is None:
         return
     text = f"Le risorse aggiuntive effettive del sociale assegnate per il 2024 (R08) ammontano a {_eur(draft.R08)}"
     r09 = o.values.get("R09")
-    if o.case in ("A", "B"):
+    if o.quadro3_reason == Q3_SPENDING:
         text += (
             "; poiché la spesa non è inferiore al fabbisogno, non vi sono risorse aggiuntive da "
             "rendicontare nel Quadro 3 degli obiettivi di servizio"
         )
-    elif o.case in ("C", "D") and r09 is not None:
+    elif o.quadro3_reason in (Q3_REQUIRED, Q3_BELOW_THRESHOLD):
         text += (
             f"; l'importo da rendicontare (R09) è di {_eur(r09)}, pari al minore tra R08 e la "
             "differenza tra fabbisogno e spesa storica"

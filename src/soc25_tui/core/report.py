@@ -8,7 +8,7 @@ from typing import Any
 
 from .assess import Assessment
 from .layout import CASE_WORDS, CELLS, NON_CALCOLABILE, USER_ROWS, Kind
-from .messages import COMPOSED_MARK, VERBATIM, counts_text, quadro3_line
+from .messages import CASE_UNKNOWN, COMPOSED_MARK, VERBATIM, counts_text, quadro3_line
 from .numbers import format_money, format_number
 from .rules import Outcome
 from .values import cell_value
@@ -38,7 +38,7 @@ def as_json(path: str, draft: Any, assessment: Assessment) -> dict[str, Any]:
 
 def case_line(outcome: Outcome) -> str:
     if outcome.case is None:
-        return "Caso non determinabile: mancano dati (vedi i problemi)"
+        return f"Caso {CASE_UNKNOWN}"
     return f"Caso {outcome.case}: {CASE_WORDS[outcome.case]}"
 
 

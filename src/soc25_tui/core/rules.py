@@ -39,9 +39,12 @@ class Outcome(NamedTuple):
     values: dict[str, Any]  # derived cells by public name (R0B_2019, M12_media, R04, ...)
     r04_exact: Decimal | None
     staff_total: Decimal | None  # R01_2024 + R01A_2024
+    inhabitants_per_worker: Decimal | None  # R03 / staff, unrounded (R01B is it rounded)
     below_6500: bool  # social workers nullo, or fewer than 1 per 6.500 inhabitants
     reference_spending: Decimal | None  # spesa storica 2017 (o 2021)
+    reference_year: str | None  # "2017" or "2021": the year of that figure
     below_need: bool | None
+    need_gap: Decimal | None  # R06 - reference spending (what spending falls short of need)
     service_ok: bool | None  # R04 >= R05
     case: str | None
     quadro3_required: bool
@@ -116,12 +119,14 @@ def _evaluate(d: Any) -> Outcome:
     if d.R01_2024 is not None and d.R01A_2024 is not None:
         staff = d.R01_2024 + d.R01A_2024
     r03 = d.R03
+    per_worker = None
     if staff is None or r03 is None or r03 <= 0:
         r01b = None
     elif staff == 0:
         r01b = 0
     else:
-        r01b = _round_int(Decimal(r03) / staff)
+        per_worker = Decimal(r03) / staff
+        r01b = _round_int(per_worker)
     values["R01B"] = r01b
     below_6500 = staff is not None and (staff <= 0 or (r01b is not None and r01b > LEP_6500))
 
@@ -132,11 +137,14 @@ def _evaluate(d: Any) -> Outcome:
 
     # Spending and the case.
     ref = reference_spending(d.R07_2017, d.R07_2021)
+    year = None
+    if ref is not None:
+        year = "2021" if d.R07_2017 is None or (d.R07_2021 is not None and d.R07_2021 > d.R07_2017) else "2017"
     below = None if ref is None or d.R06 is None else ref < d.R06
+    gap = None if below is None else d.R06 - ref
     case = case_of(below, service_ok)
 
     if case in ("C", "D"):
-        gap = d.R06 - ref
         r09 = None if d.R08 is None else min(d.R08, gap)
     elif case in ("A", "B"):
         r09 = Decimal("0.00")
@@ -165,9 +173,12 @@ def _evaluate(d: Any) -> Outcome:
         values=values,
         r04_exact=r04,
         staff_total=staff,
+        inhabitants_per_worker=per_worker,
         below_6500=below_6500,
         reference_spending=ref,
+        reference_year=year,
         below_need=below,
+        need_gap=gap,
         service_ok=service_ok,
         case=case,
         quadro3_required=required,

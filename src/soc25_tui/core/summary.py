@@ -40,7 +40,7 @@ from .layout import (
     USER_ROWS,
 )
 from .numbers import format_money, format_number
-from .rules import Q3_BELOW_THRESHOLD, Q3_SPENDING, Outcome
+from .rules import Q3_BELOW_THRESHOLD, Q3_REQUIRED, Q3_SPENDING, Outcome
 from .values import count_chars, display, raw_text
 
 FORMATS = ("text", "html", "svg", "md")
@@ -152,7 +152,7 @@ def _messages(a: Assessment, quadro: int) -> list[_Block]:
 
 def _header(draft: Any, o: Outcome) -> list[_Block]:
     if o.case is None:
-        case = "non determinabile: mancano dati (vedi i problemi)"
+        case = messages.CASE_UNKNOWN
     else:
         case = f"{o.case} - {CASE_WORDS[o.case]}"
     q3 = messages.quadro3_line(o)
@@ -252,17 +252,9 @@ def _quadro2(draft: Any, a: Assessment) -> list[_Block]:
         _Row(["R07", f"{LABELS['R07']} - 2021", _num(draft, "R07_2021")]),
         _Row(["R08", LABELS["R08"], _num(draft, "R08")]),
     ]
-    ref = o.reference_spending
-    if ref is None or o.below_need is None:
-        verdict = "Spesa rispetto al fabbisogno: non determinabile (mancano R06 o R07)."
-    else:
-        verdict = (
-            f"Spesa storica 2017 (o 2021) di riferimento, la maggiore tra R07 2017 e R07 2021: "
-            f"{_money(ref)} euro, {'inferiore' if o.below_need else 'non inferiore'} al "
-            f"fabbisogno standard R06 ({_money(draft.R06)} euro)."
-        )
+    verdict = messages.spending_verdict(o, draft.R06)
     out: list[_Block] = [_Heading(QUADRO_TITLES[2]), table, _Para(verdict), *_messages(a, 2)]
-    if o.case in ("C", "D") and o.values.get("R09") is not None:
+    if o.quadro3_reason in (Q3_REQUIRED, Q3_BELOW_THRESHOLD):
         out.append(
             _Para(
                 f"Valori citati nel messaggio: R08 = {_money(draft.R08)} euro; "
@@ -358,7 +350,7 @@ def _quadro4(draft: Any, o: Outcome) -> list[_Block]:
     block = o.block
     if block is None:
         out.append(
-            _Para("Caso non determinabile: il blocco da compilare dipende dai dati dei Quadri 1 e 2.")
+            _Para(messages.BLOCK_UNKNOWN)
         )
     else:
         out.append(_Para(block.condition, "note"))

@@ -48,7 +48,7 @@ class DraftScreen(Screen):
 
     QUADRO = 0
     NAV_KEY = ""
-    HELP = ""  # a short guide to the screen, shown by F1
+    HELP = ""  # a short guide to the screen, shown by F1 ({finale}: that key, as set)
     HELP_TITLE = ""
 
     def __init__(self, editor: DraftEditor, *, keymap: dict[str, str] | None = None) -> None:
@@ -118,7 +118,7 @@ class QuadroScreen(DraftScreen):
         return None
 
     def no_messages(self) -> str:
-        return "Nessun messaggio: completare i dati richiesti (vedi F6 per i problemi)."
+        return f"Nessun messaggio: completare i dati richiesti (vedi {self.label('finale')} per i problemi)."
 
     def why_locked(self, name: str) -> str:
         """Why `name` cannot be edited now ("" when it can), with the key that empties a value
@@ -302,12 +302,9 @@ class QuadroScreen(DraftScreen):
             return False
         inp = self.edit_line.input
         key = event.key
-        if key in ("enter", "tab", "down"):
-            self.finish_edit(inp.value, 1)
-        elif key in ("shift+tab", "up"):
-            self.finish_edit(inp.value, -1)
-        elif key == "escape":
-            self.finish_edit(inp.value, None)
+        action = keys.action_of(key, keys.EDIT, self.keymap)  # the edit line's own keys
+        if action in ("done(1)", "done(-1)", "cancel"):
+            self.finish_edit(inp.value, {"done(1)": 1, "done(-1)": -1}.get(action))
         elif key == "backspace":
             inp.action_delete_left()
         elif key == "delete":

@@ -46,7 +46,7 @@ class FinalScreen(DraftScreen):
     HELP_TITLE = "R40 e riepilogo"
     HELP = (
         "R40: relazione in formato libero, al massimo 6.000 caratteri (il contatore si "
-        "aggiorna mentre si scrive; un testo più lungo viene rifiutato). F8 propone un testo "
+        "aggiorna mentre si scrive; un testo più lungo viene rifiutato). {proponi} propone un testo "
         "costruito dai dati della bozza: se R40 contiene già del testo chiede prima di "
         "sostituirlo. Sotto: la nota finale, il riepilogo dell'intera scheda e i problemi "
         "ancora aperti. Tab passa dalla relazione al riepilogo."
@@ -71,7 +71,7 @@ class FinalScreen(DraftScreen):
 
     _summary_timer = None
     _refusal = ""  # why the last edit of R40 was refused, until the next one
-    _to_end = False  # show R40 with the cursor at its end (keys typed on Quadro 4's R40 row)
+    _aimed: bool | None = None  # R40 aimed at (a jump): True with the cursor at its end
 
     def on_mount(self) -> None:
         self.area.focus()
@@ -79,9 +79,11 @@ class FinalScreen(DraftScreen):
     def on_screen_resume(self) -> None:
         """Shown (the first time too): R40 as the draft holds it, the counter, the summary."""
         self.sync()
-        if self._to_end:
-            self._to_end = False
-            self._cursor_to_end()
+        if self._aimed is not None:
+            at_end, self._aimed = self._aimed, None
+            if at_end:
+                self._cursor_to_end()
+            self.area.focus()
         self._render_summary()
 
     # --- showing -------------------------------------------------------------------------
@@ -145,15 +147,15 @@ class FinalScreen(DraftScreen):
         Quadro 4's R40 row went there, and the refusal of those keys said."""
         if cell not in (None, "R40"):
             return False
-        if note:
+        if at_end:  # keys typed on Quadro 4's R40 row: refused or not, what they say now
             self._refusal = note
         if self.on_top:
             self.sync()
             if at_end:
                 self._cursor_to_end()
             self.area.focus()
-        else:
-            self._to_end = self._to_end or at_end
+        elif cell is not None:
+            self._aimed = bool(self._aimed) or at_end
         return True
 
     def _cursor_to_end(self) -> None:

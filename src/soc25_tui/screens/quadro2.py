@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.layout import LABELS
-from ..core.numbers import format_money
+from ..core.messages import spending_verdict
 from ..widgets.grid import Column, GridRow, GridSpec
 from .base import QuadroScreen
 
@@ -33,12 +33,6 @@ class Quadro2Screen(QuadroScreen):
 
     def notes(self) -> list[str]:
         o = self.draft_editor.outcome
-        r06 = self.draft_editor.draft.R06
-        if o.reference_spending is None or r06 is None:
+        if o.below_need is None:
             return []
-        versus = "inferiore" if o.below_need else "non inferiore"
-        return [
-            f"Spesa storica di riferimento (la maggiore tra R07 2017 e 2021): "
-            f"{format_money(o.reference_spending)} euro, {versus} al fabbisogno R06 "
-            f"({format_money(r06)} euro)."
-        ]
+        return [spending_verdict(o, self.draft_editor.draft.R06)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from ..core.layout import LABELS, Q4_BLOCKS
+from ..core.messages import BLOCK_UNKNOWN
 from ..core.numbers import format_number
 from ..core.values import count_chars
 from ..widgets.grid import Column, GridRow, GridSpec
@@ -37,7 +38,7 @@ class Quadro4Screen(QuadroScreen):
     NAV_KEY = "q4"
     HELP = (
         "Un solo blocco si compila: quello del caso (A-D). Per ogni voce: S = SI, N = NO, "
-        "Spazio = nessuna risposta. Se una voce «Altro» è SI, spiegarla in R40 (F6). Le "
+        "Spazio = nessuna risposta. Se una voce «Altro» è SI, spiegarla in R40 ({finale}). Le "
         "risposte date in un blocco che non si applica restano conservate e segnalate."
     )
 
@@ -53,7 +54,7 @@ class Quadro4Screen(QuadroScreen):
     def no_messages(self) -> str:
         block = self.draft_editor.outcome.block
         if block is None:
-            return "Il blocco da compilare dipende dal caso: completare prima i Quadri 1 e 2."
+            return BLOCK_UNKNOWN
         return (f"Caso {block.case}: rispondere SI o NO alle voci {block.span} "
                 "(il portale non mostra messaggi per il Quadro 4).")
 
@@ -71,9 +72,10 @@ class Quadro4Screen(QuadroScreen):
     def edit_cell(self, name: str, initial: str | None) -> None:
         if name == "R40":
             # Typed on the R40 row: it continues R40 at once, in order, on the final screen.
-            note = self.draft_editor.append_r40(initial) if initial else ""
+            typed = initial and not self.draft_editor.read_only  # read-only: the final screen says so
+            note = self.draft_editor.append_r40(initial) if typed else ""
             if note:
                 self.app.bell()
-            self.go("final", "R40", at_end=bool(initial), note=note)
+            self.go("final", "R40", at_end=bool(typed), note=note)
             return
         super().edit_cell(name, initial)

@@ -17,7 +17,7 @@ from ..core import folder
 class StartScreen(Screen):
     """The list of drafts: it asks the App to open one (`Open`) or to create one (`New`)."""
 
-    HELP = "Elenco delle bozze (*.toml) della cartella corrente: Invio apre, N crea una nuova bozza."
+    HELP = "Elenco delle bozze (*.toml) della cartella corrente: {apri} apre, {nuova} crea una nuova bozza."
     HELP_TITLE = "Bozze SOC25"
     BINDINGS = keys.bindings(keys.START)
 
