@@ -22,7 +22,7 @@ from soc25_tui.screens.quadro2 import Quadro2Screen
 from soc25_tui.widgets.panels import NavBar
 
 from ..conftest import ROOT
-from .test_tui import copy_example
+from .test_tui import copy_example, from_the_palette
 
 SIZE = (80, 24)
 
@@ -164,17 +164,7 @@ async def test_the_palette_runs_the_commands_of_the_table(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.editor.set("M12_2019", 42)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Salva")
-        for _ in range(20):
-            await pilot.pause(0.05)
-            options = app.screen.query("CommandList")
-            if options and options.first().option_count:
-                break
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await from_the_palette(pilot, "Salva")
         assert load(path).M12_2019 == 42 and not app.editor.dirty
 
 
@@ -199,3 +189,13 @@ async def test_only_the_screen_on_top_redraws_and_the_others_catch_up_when_shown
         await pilot.pause()
         assert app.screen is q1 and q1 in synced
         assert q1.grid._shown["M12_2019"] == "321"
+
+
+def test_the_readme_lists_the_keys_of_the_f1_help():
+    """The README's table of keys is written by hand: every line of the F1 help (built from
+    the table of keys) is a line of it, in the same order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| tasto | cosa fa |"):]
+    table = table[:table.index("\n\n")]
+    listed = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+    assert listed == [label for label, _ in keys.help_rows()]

@@ -127,6 +127,21 @@ async def goto(pilot, name: str) -> None:
     await pilot.pause()
 
 
+async def from_the_palette(pilot, query: str) -> None:
+    """Ctrl+P, the query typed, Enter on the best hit once the palette lists it."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    for _ in range(20):
+        await pilot.pause(0.05)
+        options = pilot.app.screen.query("CommandList")
+        if options and options.first().option_count:
+            break
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
+
+
 async def type_cell(pilot, name: str, text: str) -> None:
     """Reach `name`, type `text` on it and confirm with Enter."""
     await goto(pilot, name)
@@ -283,18 +298,7 @@ async def test_command_palette_offers_jump_to_cell(tmp_path):
             assert any("R01B" in str(h.text) for h in hits)
             assert str(max(hits, key=lambda h: h.score).text).startswith("Vai a R03 ")
 
-        # Through the palette itself: Ctrl+P, the query, Enter.
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"R07_2021")
-        for _ in range(20):
-            await pilot.pause(0.05)
-            options = app.screen.query("CommandList")
-            if options and options.first().option_count:
-                break
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await from_the_palette(pilot, "R07_2021")  # through the palette itself
         assert isinstance(app.screen, Quadro2Screen)
         assert grid(app).current == "R07_2021"
 
