@@ -13,7 +13,7 @@ import signal
 import sys
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -27,7 +27,9 @@ from .core.layout import CELL_BY_NAME, CELLS, QUADRO_TITLES, resolve_cell_name
 from .core.model import Draft
 from .screens.base import DraftScreen, Navigate
 from .screens.quadro1 import Quadro1Screen
-from .screens.start import StartScreen
+
+if TYPE_CHECKING:  # pragma: no cover - imported when there is no draft to open
+    from .screens.start import StartScreen
 
 RECOVERY_DELAY = 2.0  # seconds after the last change
 
@@ -238,6 +240,8 @@ class Soc25App(App[int]):
         """The first screen: Quadro 1 of the draft (no blank screen painted before it), the
         list of drafts when no draft was named, or an empty screen under the new-draft form."""
         if self.path is None:
+            from .screens.start import StartScreen
+
             return StartScreen(keymap=self.keymap)
         if not os.path.exists(self.path):
             return Screen()
@@ -298,10 +302,10 @@ class Soc25App(App[int]):
         try:
             save(path, draft, backup=False)
         except DraftError as exc:
-            if isinstance(self.screen_stack[0], (DraftScreen, StartScreen)):
-                self.notify(str(exc), severity="error", timeout=10)
-            else:  # `soc25 DIR/NEW.toml` that cannot be created: nothing to show
+            if type(self.screen_stack[0]) is Screen:  # `soc25 DIR/NEW.toml`: nothing to show
                 self.exit(2, message=f"soc25: {exc}")
+            else:  # from the start screen: the list is still there
+                self.notify(str(exc), severity="error", timeout=10)
             return
         self.path = path
         self.editor.load(draft)

@@ -14,7 +14,6 @@ from textual.app import App
 from textual.widgets import Footer
 
 from soc25_tui import keys
-from soc25_tui.app import Soc25App
 from soc25_tui.core.drafts import load
 from soc25_tui.screens.dialogs import HelpScreen
 from soc25_tui.screens.quadro1 import Quadro1Screen
@@ -22,7 +21,7 @@ from soc25_tui.screens.quadro2 import Quadro2Screen
 from soc25_tui.widgets.panels import NavBar
 
 from ..conftest import ROOT
-from .test_tui import copy_example, from_the_palette
+from .test_tui import copy_example, from_the_palette, open_app
 
 SIZE = (80, 24)
 
@@ -82,7 +81,7 @@ def test_no_keymap_file_is_no_problem(tmp_path, monkeypatch):
 async def test_a_keymap_remaps_keys_and_everything_that_names_them_follows(tmp_path, monkeypatch):
     keymap_file(tmp_path, monkeypatch, 'salva = "ctrl+w"\nquadro2 = "f9"\nannulla = "f10"\n')
     path = copy_example(tmp_path, "tortona")
-    app = Soc25App(str(path), load(path))
+    app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.keymap == {"salva": "ctrl+w", "quadro2": "f9", "annulla": "f10"}
@@ -131,7 +130,7 @@ async def test_a_keymap_remaps_keys_and_everything_that_names_them_follows(tmp_p
 async def test_a_bad_keymap_is_said_at_start_and_the_default_keys_work(tmp_path, monkeypatch):
     keymap_file(tmp_path, monkeypatch, 'salva = "ctrl+q"\n')
     path = copy_example(tmp_path, "tortona")
-    app = Soc25App(str(path), load(path))
+    app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         notices = [n.message for n in app._notifications]
@@ -160,7 +159,7 @@ def test_screens_never_reach_into_the_app():
 
 async def test_the_palette_runs_the_commands_of_the_table(tmp_path):
     path = copy_example(tmp_path, "tortona")
-    app = Soc25App(str(path), load(path))
+    app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.editor.set("M12_2019", 42)
@@ -172,7 +171,7 @@ async def test_only_the_screen_on_top_redraws_and_the_others_catch_up_when_shown
     """Quadro 1 stays under Quadro 2 on Textual's stack (and counts as "current" there): a
     change typed on Quadro 2 redraws Quadro 2 alone; Quadro 1 shows it when it comes back."""
     path = copy_example(tmp_path, "tortona")
-    app = Soc25App(str(path), load(path))
+    app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("f3")

@@ -47,15 +47,26 @@ class Outcome(NamedTuple):
     need_gap: Decimal | None  # R06 - reference spending (what spending falls short of need)
     service_ok: bool | None  # R04 >= R05
     case: str | None
-    quadro3_required: bool
-    quadro3_known: bool  # False when the case, or R09 in cases C/D, cannot be computed yet
     quadro3_reason: str  # Q3_REQUIRED, Q3_SPENDING, Q3_BELOW_THRESHOLD, Q3_NO_R08, Q3_NO_CASE
     block: Q4Block | None
     q3_filled: tuple[str, ...]  # Quadro 3 inputs holding a value (not empty, not zero)
-    q3_leftovers: tuple[str, ...]  # of those, the ones kept although Quadro 3 does not apply
     answers_elsewhere: tuple[str, ...]  # Quadro 4 items answered outside the block (all, with no block)
     shortfall: Decimal | None  # R09 - R15 when Quadro 3 applies and R15 does not cover R09
     altro_unexplained: tuple[str, ...]  # the block's «Altro» items answered SI while R40 is blank
+
+    @property
+    def quadro3_required(self) -> bool:
+        return self.quadro3_reason == Q3_REQUIRED
+
+    @property
+    def quadro3_known(self) -> bool:
+        """False while the case, or R09 in cases C/D, cannot be computed."""
+        return self.quadro3_reason not in (Q3_NO_CASE, Q3_NO_R08)
+
+    @property
+    def q3_leftovers(self) -> tuple[str, ...]:
+        """Quadro 3 values kept although it is known not to apply."""
+        return self.q3_filled if self.quadro3_known and not self.quadro3_required else ()
 
 
 def reference_spending(r07_2017: Decimal | None, r07_2021: Decimal | None) -> Decimal | None:
@@ -155,9 +166,6 @@ def _evaluate(d: Any) -> Outcome:
 
     # Quadro 3: whether it applies, and why; values kept where it does not.
     reason = _quadro3_reason(case, r09)
-    required = reason == Q3_REQUIRED
-    known = reason not in (Q3_NO_CASE, Q3_NO_R08)
-    q3_filled = tuple(name for name in Q3_INPUTS if filled(d.get(name)))
 
     # Quadro 4: the block of the case, answers given elsewhere, «Altro» to explain in R40.
     block = Q4_BLOCK_BY_CASE.get(case) if case else None
@@ -181,13 +189,10 @@ def _evaluate(d: Any) -> Outcome:
         need_gap=gap,
         service_ok=service_ok,
         case=case,
-        quadro3_required=required,
-        quadro3_known=known,
         quadro3_reason=reason,
         block=block,
-        q3_filled=q3_filled,
-        q3_leftovers=q3_filled if known and not required else (),
+        q3_filled=tuple(name for name in Q3_INPUTS if filled(d.get(name))),
         answers_elsewhere=elsewhere,
-        shortfall=r09 - r15 if required and r15 < r09 else None,
+        shortfall=r09 - r15 if reason == Q3_REQUIRED and r15 < r09 else None,
         altro_unexplained=altro,
     )

@@ -112,22 +112,8 @@ def _invalid(draft: Any, name: str) -> str | None:
     return None if raw is None else f"«{raw_text(raw)}» (non valido)"
 
 
-def _num(draft: Any, name: str, places: int | None = None) -> str:
-    bad = _invalid(draft, name)
-    if bad:
-        return bad
-    value = draft.get(name)
-    if value is None:
-        return MISSING
-    return format_number(value, CELL_BY_NAME[name].places if places is None else places)
-
-
 def _money(value: Decimal | None) -> str:
     return format_money(value, MISSING)
-
-
-def _pct(value: Decimal | None) -> str:
-    return MISSING if value is None else f"{format_number(value, 2)}%"
 
 
 def _text(draft: Any, name: str, empty: str = MISSING) -> str:
@@ -194,9 +180,9 @@ def _quadro1(draft: Any, a: Assessment) -> list[_Block]:
         for row in USER_ROWS:
             if row.area is not area:
                 continue
-            cells = [row.code, row.label, _num(draft, f"{row.code}_2019"), _num(draft, f"{row.code}_2024")]
+            cells = [row.code, row.label, _shown(draft, o, f"{row.code}_2019"), _shown(draft, o, f"{row.code}_2024")]
             if row.has_hours:
-                cells += [_num(draft, f"{row.code}_ore"), format_number(v[f"{row.code}_media"], 2, empty=MISSING)]
+                cells += [_shown(draft, o, f"{row.code}_ore"), _shown(draft, o, f"{row.code}_media")]
             else:
                 cells += ["", ""]
             users.rows.append(_Row(cells))
@@ -223,11 +209,11 @@ def _quadro1(draft: Any, a: Assessment) -> list[_Block]:
         ]
     )
     comune.rows += [
-        _Row(["R01", LABELS["R01"], _num(draft, "R01_2020"), _num(draft, "R01_2024")]),
-        _Row(["R01A", LABELS["R01A"], "", _num(draft, "R01A_2024")]),
+        _Row(["R01", LABELS["R01"], _shown(draft, o, "R01_2020"), _shown(draft, o, "R01_2024")]),
+        _Row(["R01A", LABELS["R01A"], "", _shown(draft, o, "R01A_2024")]),
         _Row(["R01B", LABELS["R01B"], "", _shown(draft, o, "R01B")]),
-        _Row(["R02", LABELS["R02"], _num(draft, "R02_2020"), _num(draft, "R02_2024")]),
-        _Row(["R03", LABELS["R03"], "", _num(draft, "R03")]),
+        _Row(["R02", LABELS["R02"], _shown(draft, o, "R02_2020"), _shown(draft, o, "R02_2024")]),
+        _Row(["R03", LABELS["R03"], "", _shown(draft, o, "R03")]),
         _Row(["R04", LABELS["R04"], "", _shown(draft, o, "R04")]),
         _Row(["R05", LABELS["R05"], "", _shown(draft, o, "R05")]),
     ]
@@ -247,10 +233,10 @@ def _quadro2(draft: Any, a: Assessment) -> list[_Block]:
     o = a.outcome
     table = _Table([_Col("Codice", min_width=4), _Col("Voce", ratio=1), _Col("Importo\n(euro)", "right")])
     table.rows += [
-        _Row(["R06", LABELS["R06"], _num(draft, "R06")]),
-        _Row(["R07", f"{LABELS['R07']} - 2017", _num(draft, "R07_2017")]),
-        _Row(["R07", f"{LABELS['R07']} - 2021", _num(draft, "R07_2021")]),
-        _Row(["R08", LABELS["R08"], _num(draft, "R08")]),
+        _Row(["R06", LABELS["R06"], _shown(draft, o, "R06")]),
+        _Row(["R07", f"{LABELS['R07']} - 2017", _shown(draft, o, "R07_2017")]),
+        _Row(["R07", f"{LABELS['R07']} - 2021", _shown(draft, o, "R07_2021")]),
+        _Row(["R08", LABELS["R08"], _shown(draft, o, "R08")]),
     ]
     verdict = messages.spending_verdict(o, draft.R06)
     out: list[_Block] = [_Heading(QUADRO_TITLES[2]), table, _Para(verdict), *_messages(a, 2)]
@@ -288,12 +274,12 @@ def _q3_table(draft: Any, o: Outcome, codes: Iterable[str], *, total: bool) -> _
             cells = [
                 code,
                 LABELS[code],
-                _num(draft, f"{code}_numero"),
+                _shown(draft, o, f"{code}_numero"),
                 _text(draft, f"{code}_modalita", ""),
-                _num(draft, f"{code}_spesa"),
+                _shown(draft, o, f"{code}_spesa"),
             ]
         else:
-            cells = [code, LABELS[code], "", "", _num(draft, code)]
+            cells = [code, LABELS[code], "", "", _shown(draft, o, code)]
         table.rows.append(_Row(cells))
     if total:
         # The two groups of objectives, as printed.

@@ -83,6 +83,10 @@ class DraftScreen(Screen):
     def leaving(self) -> None:
         """Another screen is about to be shown (F-keys, a jump)."""
 
+    def label(self, key_id: str) -> str:
+        """How the person's keymap names a key ("Invio", "Ctrl+S")."""
+        return keys.label(key_id, self.keymap)
+
     def go(self, screen: str, cell: str | None = None, **kwargs: Any) -> None:
         """Ask the App for another screen (and a cell on it)."""
         self.post_message(Navigate(screen, cell, **kwargs))
@@ -91,10 +95,6 @@ class DraftScreen(Screen):
 class QuadroScreen(DraftScreen):
     BINDINGS = keys.bindings(keys.QUADRO)
     SINO_HINT = "S = SI · N = NO · Spazio = nessuna risposta"
-
-    def label(self, key_id: str) -> str:
-        """How the person's keymap names a key ("Invio", "Ctrl+S")."""
-        return keys.label(key_id, self.keymap)
 
     @property
     def edit_hint(self) -> str:

@@ -51,7 +51,6 @@ class CellEditor(Vertical):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.name_: str | None = None
         self.editing = False
 
     def compose(self) -> ComposeResult:
@@ -65,7 +64,6 @@ class CellEditor(Vertical):
 
     def show_cell(self, name: str | None, title: str, value: str, hint: str = "") -> None:
         """Show the highlighted cell (not editing)."""
-        self.name_ = name
         self.editing = False
         self._title(title)
         with self.input.prevent(Input.Changed):
