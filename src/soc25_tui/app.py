@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 
 from . import keys
 from .core import model, session
+from .gate import KeyGate
 from .core.drafts import DraftError, dumps, load, save
 from .core.editing import Change, DraftEditor
 from .core.layout import CELL_BY_NAME, CELLS, QUADRO_TITLES, resolve_cell_name
@@ -81,7 +82,7 @@ class CellCommands(Provider):
                                partial(app.action_go, screen))
 
 
-class Soc25App(App[int]):
+class Soc25App(KeyGate, App[int]):
     CSS_PATH = Path(__file__).with_name("soc25.tcss")  # absolute: subclasses live elsewhere
     TITLE = "SOC25"
     COMMANDS = App.COMMANDS | {CellCommands}
@@ -89,6 +90,7 @@ class Soc25App(App[int]):
 
     def __init__(self, path: str | None, draft: Any | None = None, *, read_only: bool = False) -> None:
         super().__init__()
+        self._gate_init()
         self.path = path
         if draft is None and path is not None and os.path.exists(path):
             draft = load(path)  # never show (and then save) a blank form over an existing draft

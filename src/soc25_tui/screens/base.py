@@ -48,6 +48,9 @@ class DraftScreen(Screen):
 
     QUADRO = 0
     NAV_KEY = ""
+    # False from the moment a cell is aimed at until the screen has put the cursor there:
+    # the App lets no key in meanwhile (see `gate`).
+    ready = False
     HELP = ""  # a short guide to the screen, shown by F1 ({finale}: that key, as set)
     HELP_TITLE = ""
 
@@ -168,6 +171,7 @@ class QuadroScreen(DraftScreen):
             self._put_cursor(name)
         elif not self.edit_line.editing:
             self.grid.focus()
+        self.ready = True
 
     # --- showing the draft ---------------------------------------------------------------
 
@@ -396,6 +400,7 @@ class QuadroScreen(DraftScreen):
             self._put_cursor(cell)
         else:
             self._aimed = cell
+            self.ready = False
         return True
 
     def _cells(self) -> set[str]:

@@ -74,7 +74,9 @@ class FinalScreen(DraftScreen):
     _aimed: bool | None = None  # R40 aimed at (a jump): True with the cursor at its end
 
     def on_mount(self) -> None:
-        self.area.focus()
+        # The cursor after the text: what is typed on entering goes on with R40, never
+        # before what is written.
+        self._cursor_to_end()
 
     def on_screen_resume(self) -> None:
         """Shown (the first time too): R40 as the draft holds it, the counter, the summary."""
@@ -85,6 +87,7 @@ class FinalScreen(DraftScreen):
                 self._cursor_to_end()
             self.area.focus()
         self._render_summary()
+        self.ready = True
 
     # --- showing -------------------------------------------------------------------------
 
@@ -156,6 +159,7 @@ class FinalScreen(DraftScreen):
             self.area.focus()
         elif cell is not None:
             self._aimed = bool(self._aimed) or at_end
+            self.ready = False
         return True
 
     def _cursor_to_end(self) -> None:

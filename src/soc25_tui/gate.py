@@ -1,0 +1,136 @@
+"""One key at a time: every key reaches the widget that was under the cursor when it was typed.
+
+Textual hands each key from the terminal to the focused widget's own queue and goes on with
+the next key at once; a key that switches screens, closes a dialog or starts an edit only
+takes effect when that queue gets to it. Keys typed faster than that (a quick typist, a
+keypad macro, a slow SSH link that delivers them together) would reach the widget that had
+the focus before: a digit typed right after Ctrl+G R07_2021 Enter landing in the first cell of
+a Quadro built for the first time, a letter right after a dialog's Enter landing in the
+dialog that is closing.
+
+`KeyGate` (mixed into the App) keeps keys, and pastes, in a queue and lets the next one in
+only when everything the previous one set off has happened: every widget of the screen on top
+has processed its messages (two rounds in a row with all queues empty and the screen stack
+and focus unchanged), and the screen on top says it is ready (`ready`, see `DraftScreen`:
+its cursor is where it was aimed). A key typed when nothing is pending goes through at once;
+only keys that come faster than the program wait, and they are never dropped nor reordered.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from time import monotonic
+from typing import Any
+
+from textual import events
+
+WATCHDOG = 0.5  # seconds: a round not finished by then (a widget removed meanwhile) ends
+PATIENCE = 5.0  # seconds: a screen not ready by then gets the keys anyway (never kept for good)
+
+
+class KeyGate:
+    """App mixin: keys and pastes in order, each after the previous one has settled."""
+
+    _gate_queue: deque[events.Event]
+    _gate_busy = False
+    _gate_round = 0
+    _gate_started = 0.0
+    _gate_since = 0.0
+    _gate_quiet = 0
+    _gate_timer: Any = None
+
+    def _gate_init(self) -> None:
+        self._gate_queue = deque()
+
+    @property
+    def keys_pending(self) -> int:
+        """Keys (and pastes) received and not yet let in (0 when the program has caught up)."""
+        return len(self._gate_queue) + (1 if self._gate_busy else 0)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._gate_queue.append(event)
+            if not self._gate_busy:
+                await self._gate_next()
+            return
+        await super().on_event(event)  # type: ignore[misc]
+
+    async def _gate_next(self) -> None:
+        """Let the oldest waiting key in, then wait for it to settle."""
+        if self._gate_busy or not self._gate_queue:
+            return
+        event = self._gate_queue.popleft()
+        self._gate_busy = True
+        self._gate_quiet = 0
+        self._gate_since = monotonic()
+        self._gate_signature = self._signature()
+        try:
+            await super().on_event(event)  # type: ignore[misc]
+        finally:
+            self._gate_probe()
+
+    def _signature(self) -> tuple:
+        app: Any = self
+        return tuple(map(id, app.screen_stack)), id(app.focused)
+
+    def _gate_probe(self) -> None:
+        """A round: a callback queued behind every message already waiting in each widget
+        of the screen on top (and the App); when all have run, `_gate_round_done`."""
+        app: Any = self
+        self._gate_round += 1
+        this_round = self._gate_round
+        self._gate_started = monotonic()
+        try:
+            nodes = [app, *app.screen.walk_children(with_self=True)]
+        except Exception:  # no screen yet (starting) or none any more (exiting)
+            nodes = [app]
+        pending = 0
+
+        def done() -> None:
+            nonlocal pending
+            pending -= 1
+            if pending == 0 and self._gate_round == this_round:
+                self._gate_round_done(nodes)
+
+        for node in nodes:
+            if node.call_later(done):
+                pending += 1
+        if self._gate_timer is None:
+            self._gate_timer = app.set_interval(WATCHDOG / 2, self._gate_watchdog)
+        else:
+            self._gate_timer.resume()
+        if pending == 0:
+            self._gate_round_done(nodes)
+
+    def _gate_round_done(self, nodes: list[Any]) -> None:
+        signature = self._signature()
+        quiet = signature == self._gate_signature and all(
+            node._message_queue.empty() for node in nodes)
+        self._gate_signature = signature
+        self._gate_quiet = self._gate_quiet + 1 if quiet else 0
+        settled = self._gate_quiet >= 2 and self._screen_ready()
+        if not settled and monotonic() - self._gate_since < PATIENCE:
+            self._gate_probe()
+            return
+        self._gate_release()
+
+    def _screen_ready(self) -> bool:
+        app: Any = self
+        try:
+            screen = app.screen
+        except Exception:
+            return True
+        return screen.is_mounted and getattr(screen, "ready", True)
+
+    def _gate_release(self) -> None:
+        self._gate_busy = False
+        self._gate_round += 1  # a late callback of the finished round does nothing
+        if self._gate_timer is not None:
+            self._gate_timer.pause()
+        if self._gate_queue:
+            app: Any = self
+            app.call_later(self._gate_next)
+
+    def _gate_watchdog(self) -> None:
+        if self._gate_busy and monotonic() - self._gate_started > WATCHDOG:
+            self._gate_release()  # a callback that will never run (its widget is gone)
