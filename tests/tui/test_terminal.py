@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -159,3 +160,27 @@ def test_quitting_without_saving_leaves_no_recovery_to_offer(tmp_path, terminal)
     assert not os.path.exists(session.recovery_path(path))
     assert len(list(tmp_path.glob(".tortona.toml.recupero.*.bak"))) == 1  # set aside, not lost
     assert not os.path.exists(session.lock_path(path))
+
+
+@pytest.mark.parametrize("per_key", [0.0, 0.05, 0.12], ids=["0ms", "50ms", "120ms"])
+def test_figures_typed_right_after_ctrl_g_land_in_the_cell_named(tmp_path, terminal, per_key):
+    """Ctrl+G to a cell of a Quadro not yet shown, the figure typed at once, Enter, the same
+    for two more cells, Ctrl+S: the saved draft holds exactly those figures in those cells,
+    and nothing else changed (keys sent as bytes, at 0, 50 and 120 ms per key)."""
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    before = load(path)
+    t = terminal([path.name], tmp_path)
+    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    typed = {"R12": "7777", "R07_2021": "320000", "R08": "26000"}  # R12 while Quadro 3 applies
+    keys = b"".join(b"\x07" + name.encode() + b"\r" + figure.encode() + b"\r"
+                    for name, figure in typed.items()) + b"\x13"  # Ctrl+G ... Ctrl+S
+    for i in range(len(keys)) if per_key else [None]:
+        t.type(keys if i is None else keys[i:i + 1])
+        if per_key:
+            time.sleep(per_key)
+    t.wait_for(lambda: "Bozza salvata" in t.text(), "the save notice")
+
+    after = load(path).inputs()
+    changed = {name: value for name, value in after.items() if value != before.inputs()[name]}
+    assert changed == {name: Decimal(figure).quantize(Decimal("0.01")) for name, figure in typed.items()}
