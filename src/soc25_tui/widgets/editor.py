@@ -6,6 +6,9 @@ colour), what is wrong with what is being typed. The draft keeps the last valid 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -27,6 +30,24 @@ class EditorInput(Input):
         self.post_message(CellEditor.Done(self.editing_name, self.value, None))
 
     editing_name: str | None = None
+    # Told of each change of the text being typed, synchronously, inside the key's own
+    # handler: the recomputed figures are drawn in the same frame as the typed digit.
+    edited: Callable[[str, str], None] | None = None
+    _quiet = False
+
+    def watch_value(self, value: str) -> None:
+        if not self._quiet and self.editing_name is not None and self.edited is not None:
+            self.edited(self.editing_name, value)
+
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Set the text without it counting as typed."""
+        self._quiet = True
+        try:
+            with self.prevent(Input.Changed):
+                yield
+        finally:
+            self._quiet = False
 
 
 class CellEditor(Vertical):
@@ -41,21 +62,16 @@ class CellEditor(Vertical):
             self.text = text
             self.direction = direction
 
-    class Edited(Message):
-        """The text being typed changed."""
-
-        def __init__(self, name: str | None, text: str) -> None:
-            super().__init__()
-            self.name = name
-            self.text = text
-
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, edited: Callable[[str, str], None] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.editing = False
+        self._edited = edited  # (cell, text) for every change of what is typed
 
     def compose(self) -> ComposeResult:
         yield Static("", id="editor-title")
-        yield EditorInput(id="editor-input", select_on_focus=False)
+        inp = EditorInput(id="editor-input", select_on_focus=False)
+        inp.edited = self._edited
+        yield inp
         yield Static("", id="editor-status")
 
     @property
@@ -66,7 +82,7 @@ class CellEditor(Vertical):
         """Show the highlighted cell (not editing)."""
         self.editing = False
         self._title(title)
-        with self.input.prevent(Input.Changed):
+        with self.input.quiet():
             self.input.value = value
         self.set_status(hint)
 
@@ -77,7 +93,7 @@ class CellEditor(Vertical):
         self.editing = True
         inp = self.input
         inp.editing_name = name
-        with inp.prevent(Input.Changed):
+        with inp.quiet():
             inp.value = initial
         inp.cursor_position = len(initial)
         inp.focus()
@@ -98,9 +114,7 @@ class CellEditor(Vertical):
         status.set_class(error, "-error")
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        if self.editing:
-            self.post_message(self.Edited(self.input.editing_name, event.value))
+        event.stop()  # already told, synchronously (`EditorInput.edited`)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
