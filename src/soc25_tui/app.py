@@ -23,7 +23,7 @@ from . import keys
 from .core import model, session
 from .gate import KeyGate
 from .core.drafts import DraftError, dumps, load, save
-from .core.editing import Change, DraftEditor
+from .core.editing import Change, DraftEditor, Travel
 from .core.layout import CELL_BY_NAME, CELLS, QUADRO_TITLES, resolve_cell_name
 from .core.model import Draft
 from .screens.base import DraftScreen, Navigate
@@ -376,7 +376,7 @@ class Soc25App(KeyGate, App[int]):
             except DraftError as exc:
                 self.notify(str(exc), severity="error", timeout=10)
                 return
-            self.editor.load(recovered, saved=self.editor.draft)
+            self.editor.load(recovered, saved=self.editor.draft, undo="ripristino del recupero")
             self.notify(f"Recupero ripristinato: {keys.label('salva', self.keymap)} per salvarlo nella bozza.")
         else:
             aside = session.set_recovery_aside(self.path)
@@ -419,18 +419,39 @@ class Soc25App(KeyGate, App[int]):
         self.show_screen(key)
         return found
 
+    @staticmethod
+    def _screen_of(name: str) -> str:
+        return "final" if name == "R40" else f"q{max(CELL_BY_NAME[name].quadro, 1)}"
+
     def jump_to(self, name: str) -> None:
         """Go to the screen of `name` and put the cursor on it."""
         if self.path is None:
             return
-        cell = CELL_BY_NAME[name]
-        key = "final" if name == "R40" else f"q{max(cell.quadro, 1)}"
-        if not self.go_to(key, name):
+        if not self.go_to(self._screen_of(name), name):
             # Only an item of a Quadro 4 block that does not apply, and was never answered,
             # has no place on screen.
             o = self.editor.outcome
             where = f"si compila il blocco {o.block.span}" if o.block else "caso non determinabile"
             self.notify(f"{name} non si applica a questa bozza ({where}).", severity="warning")
+
+    # --- undo and redo -------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._travel(self.editor.undo)
+
+    def action_redo(self) -> None:
+        self._travel(self.editor.redo)
+
+    def _travel(self, how: Callable[[], Travel]) -> None:
+        """Ctrl+Z / Ctrl+Y: an edit still open is closed first (its figure, if valid, is the
+        last change), then the change is taken back or made again and shown where it is."""
+        if self.path is None or not isinstance(self.screen, DraftScreen):
+            return
+        self.screen.close_edit()
+        travel = how()
+        if travel.cell is not None:
+            self.go_to(self._screen_of(travel.cell), travel.cell)  # nowhere if it has no place
+        self.notify(travel.notice, severity="information" if travel.done else "warning")
 
     def action_help(self) -> None:
         from .screens.dialogs import HelpScreen
@@ -475,7 +496,7 @@ class Soc25App(KeyGate, App[int]):
         """Saving, jumping, the Quadro keys and the palette need an open draft (not the start
         screen), and wait while a question is on screen: Ctrl+S under "restore the recovery
         file?" would save over it and delete it unanswered."""
-        if action in ("save", "jump", "go", "command_palette"):
+        if action in ("save", "jump", "go", "command_palette", "undo", "redo"):
             if isinstance(self.screen, ModalScreen):
                 return False
             if action != "command_palette" and self.path is None:

@@ -165,3 +165,147 @@ def test_an_unreadable_value_left_where_quadro3_does_not_apply_can_be_emptied():
     assert editor.can_empty("R12")
     assert editor.empty_leftover("R12").startswith("R12 svuotata")
     assert "R12" not in editor.draft.invalid and not any(p.cell == "R12" for p in editor.assessment.problems)
+
+
+# --- undo and redo -------------------------------------------------------------------------
+
+
+def test_an_edit_typed_key_by_key_is_one_step_of_undo_and_redo_brings_it_back():
+    editor, seen = editor_of(example("tortona"))
+    assert editor.draft.R07_2021 == D("51475.22") and not editor.can_undo
+    edit = editor.begin("R07_2021")
+    for text in ("3", "32", "320", "320x", "3200", "32000", "320000"):  # 320x is refused
+        edit.type(text)
+    assert editor.draft.R07_2021 == D("320000.00")
+    seen.clear()
+
+    travel = editor.undo()
+    assert travel.done and travel.cell == "R07_2021"
+    assert travel.notice == "Annullata la modifica di R07_2021: torna a 51.475,22."
+    assert editor.draft.R07_2021 == D("51475.22") and not editor.dirty
+    assert seen == [Change(frozenset({"R07_2021"}))]
+    assert not editor.can_undo and editor.can_redo
+
+    travel = editor.redo()
+    assert travel.notice == "Ripetuta la modifica di R07_2021: di nuovo 320.000,00."
+    assert editor.draft.R07_2021 == D("320000.00") and editor.dirty
+    assert editor.redo() == ("Niente da ripetere.", None, False)
+
+
+def test_an_edit_cancelled_or_typed_back_to_its_value_leaves_nothing_to_undo():
+    editor, _ = editor_of(example("tortona"))
+    edit = editor.begin("M12_2024")
+    edit.type("99")
+    edit.cancel()
+    assert not editor.can_undo
+    edit = editor.begin("M12_2024")
+    edit.type("9")
+    edit.type(str(example("tortona").M12_2024))
+    assert not editor.can_undo
+    assert editor.undo() == ("Niente da annullare.", None, False)
+
+
+def test_each_kind_of_change_is_undone_in_turn():
+    """A cell, a Quadro 4 answer, a leftover emptied, R40 appended: undone last first."""
+    draft = example("tortona")
+    editor, _ = editor_of(draft)
+    assert editor.try_set_text("M12_2024", "7") == ""
+    item = editor.outcome.block.codes[0]
+    answer = "NO" if editor.draft.get(item) == "SI" else "SI"
+    assert editor.set(item, answer) == ""
+    assert editor.append_r40(" Aggiunta.") == ""
+    notices = [editor.undo().notice for _ in range(3)]
+    assert notices[0].startswith("Annullata la modifica di R40: torna a un testo di ")
+    assert notices[1].startswith(f"Annullata la modifica di {item}: torna a ")
+    assert notices[2] == f"Annullata la modifica di M12_2024: torna a {draft.M12_2024}."
+    assert editor.draft == draft and not editor.dirty
+
+
+def test_a_leftover_emptied_can_be_had_back():
+    draft = make_case("A")  # Quadro 3 does not apply: a value left there may be emptied
+    draft.R12 = D("10.00")
+    editor, _ = editor_of(draft)
+    assert editor.can_empty("R12")
+    assert editor.empty_leftover("R12")
+    assert editor.draft.R12 is None
+    assert editor.undo().notice == "Annullata la modifica di R12: torna a 10,00."
+    assert editor.draft.R12 == D("10.00")
+
+
+def test_an_unreadable_value_kept_from_the_file_comes_back_with_undo():
+    draft = example("tortona")
+    draft.invalid["M12_2024"] = "tanti"
+    draft.M12_2024 = None
+    editor, _ = editor_of(draft)
+    assert editor.try_set_text("M12_2024", "12") == ""
+    assert "M12_2024" not in editor.draft.invalid
+    assert editor.undo().notice == "Annullata la modifica di M12_2024: torna a il valore non valido letto dal file."
+    assert editor.draft.invalid["M12_2024"] == "tanti" and editor.draft.M12_2024 is None
+
+
+def test_r40_typed_without_a_pause_is_one_step_and_a_pause_starts_another(monkeypatch):
+    from soc25_tui.core import editing
+
+    clock = [100.0]
+    monkeypatch.setattr(editing, "monotonic", lambda: clock[0])
+    draft = example("tortona")
+    editor, _ = editor_of(draft)
+    typing = object()
+    text = draft.R40 or ""
+    for ch in "abc":
+        text += ch
+        clock[0] += 0.3
+        editor.set("R40", text, group=typing)
+    clock[0] += editing.TYPING_PAUSE + 0.1
+    editor.set("R40", text + "d", group=typing)
+    editor.undo()
+    assert editor.draft.R40 == text
+    editor.undo()
+    assert editor.draft.R40 == draft.R40
+    assert not editor.can_undo
+
+
+def test_a_restored_recovery_is_undone_as_a_whole():
+    saved = example("tortona")
+    recovered = saved.copy()
+    recovered.M12_2024 = 1
+    recovered.R08 = D("1.00")
+    editor, seen = editor_of(saved)
+    editor.load(recovered, saved=saved, undo="ripristino del recupero")
+    assert editor.dirty
+    seen.clear()
+    assert editor.undo() == ("Annullato: ripristino del recupero.", None, True)
+    assert editor.draft == saved and not editor.dirty and seen[0].whole
+    assert editor.redo().notice == "Ripetuto: ripristino del recupero."
+    assert editor.draft == recovered
+
+
+def test_opening_another_draft_forgets_the_history_and_a_new_change_the_redo():
+    editor, _ = editor_of(example("tortona"))
+    editor.try_set_text("M12_2024", "7")
+    editor.try_set_text("M15_2024", "8")
+    editor.undo()
+    assert editor.can_redo
+    editor.try_set_text("M18_2024", "9")  # a new change: the undone one cannot come back
+    assert not editor.can_redo
+    editor.load(example("sondrio"))
+    assert not editor.can_undo and not editor.can_redo
+
+
+def test_at_least_two_hundred_steps_are_kept():
+    draft = example("tortona")
+    editor, _ = editor_of(draft)
+    for i in range(1, 251):
+        assert editor.try_set_text("M12_2024", str(i)) == ""
+    for _ in range(250):
+        assert editor.undo().done
+    assert editor.draft == draft and not editor.dirty
+
+
+def test_a_read_only_draft_undoes_nothing():
+    editor, _ = editor_of(example("tortona"))
+    editor.try_set_text("M12_2024", "7")
+    editor.set_read_only("bozza già aperta da un altro.")
+    travel = editor.undo()
+    assert travel == ("Sola lettura: bozza già aperta da un altro.", None, False)
+    assert editor.draft.M12_2024 == 7

@@ -86,6 +86,9 @@ class DraftScreen(Screen):
     def leaving(self) -> None:
         """Another screen is about to be shown (F-keys, a jump)."""
 
+    def close_edit(self) -> None:
+        """End what is being typed (before an undo): a valid figure stays, as confirmed."""
+
     def label(self, key_id: str) -> str:
         """How the person's keymap names a key ("Invio", "Ctrl+S")."""
         return keys.label(key_id, self.keymap)
@@ -150,7 +153,7 @@ class QuadroScreen(DraftScreen):
         grid.editable = lambda name: not self.why_locked(name)
         yield grid
         yield MessagePanel(more=f"continua: {self.label('messaggi')} per tutto il testo ▼", id="messages")
-        yield CellEditor(id="editor")
+        yield CellEditor(self._edited, id="editor")
         yield Footer()
 
     @property
@@ -325,9 +328,10 @@ class QuadroScreen(DraftScreen):
         self.edit_line.input.insert_text_at_cursor(text)
         return True
 
-    def on_cell_editor_edited(self, event: CellEditor.Edited) -> None:
-        if self._edit is not None and event.name == self._edit.name and self.edit_line.editing:
-            self._type(event.text)  # never a late one
+    def _edited(self, name: str, text: str) -> None:
+        """The text in the edit line changed (a key, a paste): into the draft at once."""
+        if self._edit is not None and name == self._edit.name and self.edit_line.editing:
+            self._type(text)
 
     def _type(self, text: str) -> bool:
         """What is typed goes into the draft while it is valid (the editor keeps the value
@@ -409,17 +413,21 @@ class QuadroScreen(DraftScreen):
             return set(self.grid.cell_names)
         return spec_cells(self.build_spec())
 
+    def close_edit(self) -> None:
+        """Leaving the cell keeps a valid figure being typed (it is already in the draft and
+        shown); an invalid one goes back to the value from before editing, and a notice
+        says so."""
+        if not self.edit_line.editing:
+            return
+        text = self.edit_line.input.value
+        editing = self._edit.name if self._edit else ""
+        self.finish_edit(text, 0)
+        if self.edit_line.editing:  # the figure was not valid: back to the value before
+            self._say_not_in_draft(editing, "modifica annullata")
+            self.finish_edit(text, None)
+
     def _put_cursor(self, name: str) -> None:
-        if self.edit_line.editing:
-            # Leaving the cell keeps a valid figure being typed (it is already in the draft
-            # and shown); an invalid one goes back to the value from before editing, and a
-            # notice says so.
-            text = self.edit_line.input.value
-            editing = self._edit.name if self._edit else name
-            self.finish_edit(text, 0)
-            if self.edit_line.editing:  # the figure was not valid: back to the value before
-                self._say_not_in_draft(editing, "modifica annullata")
-                self.finish_edit(text, None)
+        self.close_edit()
         self.grid.go_to(name)
         self.grid.focus()
         self.show_current()

@@ -21,15 +21,22 @@ class Choice(ModalScreen[str]):
 
     DEFAULT_CSS = """
     Choice { align: center middle; }
-    Choice > Vertical { width: 70; height: auto; border: heavy $accent; padding: 1 2; background: $surface; }
+    Choice > Vertical { width: 70; height: auto; max-height: 100%; border: heavy $accent; padding: 1 2; background: $surface; }
     Choice .keys { margin-top: 1; text-style: bold; }
+    Choice #detail { height: auto; max-height: 14; margin-top: 1; border: round $panel; }
+    Choice.-wide > Vertical { width: 90%; padding: 0 1; }
     """
 
-    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
-        """`choices`: (key, result, label); the last one is also Esc."""
+    def __init__(self, question: str, choices: list[tuple[str, str, str]], *,
+                 detail: str | Text | None = None) -> None:
+        """`choices`: (key, result, label); the last one is also Esc. `detail`: a text shown
+        under the question, scrollable with the arrows (what would be put where)."""
         super().__init__()
         self.question = question
         self.choices = choices
+        self.detail = detail
+        if detail is not None:
+            self.add_class("-wide")
         for key, result, label in choices:
             # Upper case too: Caps Lock or Shift must not make the dialog deaf.
             self._bindings.bind(f"{key},{key.upper()}", f"choose({result!r})", label, show=False)
@@ -38,6 +45,9 @@ class Choice(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question)
+            if self.detail is not None:
+                with VerticalScroll(id="detail", can_focus=True):
+                    yield Static(self.detail)
             keys = "   ".join(f"[{key.upper()}] {label}" for key, _, label in self.choices)
             yield Static(Text(keys), classes="keys")
 

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static, TextArea
 
 from .. import keys
 from ..core import messages, summary
+from ..core.numbers import format_number
 from ..core.layout import LABELS, R40_MAX_CHARS
 from ..core.messages import counter_text
 from ..core.model import one_newline
@@ -78,8 +79,14 @@ class FinalScreen(DraftScreen):
         # before what is written.
         self._cursor_to_end()
 
+    _typing: object = None  # R40 typed in one go: one step of undo (see DraftEditor.set)
+
+    def close_edit(self) -> None:
+        self._typing = object()
+
     def on_screen_resume(self) -> None:
         """Shown (the first time too): R40 as the draft holds it, the counter, the summary."""
+        self._typing = object()
         self.sync()
         if self._aimed is not None:
             at_end, self._aimed = self._aimed, None
@@ -96,9 +103,10 @@ class FinalScreen(DraftScreen):
         area = self.area
         area.read_only = ed.read_only
         r40 = ed.draft.R40 or ""
-        if one_newline(area.text) != r40:  # changed elsewhere (Quadro 4's R40 row, a recovery)
+        if one_newline(area.text) != r40:  # changed elsewhere (Quadro 4's R40 row, a recovery, undo)
             with area.prevent(TextArea.Changed):
                 area.text = r40
+            area.move_cursor(area.document.end)
         self.query_one(HeaderBar).show(ed.status_text)
         n = count_chars(r40)
         line = Text(counter_text(n), style="bold" if n >= R40_MAX_CHARS else "")
@@ -134,7 +142,7 @@ class FinalScreen(DraftScreen):
         self._refusal = ""
         text = event.text_area.text
         if text != (self.draft_editor.draft.R40 or ""):
-            self.draft_editor.set("R40", text or None)
+            self.draft_editor.set("R40", text or None, group=self._typing)
 
     @on(R40Area.Refused)  # the handler name Textual derives is on_r40area_refused
     def on_r40_area_refused(self, event: R40Area.Refused) -> None:
@@ -190,9 +198,12 @@ class FinalScreen(DraftScreen):
 
         self.app.push_screen(
             Choice(
-                f"R40 contiene già {counter_text(count_chars(current))}. Cosa fare della proposta?",
+                f"R40 contiene già {counter_text(count_chars(current))}. La proposta "
+                f"({format_number(count_chars(proposal))} caratteri) è qui sotto, le frecce la "
+                f"scorrono. Cosa farne? ({self.label('annulla-modifica')} torna indietro)",
                 [("s", "replace", "Sostituisci il testo"), ("g", "append", "Aggiungi in fondo"),
                  ("n", "cancel", "Non inserire")],
+                detail=Text(proposal),
             ),
             answer,
         )
@@ -203,6 +214,8 @@ class FinalScreen(DraftScreen):
         with self.area.prevent(TextArea.Changed):
             self.area.text = text
         self._refusal = ""  # an earlier refusal no longer applies to this text
+        self._typing = object()  # the text typed next is a step of its own
         self.draft_editor.set("R40", text or None)
+        self._typing = object()
         self.area.focus()
         self.notify("Testo proposto inserito: completare le parti tra [ ] e rileggere.")
