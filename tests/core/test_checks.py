@@ -5,7 +5,7 @@ import pytest
 from soc25_tui.core.checks import ERROR, WARNING, check
 from soc25_tui.core.model import Draft
 
-from ..factories import make, make_case
+from ..factories import TO_CASE, answer_block, make, make_case
 
 D = Decimal
 
@@ -165,3 +165,98 @@ def test_r08_missing_does_not_flag_quadro3_values_as_leftovers():
     cells = [(p.severity, p.cell) for p in check(d)]
     assert cells == [(ERROR, "R08")]
     assert "Quadro 3" in find(d, "R08")[0].text
+
+
+# --- plausibility: figures that can only be a slip of the keyboard (warnings) ----------------
+
+SLIP = "probabilmente un errore di battitura"
+TO_D = dict(TO_CASE["D"], R12=D("30000.00"), **answer_block("D"))  # Quadro 3 to fill in
+
+
+def warnings_of(draft, cell):
+    return [p.text for p in check(draft) if p.cell == cell and p.severity == WARNING]
+
+
+@pytest.mark.parametrize(
+    "changes,cell,text",
+    [
+        # More than one social worker per 100 inhabitants; a whole number read as thousandths.
+        ({"R01A_2024": D("125"), "R03": 4200}, "R01A_2024",
+         f"125 assistenti sociali per 4.200 abitanti (R03): più di uno ogni 100 abitanti, {SLIP} (0,125?)."),
+        ({"R01_2024": D("43"), "R03": 4200}, "R01_2024",
+         f"43 assistenti sociali per 4.200 abitanti (R03): più di uno ogni 100 abitanti, {SLIP} (0,043?)."),
+        ({"R01_2020": D("1"), "R03": 99}, "R01_2020",
+         f"1 assistente sociale per 99 abitanti (R03): più di uno ogni 100 abitanti, {SLIP}."),
+        ({"R01_2024": D("1.5"), "R03": 149}, "R01_2024",
+         f"1,50 assistenti sociali per 149 abitanti (R03): più di uno ogni 100 abitanti, {SLIP}."),
+        ({**TO_D, "R10_numero": D("60"), "R03": 5000}, "R10_numero",
+         f"60 assistenti sociali aggiuntivi per 5.000 abitanti (R03): più di uno ogni 100 abitanti, {SLIP} (0,060?)."),
+        # R0E: the same limit at the level of the ATS.
+        ({"R0E": 99}, "R0E",
+         f"1 assistente sociale ogni 99 abitanti a livello di ATS: più di uno ogni 100 abitanti, {SLIP}."),
+        # More users of one kind than inhabitants.
+        ({"M12_2024": 4201, "R03": 4200}, "M12_2024",
+         (f"4.201 utenti famiglia e minori (interventi e servizi) per 4.200 abitanti (R03): più utenti "
+          f"che abitanti, {SLIP}.")),
+        ({"M53_2019": 1001}, "M53_2019",
+         f"1.001 utenti anziani (strutture) per 1.000 abitanti (R03): più utenti che abitanti, {SLIP}."),
+        # More hours per user than the 8.784 hours of 2024 (a leap year).
+        ({"M12_2024": 100, "M12_ore": 878401}, "M12_ore",
+         (f"878.401 ore di assistenza per 100 utenti (M12_2024): in media 8.784,01 ore per utente, più "
+          f"delle 8.784 ore dell'anno 2024; {SLIP}.")),
+        ({"M44_2024": 1, "M44_ore": 8785}, "M44_ore",
+         (f"8.785 ore di assistenza per 1 utente (M44_2024): in media 8.785,00 ore per utente, più "
+          f"delle 8.784 ore dell'anno 2024; {SLIP}.")),
+        # A percentage of the population above 100.
+        ({"R05": D("100.01")}, "R05",
+         f"livello di servizio di riferimento 100,01%: più del 100% della popolazione, {SLIP}."),
+    ],
+)
+def test_a_slip_is_a_warning_with_the_figures(changes, cell, text):
+    draft = make(**changes)
+    assert warnings_of(draft, cell) == [text]
+    assert [p for p in check(draft) if p.cell == cell and p.severity == ERROR] == []
+
+
+@pytest.mark.parametrize(
+    "changes,cell",
+    [
+        ({"R01A_2024": D("42"), "R03": 4200}, "R01A_2024"),  # exactly one per 100 inhabitants
+        ({"R01_2020": D("0.99"), "R03": 99}, "R01_2020"),
+        ({"R01_2024": D("1.49"), "R03": 149}, "R01_2024"),
+        ({**TO_D, "R10_numero": D("50"), "R03": 5000}, "R10_numero"),
+        ({"R0E": 100}, "R0E"),
+        ({"M12_2024": 4200, "R03": 4200}, "M12_2024"),  # as many users as inhabitants
+        ({"M53_2019": 1000}, "M53_2019"),
+        ({"M12_2024": 100, "M12_ore": 878400}, "M12_ore"),  # 8.784 hours each: all year round
+        ({"M44_2024": 1, "M44_ore": 8784}, "M44_ore"),
+        ({"R05": D("100.00")}, "R05"),
+    ],
+)
+def test_just_under_the_limit_there_is_no_warning(changes, cell):
+    assert warnings_of(make(**changes), cell) == []
+
+
+def test_no_slip_warning_without_the_population_or_with_errors():
+    # Without R03 (an error of its own) there is nothing to compare with.
+    assert warnings_of(make(R03=None, R01A_2024=D("125")), "R01A_2024") == []
+    assert warnings_of(make(R03=0, M12_2024=5000), "M12_2024") == []
+    # Hours without users are an error, not also a warning.
+    assert [p.severity for p in find(make(M44_2024=0, M44_ore=10**6), "M44_ore")] == [ERROR]
+
+
+def test_no_slip_warning_on_the_shipped_examples_nor_the_printed_forms():
+    """The real figures of real Comuni are never taken for slips: every example draft, every
+    printed form in tests/seeds (imported as `soc25 import` does), and the case C variant."""
+    from soc25_tui.core.drafts import load
+    from soc25_tui.core.importer import parse_printed
+
+    from ..conftest import EXAMPLES, SEEDS, seed_text
+    from ..factories import case_c
+
+    drafts = {path.name: load(path) for path in sorted(EXAMPLES.glob("*.toml"))}
+    drafts.update({path.name: parse_printed(seed_text(path)).draft for path in sorted(SEEDS.glob("*.txt"))})
+    drafts["tortona, caso C"] = case_c()
+    assert len(drafts) >= 8
+    for name, draft in drafts.items():
+        assert [str(p) for p in check(draft) if SLIP in p.text] == [], name

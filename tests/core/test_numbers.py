@@ -24,13 +24,45 @@ def test_decimals(text, value):
     assert parse_number(text) == Decimal(value)
 
 
-def test_a_lone_group_of_three_is_thousands_unless_three_decimals_are_allowed():
-    # Every figure of the form has at most two decimals: "1.234" can only be 1234 there.
-    assert parse_number("1.234") == Decimal("1234")
-    assert parse_number("12.345") == Decimal("12345")
+def test_a_lone_group_of_three_is_thousands_unless_a_person_can_be_asked():
+    # Read from a file (nobody to ask) "1.234" stays thousands, as it always was...
+    assert parse_number("1.234") == Decimal(1234)
+    assert parse_number("12.345") == Decimal(12345)
     assert parse_number("1.23") == Decimal("1.23")
-    with pytest.raises(NumberError, match="ambiguo"):
+    # ...typed into a figure with decimals, or where three decimals are allowed, it is
+    # ambiguous: both readings are shown.
+    ambiguous = "«1.234» è ambiguo: si intende 1,234 o 1234? usare la virgola per i decimali"
+    with pytest.raises(NumberError) as exc:
+        parse_number("1.234", ask=True)
+    assert str(exc.value) == ambiguous + " (al massimo 2)"
+    with pytest.raises(NumberError) as exc:
         parse_number("1.234", places=3)
+    assert str(exc.value) == ambiguous + " (al massimo 3)"
+    # Several groups, or groups then the comma, are thousands even when asking.
+    assert parse_number("1.234.567", ask=True) == Decimal(1234567)
+    assert parse_number("1.234,5", ask=True) == Decimal("1234.5")
+    assert parse_number("2.5", ask=True) == parse_number("2.50", ask=True) == Decimal("2.5")
+    # A whole number has no decimals to confuse: thousands.
+    assert parse_number("1.234", integer=True, ask=True) == Decimal(1234)
+
+
+@pytest.mark.parametrize("ask", [False, True])
+def test_a_leading_zero_dot_is_a_decimal_point_never_thousands(ask):
+    assert parse_number("0.12", ask=ask) == Decimal("0.12")
+    assert parse_number("0.120", ask=ask) == Decimal("0.12")
+    assert parse_number("0.125", places=3, ask=ask) == Decimal("0.125")
+    for typed in ("0.125", "0,125"):
+        with pytest.raises(NumberError) as exc:
+            parse_number(typed, ask=ask)
+        assert str(exc.value) == (
+            f"«{typed}» ha troppi decimali: atteso un numero con al massimo 2 decimali, es. 1.984.440,83"
+        )
+    with pytest.raises(NumberError) as exc:
+        parse_int("0.125")
+    assert str(exc.value) == "«0.125» non è un numero intero: atteso un numero intero, es. 1234 o 1.234"
+    assert parse_int("0.000") == 0
+    with pytest.raises(NumberError, match="gruppi di tre cifre"):
+        parse_int("0.125.000")  # was 125000
 
 
 def test_integers_take_dots_as_thousands():
@@ -59,6 +91,22 @@ def test_bad_or_ambiguous_input_is_refused_with_the_typed_text(text, fragment):
         assert text.strip() in str(exc.value)
 
 
+def test_empty_and_too_long():
+    with pytest.raises(NumberError) as exc:
+        parse_number("  ")
+    assert str(exc.value) == "cella vuota: atteso un numero con al massimo 2 decimali, es. 1.984.440,83"
+    with pytest.raises(NumberError) as exc:
+        parse_number("€")
+    assert str(exc.value) == "«€» non è un numero valido: atteso un numero con al massimo 2 decimali, es. 1.984.440,83"
+    # 26 digits and two decimals fit Decimal's 28; more are refused, not a crash.
+    assert parse_number("9" * 26) == Decimal("9" * 26)
+    with pytest.raises(NumberError) as exc:
+        parse_number("9" * 27)
+    assert str(exc.value) == (
+        f"«{'9' * 27}» ha troppe cifre: atteso un numero con al massimo 2 decimali, es. 1.984.440,83"
+    )
+
+
 def test_integer_cells_refuse_fractions():
     with pytest.raises(NumberError, match="non è un numero intero"):
         parse_int("3,5")
@@ -70,6 +118,13 @@ def test_italian_format():
     assert format_number(21297) == "21.297"
     assert format_number(Decimal("-1234.5"), 2) == "-1.234,50"
     assert format_number(None, 2, empty="—") == "—"
+
+
+def test_format_figures_longer_than_decimal_precision():
+    # A hand-written draft can hold a count of 40 digits: shown whole, not a crash.
+    assert format_number(10**40) == "10" + ".000" * 13
+    assert format_number(Decimal("1" + "0" * 40 + ".5"), 2) == "10" + ".000" * 13 + ",50"
+    assert format_number(-(10**30), 2) == "-1" + ".000" * 10 + ",00"
 
 
 money = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False)

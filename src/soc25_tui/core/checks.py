@@ -1,7 +1,13 @@
-"""Problems a person must fix: the cell's public name, a severity, an Italian sentence."""
+"""Problems a person must fix: the cell's public name, a severity, an Italian sentence.
+
+Besides errors and gaps, a few warnings for figures that can only be a slip of the keyboard
+(more than one social worker per 100 inhabitants, more users of one kind than inhabitants,
+more hours per user than 2024 had, a percentage of the population above 100): each names
+the figures and says why, and never fires on the real forms (tests/core/test_checks.py)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .layout import (
@@ -22,6 +28,13 @@ from .values import count_chars, expected, filled, raw_text
 
 ERROR = "errore"
 WARNING = "avviso"
+
+# Plausibility (warnings, never errors): figures that can only be a slip of the keyboard.
+SLIP = "probabilmente un errore di battitura"
+PEOPLE_PER_SOCIAL_WORKER = 100  # more than one social worker per 100 inhabitants
+HOURS_IN_2024 = 366 * 24  # 8.784: 2024 is a leap year; no one is assisted longer
+# Social workers, in the Comune (Quadro 1) and additional ones (Quadro 3).
+SOCIAL_WORKER_CELLS = ("R01_2020", "R01_2024", "R01A_2024", "R10_numero")
 
 
 class Problem(NamedTuple):
@@ -57,6 +70,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
         err(name, f"«{raw_text(raw)}» non è un valore valido: atteso {expected(name)}; correggere il valore.")
 
     # Quadro 1: users and hours.
+    population = draft.R03 if isinstance(draft.R03, int) and draft.R03 > 0 else None
     for row in USER_ROWS:
         for name in row.input_cells:
             value = draft.get(name)
@@ -65,6 +79,13 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
                     err(name, "cella vuota: indicare il numero (0 se nessuno).")
             elif value < 0:
                 err(name, f"il valore {value} è negativo: atteso un numero intero ≥ 0.")
+            elif population and not name.endswith("_ore") and value > population:
+                warn(
+                    name,
+                    f"{format_number(value)} utenti {row.kind.short} ({row.area.label.lower()}) "
+                    f"per {format_number(population)} abitanti (R03): più utenti che abitanti, "
+                    f"{SLIP}.",
+                )
         if row.has_hours:
             ore, u24 = draft.get(f"{row.code}_ore"), draft.get(f"{row.code}_2024")
             if ore and ore > 0 and not u24:
@@ -74,6 +95,14 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
                     f"({row.code}_2024 è {'vuoto' if u24 is None else '0'}): indicare gli utenti "
                     "o azzerare le ore.",
                 )
+            elif ore and u24 and u24 > 0 and ore > HOURS_IN_2024 * u24:
+                warn(
+                    f"{row.code}_ore",
+                    f"{format_number(ore)} ore di assistenza per {format_number(u24)} "
+                    f"{'utente' if u24 == 1 else 'utenti'} ({row.code}_2024): in media "
+                    f"{format_number(Decimal(ore) / u24, 2)} ore per utente, più delle "
+                    f"{format_number(HOURS_IN_2024)} ore dell'anno 2024; {SLIP}.",
+                )
 
     # Quadro 1: staff and population.
     for name in Q1_STAFF_CELLS:
@@ -82,6 +111,8 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
             err(name, "cella vuota: indicare il numero, anche con decimali (0 se nessuno).")
         elif value is not None and value < 0:
             err(name, f"il valore {format_number(value, 2)} è negativo: atteso un numero ≥ 0.")
+        elif slip := _too_many_social_workers(name, value, population):
+            warn(name, slip)
     if draft.R03 is None and "R03" not in draft.invalid:
         err("R03", "manca il numero di abitanti (popolazione al 31/12/2023): atteso un numero intero > 0.")
     elif draft.R03 is not None and draft.R03 <= 0:
@@ -90,6 +121,12 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
         warn("R0E", "manca il dato dell'ATS (precompilato dal portale): il numero di abitanti per assistente sociale o NON CALCOLABILE.")
     elif isinstance(draft.R0E, int) and draft.R0E <= 0:
         err("R0E", f"il valore {draft.R0E} non è valido: atteso un numero intero > 0 o NON CALCOLABILE.")
+    elif isinstance(draft.R0E, int) and draft.R0E < PEOPLE_PER_SOCIAL_WORKER:
+        warn(
+            "R0E",
+            f"1 assistente sociale ogni {format_number(draft.R0E)} abitanti a livello di ATS: "
+            f"più di uno ogni {PEOPLE_PER_SOCIAL_WORKER} abitanti, {SLIP}.",
+        )
 
     # Official figures (pre-filled by the portal).
     for name in OFFICIAL_REQUIRED:
@@ -100,6 +137,12 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
             err(name, f"manca il dato ufficiale (precompilato dal portale): {why}.")
         elif value is not None and value < 0:
             err(name, f"il valore {format_money(value)} è negativo: atteso un importo ≥ 0.")
+    if draft.R05 is not None and draft.R05 > 100:
+        warn(
+            "R05",
+            f"livello di servizio di riferimento {format_number(draft.R05, 2)}%: più del 100% "
+            f"della popolazione, {SLIP}.",
+        )
     if draft.R07_2021 is not None and draft.R07_2021 < 0:
         err("R07_2021", f"il valore {format_money(draft.R07_2021)} è negativo: atteso un importo ≥ 0.")
 
@@ -108,6 +151,8 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
         value = draft.get(name)
         if CELL_BY_NAME[name].kind is Kind.DEC and value is not None and value < 0:
             err(name, f"il valore {format_number(value, 2)} è negativo: atteso un valore ≥ 0.")
+        elif slip := _too_many_social_workers(name, value, population):
+            warn(name, slip)
     for name in o.q3_leftovers:
         warn(
             name,
@@ -156,3 +201,23 @@ def _show(value: Any, name: str) -> str:
     if isinstance(value, str):
         return value
     return format_number(value, CELL_BY_NAME[name].places)
+
+
+def _too_many_social_workers(name: str, value: Any, population: int | None) -> str:
+    """The warning when a cell of social workers has more than one per 100 inhabitants
+    ("" when it has not, or is no such cell): "125 assistenti sociali per 4.200 abitanti
+    (R03): ... (0,125?)". A whole number is shown as such, and read as thousandths (the
+    slip of a dot typed for the decimal comma) when that gives at least 0,010."""
+    if (name not in SOCIAL_WORKER_CELLS or not population or value is None
+            or value * PEOPLE_PER_SOCIAL_WORKER <= population):
+        return ""
+    whole = value == value.to_integral_value()
+    shown = format_number(value, 0 if whole else 2)
+    who = "assistente sociale" if value == 1 else "assistenti sociali"
+    if name == "R10_numero":
+        who += " aggiuntivo" if value == 1 else " aggiuntivi"
+    guess = f" ({format_number(value / 1000, 3)}?)" if whole and value >= 10 else ""
+    return (
+        f"{shown} {who} per {format_number(population)} abitanti (R03): più di uno ogni "
+        f"{PEOPLE_PER_SOCIAL_WORKER} abitanti, {SLIP}{guess}."
+    )

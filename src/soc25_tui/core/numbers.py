@@ -1,21 +1,34 @@
 """Italian number parsing and formatting, on exact decimals.
 
 Accepted input: "1984440,83", "1.984.440,83", "1984440.83", "1 984 440,83" (also with a
-non-breaking or thin space, and "€" before or after it); "1.234" is 1234, since no figure of
-the form has three decimals. Refused: anything ambiguous ("1.234" where three decimals are
-allowed could be 1234 or 1,234) or malformed ("1,2,3", "12a"). Every refusal is a
-`NumberError` whose text says, in Italian, what was typed and what is expected.
+non-breaking or thin space, and "€" before or after it).
+
+Dots, one way everywhere:
+- dots between groups of three digits are thousands: "1.234.567", "1.234,5" (dots, then the
+  decimal comma), "2.500" in a whole number;
+- a dot that cannot be a thousands separator is a decimal point: "2.5", "2.50",
+  "1984440.83", and any leading "0." ("0.125" is 0,125, never 125: a group of thousands
+  does not start with 0);
+- a single dot followed by exactly three digits ("1.234", "12.345") could be either. Where
+  the figure has decimals and a person typed it (`ask=True`), or where three decimals are
+  allowed, it is refused with both readings; elsewhere (a whole number, a string in a draft
+  file, where every figure has at most two decimals) it is thousands, as it always was.
+
+Every refusal is a `NumberError` whose text says, in Italian, what was typed and what is
+expected.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 _SPACES = ("\u00a0", "\u202f", "\u2009", " ")
 _DIGITS = re.compile(r"^\d+$")
-_GROUPED = re.compile(r"^\d{1,3}(?:[.]\d{3})+$")
-_SPACE_GROUPED = re.compile(r"^\d{1,3}(?: \d{3})+$")
+# Thousands groups: the first of one to three digits, not starting with 0 ("0.125" and
+# "012.345" are not thousands), then groups of exactly three.
+_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[.]\d{3})+$")
+_SPACE_GROUPED = re.compile(r"^[1-9]\d{0,2}(?: \d{3})+$")
 
 
 class NumberError(ValueError):
@@ -30,19 +43,21 @@ def _expected(integer: bool, places: int) -> str:
     return "un numero"
 
 
-def parse_number(text: str, *, integer: bool = False, places: int = 2) -> Decimal:
-    """Read an Italian-formatted figure. Returns a Decimal (integral when `integer`)."""
-    raw = text
-    s = text.strip()
-    s = s.removeprefix("€").removesuffix("€").strip()  # "€ 100", "100 €", "4391,81€"
+def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool = False) -> Decimal:
+    """Read an Italian-formatted figure. Returns a Decimal (integral when `integer`).
+
+    `ask`: the text was typed by a person into a figure with decimals, who can be asked
+    what "1.234" means (see the module's docstring); a draft file cannot be asked."""
+    raw = text.strip()
+    s = raw.removeprefix("€").removesuffix("€").strip()  # "€ 100", "100 €", "4391,81€"
     for sp in _SPACES[:3]:
         s = s.replace(sp, " ")
-    if not s:
+    if not raw:
         raise NumberError("cella vuota: atteso " + _expected(integer, places))
     sign = ""
-    if s[0] in "+-":
+    if s[:1] in ("+", "-"):
         sign, s = ("-" if s[0] == "-" else ""), s[1:].strip()
-    bad = f"«{raw.strip()}» non è un numero valido: atteso {_expected(integer, places)}"
+    bad = f"«{raw}» non è un numero valido: atteso {_expected(integer, places)}"
     if not s or not set(s) <= set("0123456789., "):
         raise NumberError(bad)
 
@@ -55,15 +70,16 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2) -> Decima
             # "1.234,5.6" or "1,984,440.83" (English format)
             raise NumberError(bad + " (usare la virgola solo per i decimali)")
     elif "." in s:
-        if s.count(".") == 1 and not _GROUPED.match(s.replace(" ", "")):
-            # One dot not followed by a group of three: a decimal point ("1984440.83").
+        compact = s.replace(" ", "")
+        if s.count(".") == 1 and not _GROUPED.match(compact):
+            # One dot that cannot separate thousands: a decimal point ("1984440.83", "0.125").
             int_part, frac = s.split(".")
-        elif s.count(".") == 1 and not integer and places >= 3:
-            # "1.234" where three decimals are allowed: 1234 or 1,234? Ask. With at most two
-            # decimals (every figure of the form) it can only be thousands.
+        elif s.count(".") == 1 and not integer and (ask or places >= 3):
+            # "1.234" in a figure with decimals: 1,234 or 1234? Ask, with both readings.
+            limit = f" (al massimo {places})" if places else ""
             raise NumberError(
-                f"«{raw.strip()}» è ambiguo: scrivere {s.replace('.', '')} (migliaia) "
-                f"oppure {s.replace('.', ',')} (decimali)"
+                f"«{raw}» è ambiguo: si intende {sign}{compact.replace('.', ',')} o "
+                f"{sign}{compact.replace('.', '')}? usare la virgola per i decimali{limit}"
             )
     if not int_part:
         raise NumberError(bad)
@@ -80,18 +96,18 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2) -> Decima
     if "," in s and not frac:
         raise NumberError(bad)
     if integer and frac.strip("0"):
-        raise NumberError(f"«{raw.strip()}» non è un numero intero: atteso {_expected(True, 0)}")
+        raise NumberError(f"«{raw}» non è un numero intero: atteso {_expected(True, 0)}")
     if not integer and len(frac.rstrip("0")) > places:
-        raise NumberError(
-            f"«{raw.strip()}» ha troppi decimali: atteso {_expected(False, places)}"
-        )
-    try:
-        value = Decimal(f"{sign}{int_part}.{frac or '0'}")
-    except InvalidOperation:  # pragma: no cover - guarded by the regexes above
-        raise NumberError(bad) from None
+        raise NumberError(f"«{raw}» ha troppi decimali: atteso {_expected(False, places)}")
+    value = Decimal(f"{sign}{int_part}.{frac or '0'}")
     if integer:
         return Decimal(int(value))
-    return value.quantize(Decimal(1).scaleb(-places)) if places else value
+    if not places:
+        return value
+    try:
+        return value.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:  # more digits than Decimal's precision (28)
+        raise NumberError(f"«{raw}» ha troppe cifre: atteso {_expected(False, places)}") from None
 
 
 def parse_int(text: str) -> int:
@@ -104,14 +120,17 @@ def quantize(value: Decimal, places: int) -> Decimal:
 
 def format_number(value: Decimal | int | None, places: int = 0, *, grouping: bool = True,
                   empty: str = "") -> str:
-    """Italian format: thousands "." and decimal ","; `places` decimals (half-up)."""
+    """Italian format: thousands "." and decimal ","; `places` decimals (half-up). Any finite
+    figure, however long (a count of 40 digits in a hand-written draft file)."""
     if value is None:
         return empty
     if isinstance(value, int):
         value = Decimal(value)
-    q = quantize(value, places)
+    with localcontext() as ctx:  # Decimal's 28 digits would refuse to quantize longer figures
+        ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
+        q = quantize(value, places)
     sign = "-" if q < 0 else ""
-    digits = f"{abs(q):f}"
+    digits = f"{q.copy_abs():f}"  # copy_abs: abs() would round to 28 digits again
     int_part, _, frac = digits.partition(".")
     if grouping:
         int_part = f"{int(int_part):,}".replace(",", ".")

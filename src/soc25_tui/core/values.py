@@ -1,8 +1,10 @@
 """A cell's value both ways: what was typed (or read from TOML) -> the cell's value, and the
 value -> the text a person reads or edits. One module for every face and output.
 
-- `parse_input`: what a person typed into a cell (Italian numbers, NC for R0E, SI/NO), with
-  an Italian refusal that names the cell, says what was typed and what is expected.
+- `parse_input`: what a person typed into a cell (Italian numbers, R0E as 5000, 1:5000 or
+  NC, SI/NO), with an Italian refusal that names the cell, says what was typed and what is
+  expected. A person can be asked: "1.234" typed into a figure with decimals is refused as
+  ambiguous (see `numbers`), where a draft file's "1.234" reads as 1234.
 - `coerce`: a TOML value into the cell's type (the loader keeps what fails, verbatim).
 - `display` / `cell_value` / `edit_text`: a value (given or derived) as shown, as computed,
   as put back into an edit line.
@@ -42,8 +44,8 @@ def coerce(name: str, value: Any) -> Any:
         return text
     if kind is Kind.ATS_RATIO and isinstance(value, str) and value.strip().upper() in (NON_CALCOLABILE, "NC", "N.C."):
         return NON_CALCOLABILE
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
-        raise ValueError("atteso un numero")
+    if isinstance(value, (bool, dict, list)):
+        raise ValueError("atteso un numero")  # noqa: TRY004 - the loader catches ValueError
     if isinstance(value, str):
         try:
             number = parse_number(value, integer=kind is not Kind.DEC, places=cell.places)
@@ -54,7 +56,7 @@ def coerce(name: str, value: Any) -> Any:
     elif isinstance(value, float):  # pragma: no cover - tomllib is called with parse_float
         number = Decimal(repr(value))
     else:
-        raise ValueError("atteso un numero")
+        raise ValueError("atteso un numero")  # noqa: TRY004 - the loader catches ValueError
     if not number.is_finite():  # TOML's inf and nan
         raise ValueError("atteso un numero")
     if kind is Kind.DEC:
@@ -82,7 +84,13 @@ def parse_input(name: str, text: str) -> Any:
     if not raw:
         return None
     try:
-        value = coerce(name, raw)
+        if cell.kind is Kind.ATS_RATIO:
+            return _ats_ratio(raw)
+        if cell.kind is Kind.SINO:
+            value = coerce(name, raw)
+        else:
+            number = parse_number(raw, integer=cell.kind is Kind.INT, places=cell.places, ask=True)
+            value = int(number) if cell.kind is Kind.INT else number
     except ValueError as exc:
         reason = str(exc)
         if not reason.startswith("«"):
@@ -90,9 +98,46 @@ def parse_input(name: str, text: str) -> Any:
         raise ValueError(f"{name}: {reason}") from None
     if isinstance(value, (int, Decimal)) and value < 0:
         raise ValueError(f"{name}: «{raw}» è negativo: atteso un valore ≥ 0")
-    if cell.kind is Kind.ATS_RATIO and value == 0:
-        raise ValueError(f"{name}: atteso il numero di abitanti per assistente sociale (> 0) o NON CALCOLABILE")
     return value
+
+
+# R0E as typed: "5000", "5.000", "1:5000", "1 : 5.000", or NON CALCOLABILE (NC, N.C.).
+R0E_EXPECTED = "il numero di abitanti per assistente sociale, es. 5000 o 1:5000, oppure NON CALCOLABILE"
+_NC_FORMS = (NON_CALCOLABILE.replace(" ", ""), "NC", "N.C.", "N.C")
+
+
+def _ats_ratio(raw: str) -> Any:
+    """R0E as typed -> a whole number of inhabitants per social worker, or NON_CALCOLABILE."""
+    if "".join(raw.upper().split()) in _NC_FORMS:
+        return NON_CALCOLABILE
+    figure = raw
+    if ":" in raw:
+        one, _, figure = raw.partition(":")
+        try:
+            ok = parse_number(one, integer=True) == 1
+        except NumberError:
+            ok = False
+        if not ok:
+            raise ValueError(
+                f"«{raw}» non valido: il rapporto si scrive 1:N (1 assistente sociale ogni N "
+                f"abitanti); atteso {R0E_EXPECTED}"
+            )
+    try:
+        number = parse_number(figure, integer=True)
+    except NumberError:
+        try:  # a figure with decimals ("4718,5"): say so
+            parse_number(figure, places=9)
+        except NumberError:
+            raise ValueError(f"«{raw}» non valido: atteso {R0E_EXPECTED}") from None
+        raise ValueError(f"«{raw}» non è un numero intero: atteso {R0E_EXPECTED}") from None
+    if number < 0:
+        raise ValueError(f"«{raw}» è negativo: atteso {R0E_EXPECTED}")
+    if number == 0:
+        raise ValueError(
+            f"«{raw}» non valido: il numero di abitanti deve essere maggiore di 0; "
+            f"atteso {R0E_EXPECTED}"
+        )
+    return int(number)
 
 
 def expected(name: str) -> str:
