@@ -14,18 +14,29 @@ has processed its messages (two rounds in a row with all queues empty and the sc
 and focus unchanged), and the screen on top says it is ready (`ready`, see `DraftScreen`:
 its cursor is where it was aimed). A key typed when nothing is pending goes through at once;
 only keys that come faster than the program wait, and they are never dropped nor reordered.
+
+The rounds are a few milliseconds apart, and the screen is not repainted while they run
+(`batch_update`): a key's effects are painted together, in one frame, once they have all
+happened (not the echoed digit first and the figures it changes a frame or two later).
+
+Text typed into a text field that has the focus (a figure in the edit line, R40, the name in
+Ctrl+G's dialog) moves nothing: when no key is waiting it goes straight to the field, as in
+any Textual app.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from time import monotonic
 from typing import Any
 
 from textual import events
+from textual.widgets import Input, TextArea
 
-WATCHDOG = 0.5  # seconds: a round not finished by then (a widget removed meanwhile) ends
-PATIENCE = 5.0  # seconds: a screen not ready by then gets the keys anyway (never kept for good)
+WATCHDOG = 0.5  # seconds: a round not finished by then (a widget removed meanwhile) starts again
+GAP = 0.003  # seconds between rounds: the widgets repaint meanwhile
+PATIENCE = 10.0  # seconds: a screen not ready by then gets the keys anyway (never kept for good)
 
 
 class KeyGate:
@@ -55,19 +66,41 @@ class KeyGate:
             return
         await super().on_event(event)  # type: ignore[misc]
 
+    def _typing(self, event: events.Event) -> bool:
+        """Text for the text field that has the focus: it moves neither focus nor screen."""
+        app: Any = self
+        if not isinstance(app.focused, (Input, TextArea)) or not self._screen_ready():
+            return False
+        if isinstance(event, events.Paste):
+            return True
+        return event.is_printable or event.key in ("backspace", "left", "right", "home", "end")
+
     async def _gate_next(self) -> None:
         """Let the oldest waiting key in, then wait for it to settle."""
+        while self._gate_queue and not self._gate_busy and self._typing(self._gate_queue[0]):
+            await super().on_event(self._gate_queue.popleft())  # type: ignore[misc]
         if self._gate_busy or not self._gate_queue:
             return
         event = self._gate_queue.popleft()
+        app: Any = self
         self._gate_busy = True
         self._gate_quiet = 0
         self._gate_since = monotonic()
         self._gate_signature = self._signature()
+        app._begin_batch()  # its effects painted together, once they have all happened
         try:
             await super().on_event(event)  # type: ignore[misc]
         finally:
+            if self._gate_timer is None:
+                self._gate_timer = app.set_interval(WATCHDOG / 2, self._gate_watchdog)
+            else:
+                self._gate_timer.resume()
             self._gate_probe()
+
+    def _gate_schedule(self) -> None:
+        """The next round, in a few milliseconds."""
+        self._gate_started = monotonic()
+        asyncio.get_running_loop().call_later(GAP, self._gate_probe)
 
     def _signature(self) -> tuple:
         app: Any = self
@@ -95,10 +128,6 @@ class KeyGate:
         for node in nodes:
             if node.call_later(done):
                 pending += 1
-        if self._gate_timer is None:
-            self._gate_timer = app.set_interval(WATCHDOG / 2, self._gate_watchdog)
-        else:
-            self._gate_timer.resume()
         if pending == 0:
             self._gate_round_done(nodes)
 
@@ -110,7 +139,7 @@ class KeyGate:
         self._gate_quiet = self._gate_quiet + 1 if quiet else 0
         settled = self._gate_quiet >= 2 and self._screen_ready()
         if not settled and monotonic() - self._gate_since < PATIENCE:
-            self._gate_probe()
+            self._gate_schedule()
             return
         self._gate_release()
 
@@ -123,14 +152,28 @@ class KeyGate:
         return screen.is_mounted and getattr(screen, "ready", True)
 
     def _gate_release(self) -> None:
+        app: Any = self
         self._gate_busy = False
         self._gate_round += 1  # a late callback of the finished round does nothing
         if self._gate_timer is not None:
             self._gate_timer.pause()
+        app._end_batch()
+        try:
+            app.screen.check_idle()  # it skipped its repaint during the batch: now
+        except Exception:  # no screen any more (exiting)
+            pass
         if self._gate_queue:
             app: Any = self
             app.call_later(self._gate_next)
 
     def _gate_watchdog(self) -> None:
-        if self._gate_busy and monotonic() - self._gate_started > WATCHDOG:
-            self._gate_release()  # a callback that will never run (its widget is gone)
+        """A round that does not end (a callback queued to a widget or a screen that has gone
+        since) is given up for a new one; after `PATIENCE` the keys go in anyway."""
+        if not self._gate_busy or monotonic() - self._gate_started <= WATCHDOG:
+            return
+        self._gate_round += 1  # the late callbacks of the round given up do nothing
+        self._gate_quiet = 0
+        if monotonic() - self._gate_since < PATIENCE:
+            self._gate_schedule()
+        else:
+            self._gate_release()
