@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
+import time
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -32,7 +34,9 @@ from .screens.quadro1 import Quadro1Screen
 if TYPE_CHECKING:  # pragma: no cover - imported when there is no draft to open
     from .screens.start import StartScreen
 
-RECOVERY_DELAY = 2.0  # seconds after the last change
+# Seconds from a change to the recovery file holding it: at most this (plus the write, in a
+# thread), however fast the typing goes on; a crash a moment later loses nothing confirmed.
+RECOVERY_DELAY = 0.25
 
 
 def _screen_class(key: str) -> type[DraftScreen]:
@@ -102,6 +106,7 @@ class Soc25App(KeyGate, App[int]):
         self._disk: tuple[int, int] | None = None
         self.lock: session.Lock | None = None
         self._recovery_timer = None
+        self._recovery_lock = threading.Lock()
         for key, *_ in keys.QUADRI:
             self.install_screen(partial(self._build_screen, key), key)  # type: ignore[arg-type]
 
@@ -113,30 +118,49 @@ class Soc25App(KeyGate, App[int]):
     def _draft_changed(self, change: Change) -> None:
         if change.state:
             return
-        if self._recovery_timer is not None:
-            self._recovery_timer.stop()
-            self._recovery_timer = None
-        if self.editor.dirty:
-            self._recovery_timer = self.set_timer(RECOVERY_DELAY, self.write_recovery)
-        elif self.path and not self.editor.read_only and not change.whole:
+        if self.unsaved_work():
+            if self._recovery_timer is None:  # not postponed by the next change: at most
+                self._recovery_timer = self.set_timer(RECOVERY_DELAY, self.write_recovery)
+        elif self.path and not self.editor.read_only and not change.whole and not self.discarded:
             # Back to what the file holds: a recovery written meanwhile is stale.
-            session.discard_recovery(self.path)
+            if self._recovery_timer is not None:
+                self._recovery_timer.stop()
+                self._recovery_timer = None
+            self._discard_recovery()
 
     # --- files ---------------------------------------------------------------------------
 
+    _recovery_seq = 0  # recovery texts taken so far (and discards)
+
     def write_recovery(self) -> None:
-        """Write the recovery file in a worker thread (the text is taken here, on the UI thread)."""
+        """Write the recovery file in a worker thread (the text is taken here, on the UI
+        thread; writes end in the order they were asked, a newer one is never overwritten)."""
+        self._recovery_timer = None
         if not self.unsaved_work():
             return
-        text = dumps(self.editor.draft)
-        self.run_worker(partial(session.write_recovery_text, self.path, text), thread=True,
-                        group="recovery", exclusive=True, exit_on_error=False)
+        self._recovery_seq += 1
+        seq, path = self._recovery_seq, self.path
+        text = dumps(self.editor.recovery_draft())
+
+        def write() -> None:
+            with self._recovery_lock:
+                if seq == self._recovery_seq:  # else a newer text is on its way, or the
+                    session.write_recovery_text(path, text)  # recovery was discarded since
+
+        self.run_worker(write, thread=True, group="recovery", exit_on_error=False)
+
+    def _discard_recovery(self) -> None:
+        """No recovery file (the draft is as its file holds it): one being written in the
+        thread is waited for, one asked for and not yet written is not written."""
+        with self._recovery_lock:
+            self._recovery_seq += 1
+            session.discard_recovery(self.path)
 
     def _on_sighup(self, signum: int, frame: Any) -> None:
         """A dropped SSH session: Textual gets no chance to quit, so save what we have."""
         try:
             if self.unsaved_work():
-                session.write_recovery(self.path, self.editor.draft)
+                session.write_recovery(self.path, self.editor.recovery_draft())
         finally:
             if self.lock:
                 self.lock.release()
@@ -191,7 +215,7 @@ class Soc25App(KeyGate, App[int]):
             return False
         self._disk = self._stamp()
         self.editor.mark_saved()
-        session.discard_recovery(self.path)
+        self._discard_recovery()
         self.notify(f"Bozza salvata in {self.path} (versione precedente in .bak).")
         return True
 
@@ -209,9 +233,12 @@ class Soc25App(KeyGate, App[int]):
                 self.save_then(self._leave)
             elif choice == "discard":
                 # Thrown away on purpose: the recovery file written meanwhile is set aside
-                # (never deleted), and none is written at exit (see `run`).
-                session.set_recovery_aside(self.path)
+                # (never deleted), and none is written at exit (see `run`) nor by a write
+                # still on its way.
                 self.discarded = True
+                with self._recovery_lock:
+                    self._recovery_seq += 1
+                    session.set_recovery_aside(self.path)
                 self._leave()
 
         self.push_screen(
@@ -227,11 +254,13 @@ class Soc25App(KeyGate, App[int]):
 
     def unsaved_work(self) -> bool:
         """Changes that a recovery file must keep when the program ends (a crash too)."""
-        return bool(self.path) and self.editor.dirty and not self.editor.read_only and not self.discarded
+        ed = self.editor
+        return (bool(self.path) and (ed.dirty or ed.pending_text is not None)
+                and not ed.read_only and not self.discarded)
 
     def _leave(self) -> None:
         if self.path and not self.unsaved_work() and not self.editor.read_only:
-            session.discard_recovery(self.path)  # only ever this session's: see _offer_recovery
+            self._discard_recovery()  # only ever this session's: see _offer_recovery
         if self.lock:
             self.lock.release()
         self.exit(0)
@@ -358,30 +387,63 @@ class Soc25App(KeyGate, App[int]):
                             timeout=10)
             return
         if session.recovery_is_newer(self.path):
-            from .screens.dialogs import Choice
+            self._offer(session.recovery_path(self.path), aside=False)
 
-            self.push_screen(
-                Choice(
-                    f"C'è un recupero più recente della bozza {self.path} (modifiche non salvate "
-                    "di una sessione precedente). Ripristinarlo?",
-                    [("r", "restore", "Ripristina"), ("i", "ignore", "Non ora (lo mette da parte)")],
-                ),
-                self._recovery_answer,
-            )
+    def _offer(self, file: str, *, aside: bool) -> None:
+        """Ask whether to restore a recovery file (the live one, or one set aside), showing
+        when it was written and each cell it would change: the draft's value -> its value."""
+        from .core.compare import describe, differences
+        from .screens.dialogs import Choice
 
-    def _recovery_answer(self, choice: str | None) -> None:
-        if choice == "restore":
-            try:
-                recovered = session.load_recovery(self.path)
-            except DraftError as exc:
-                self.notify(str(exc), severity="error", timeout=10)
-                return
-            self.editor.load(recovered, saved=self.editor.draft, undo="ripristino del recupero")
-            self.notify(f"Recupero ripristinato: {keys.label('salva', self.keymap)} per salvarlo nella bozza.")
-        else:
-            aside = session.set_recovery_aside(self.path)
-            if aside:
-                self.notify(f"Recupero messo da parte in {aside}.", timeout=8)
+        try:
+            recovered = load(file)
+            written = time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(os.stat(file).st_mtime))
+        except (DraftError, OSError) as exc:
+            self.notify(f"Recupero illeggibile: {exc}", severity="error", timeout=10)
+            if not aside:
+                self._set_aside()
+            return
+        found = differences(self.editor.draft, recovered)
+        if not found:
+            if not aside:  # the same as the draft: nothing to offer, nothing lost
+                self._discard_recovery()
+            else:
+                self.notify(f"Il recupero del {written} è uguale alla bozza: niente da ripristinare.")
+            return
+        cells = "una cella diversa" if len(found) == 1 else f"{len(found)} celle diverse"
+        where = "messo da parte" if aside else "con modifiche non salvate di una sessione precedente"
+        choices = [("r", "restore", "Ripristina")]
+        choices.append(("a", "cancel", "Annulla") if aside else ("i", "ignore", "Non ora (lo mette da parte)"))
+
+        def answer(choice: str | None) -> None:
+            if choice == "restore":
+                self.editor.adopt(recovered, f"ripristino del recupero del {written}")
+                self.notify(f"Recupero del {written} ripristinato ({cells}): "
+                            f"{keys.label('salva', self.keymap)} per salvarlo nella bozza, "
+                            f"{keys.label('annulla-modifica', self.keymap)} per tornare indietro.")
+                if not aside:
+                    self._set_aside(quiet=True)  # kept, not offered again
+            elif choice == "ignore":
+                self._set_aside()
+
+        self.push_screen(
+            Choice(f"C'è un recupero della bozza {self.path}, {where}, scritto il {written}: "
+                   f"{cells} (valore nella bozza → valore recuperato). Ripristinarlo?",
+                   choices, detail=describe(found)),
+            answer,
+        )
+
+    def _set_aside(self, *, quiet: bool = False) -> None:
+        aside = session.set_recovery_aside(self.path)
+        if aside and not quiet:
+            self.notify(f"Recupero messo da parte in {aside}: si riprende da Ctrl+P, "
+                        "«Ripristina un recupero».", timeout=8)
+
+    def offer_aside(self, file: str) -> None:
+        """From the palette: a recovery set aside, offered again."""
+        if self.path is None or self._refuse_read_only():
+            return
+        self._offer(file, aside=True)
 
     # --- navigation ----------------------------------------------------------------------
 
@@ -508,6 +570,11 @@ class Soc25App(KeyGate, App[int]):
             if key.command:
                 yield SystemCommand(key.description, f"{key.command} ({keys.label(key.id, self.keymap)})",
                                     partial(self.run_action, key.action))
+        if self.path is not None and not self.editor.read_only:
+            for file, changed in session.recoveries_aside(self.path):
+                when = time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(changed))
+                yield SystemCommand("Ripristina un recupero", f"messo da parte, scritto il {when}",
+                                    partial(self.offer_aside, file))
 
 
 def run(path: str | None, *, read_only: bool = False) -> int:
@@ -533,7 +600,7 @@ def run(path: str | None, *, read_only: bool = False) -> int:
         # After a crash too: keep unsaved work in the recovery file and free the draft.
         if app.unsaved_work():
             try:
-                session.write_recovery(app.path, app.editor.draft)
+                session.write_recovery(app.path, app.editor.recovery_draft())
             except (DraftError, OSError):
                 pass
         if app.lock:

@@ -337,3 +337,21 @@ def test_list_drafts_with_unreadable_files(tmp_path):
 
 def test_list_drafts_of_an_empty_folder(tmp_path):
     assert folder.list_drafts(tmp_path) == []
+
+
+def test_recoveries_set_aside_are_listed_newest_first(tmp_path):
+    import os
+
+    from soc25_tui.core import session
+    from soc25_tui.core.model import Draft
+
+    path = tmp_path / "a.toml"
+    path.write_text("")
+    assert session.recoveries_aside(path) == []
+    found = []
+    for i, when in enumerate((1_000_000_000, 1_100_000_000)):
+        session.write_recovery(path, Draft(comune=f"v{i}"))
+        os.utime(session.recovery_path(path), (when, when))
+        found.append(session.set_recovery_aside(path))
+    (tmp_path / "b.toml.recupero.x.bak").write_text("")  # another draft's: not listed
+    assert session.recoveries_aside(path) == [(found[1], 1_100_000_000), (found[0], 1_000_000_000)]

@@ -184,3 +184,36 @@ def test_figures_typed_right_after_ctrl_g_land_in_the_cell_named(tmp_path, termi
     after = load(path).inputs()
     changed = {name: value for name, value in after.items() if value != before.inputs()[name]}
     assert changed == {name: Decimal(figure).quantize(Decimal("0.01")) for name, figure in typed.items()}
+
+
+def test_kill_9_half_a_second_after_a_confirmed_change_leaves_it_in_the_recovery_file(tmp_path, terminal):
+    """No chance to save anything at the end (SIGKILL): what was confirmed 0,5 s before is
+    in the recovery file, and so is the text of an edit still open that is not valid yet."""
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    t = terminal([path.name], tmp_path)
+    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    for key in b"\x07R07_2021\r320000\r":
+        t.type(bytes([key]))
+        time.sleep(0.12)
+    t.wait_for(lambda: "* Comune" in t.text(), "the figure in the draft")
+    time.sleep(0.5)
+    t.proc.send_signal(signal.SIGKILL)
+    t.proc.wait(timeout=TIMEOUT)
+    assert load(session.recovery_path(path)).R07_2021 == Decimal("320000.00")
+
+
+def test_kill_9_keeps_the_text_of_an_edit_still_open(tmp_path, terminal):
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    t = terminal([path.name], tmp_path)
+    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    t.type(b"\x07R08\r")
+    t.wait_for(lambda: "R08 ·" in t.text(), "R08 highlighted")
+    t.type(b"2600o")  # a slip: not in the draft, but typed
+    t.wait_for(lambda: "non è un numero valido" in t.text(), "the refusal")
+    time.sleep(0.5)
+    t.proc.send_signal(signal.SIGKILL)
+    t.proc.wait(timeout=TIMEOUT)
+    recovered = load(session.recovery_path(path))
+    assert recovered.R08 is None and recovered.invalid == {"R08": "2600o"}

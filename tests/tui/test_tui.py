@@ -441,7 +441,11 @@ async def test_recovery_written_and_restored(tmp_path, monkeypatch):
         await pilot.pause()
         assert isinstance(app.screen, Choice)
         text = dialog_text(app)
-        assert "recupero più recente" in text
+        # When it was written and what it would change: the draft's value -> the recovered one.
+        written = time.strftime("%d/%m/%Y alle %H:%M:%S",
+                                time.localtime(os.stat(session.recovery_path(path)).st_mtime))
+        assert f"scritto il {written}: una cella diversa" in text
+        assert "\nM12_2019: 15 → 42\n" in text
         assert "[R] Ripristina" in text and "[I] Non ora" in text
         # The question first: saving, jumping, the palette and the Quadro keys wait for it
         # (Ctrl+S would save over the recovery file and delete it unanswered).

@@ -4,6 +4,7 @@ proposal before anything is replaced."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 from textual.widgets import Static
@@ -132,4 +133,31 @@ async def test_a_restored_recovery_can_be_undone(tmp_path):
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert app.editor.draft.M12_2024 == 13 and not app.editor.dirty
-        assert last_notice(app) == "Annullato: ripristino del recupero."
+        assert last_notice(app).startswith("Annullato: ripristino del recupero del ")
+
+
+async def test_a_recovery_set_aside_is_offered_again_from_the_palette(tmp_path):
+    """«Non ora» sets the recovery aside; Ctrl+P lists it with when it was written, and
+    restoring it shows first which cells it changes."""
+    from soc25_tui.core import session
+
+    path = copy_example(tmp_path, "tortona")
+    recovered = load(path)
+    recovered.M12_2024 = 99
+    session.write_recovery(str(path), recovered)
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("i")  # «Non ora»
+        await pilot.pause()
+        assert not isinstance(app.screen, Choice) and app.editor.draft.M12_2024 == 13
+        (aside, _), = session.recoveries_aside(path)
+        await from_the_palette(pilot, "Ripristina un recupero")
+        assert isinstance(app.screen, Choice)
+        question = str(app.screen.query_one(Static).content)
+        assert "messo da parte" in question and "una cella diversa" in question
+        assert str(app.screen.query_one("#detail Static", Static).content) == "M12_2024: 13 → 99"
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.editor.draft.M12_2024 == 99 and app.editor.dirty
+        assert os.path.exists(aside)  # kept: restoring takes nothing away

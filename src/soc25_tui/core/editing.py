@@ -36,6 +36,7 @@ class Change(NamedTuple):
     cells: frozenset[str]  # input cells whose value changed (every cell when `whole`)
     whole: bool = False  # another draft altogether (opened, restored from recovery)
     state: bool = False  # only the saved state or the read-only reason changed
+    typed: bool = False  # only the text of an open edit that is not in the draft changed
 
 
 Listener = Callable[[Change], None]
@@ -76,6 +77,7 @@ class DraftEditor:
         self._done: list[Step] = []
         self._undone: list[Step] = []
         self._group: object | None = None  # the edit whose changes make one step
+        self._typed: tuple[str, str] | None = None  # an open edit's text not in the draft
 
     # --- state ---------------------------------------------------------------------------
 
@@ -144,6 +146,32 @@ class DraftEditor:
         self._draft = draft
         self._saved = (saved if saved is not None else draft).copy()
         self._changed(frozenset(CELL_BY_NAME), whole=True)
+
+    def adopt(self, draft: Draft, label: str) -> None:
+        """Another version of this draft (a recovery restored) in place of this one: its file
+        still holds what it held, and the change can be undone as `label`."""
+        self.load(draft, saved=self._saved, undo=label)
+
+    @property
+    def pending_text(self) -> tuple[str, str] | None:
+        """(cell, text) of an edit still open whose text is not in the draft (not valid yet):
+        what a recovery file keeps besides the draft."""
+        return self._typed
+
+    def _set_typed(self, typed: tuple[str, str] | None) -> None:
+        if typed != self._typed:
+            self._typed = typed
+            self._notify(Change(frozenset(), typed=True))
+
+    def recovery_draft(self) -> Draft:
+        """The draft as a recovery file keeps it: with the text of an edit still open that is
+        not valid yet, kept as an unreadable value of its cell (nothing typed is lost)."""
+        draft = self._draft.copy()
+        if self._typed is not None:
+            name, text = self._typed
+            draft.set(name, None)
+            draft.invalid[name] = text
+        return draft
 
     def mark_saved(self) -> None:
         """The draft as it is now is what its file holds."""
@@ -380,6 +408,7 @@ class CellEdit:
             error = self.error = self.editor.try_set_text(self.name, text)
             if error:
                 self.editor.restore(self.name, *self.before)
+        self.editor._set_typed((self.name, text) if error and text.strip() else None)
         return error
 
     def cancel(self) -> None:
@@ -387,6 +416,7 @@ class CellEdit:
         self.error = ""
         with self._grouped():
             self.editor.restore(self.name, *self.before)
+        self.editor._set_typed(None)
 
     @contextmanager
     def _grouped(self) -> Iterator[None]:

@@ -104,6 +104,25 @@ def set_recovery_aside(path: str | os.PathLike[str]) -> str | None:
         n += 1
 
 
+def recoveries_aside(path: str | os.PathLike[str]) -> list[tuple[str, float]]:
+    """The recovery files of `path` set aside, newest first: (file, time of its last change)."""
+    rec = recovery_path(path)
+    folder, base = os.path.split(rec)
+    found = []
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        return []
+    for name in names:
+        if name.startswith(base + ".") and name.endswith(".bak"):
+            full = os.path.join(folder, name)
+            try:
+                found.append((full, os.stat(full).st_mtime))
+            except OSError:
+                continue
+    return sorted(found, key=lambda item: item[1], reverse=True)
+
+
 def discard_recovery(path: str | os.PathLike[str]) -> None:
     try:
         os.unlink(recovery_path(path))

@@ -69,7 +69,7 @@ class DraftScreen(Screen):
     def _draft_changed(self, change: Change) -> None:
         """The editor says the draft changed: redraw now if on top (a screen not shown, or
         under a dialog, redraws when it is shown again: `on_screen_resume`)."""
-        if self.on_top:
+        if self.on_top and not change.typed:
             self.sync()
 
     def on_unmount(self) -> None:
