@@ -27,12 +27,13 @@ any Textual app.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import deque
 from time import monotonic
 from typing import Any
 
 from textual import events
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 WATCHDOG = 0.5  # seconds: a round not finished by then (a widget removed meanwhile) starts again
 GAP = 0.003  # seconds between rounds: the widgets repaint meanwhile
@@ -67,13 +68,16 @@ class KeyGate:
         await super().on_event(event)  # type: ignore[misc]
 
     def _typing(self, event: events.Event) -> bool:
-        """Text for the text field that has the focus: it moves neither focus nor screen."""
+        """A character for the text field that has the focus: the field inserts it itself, and
+        it moves neither focus nor screen."""
         app: Any = self
-        if not isinstance(app.focused, (Input, TextArea)) or not self._screen_ready():
+        if not _text_field(app.focused) or not self._screen_ready():
             return False
         if isinstance(event, events.Paste):
             return True
-        return event.is_printable or event.key in ("backspace", "left", "right", "home", "end")
+        # Printable only: the field's own keys (Backspace, arrows) are bindings, run when the
+        # key has gone up to the App, after a printable key sent later would be inserted.
+        return event.is_printable
 
     async def _gate_next(self) -> None:
         """Let the oldest waiting key in, then wait for it to settle."""
@@ -177,3 +181,12 @@ class KeyGate:
             self._gate_schedule()
         else:
             self._gate_release()
+
+
+def _text_field(widget: Any) -> bool:
+    """An Input or a TextArea (not imported for this: it is slow to import, and until the
+    final screen is built no TextArea exists)."""
+    if isinstance(widget, Input):
+        return True
+    module = sys.modules.get("textual.widgets._text_area")
+    return module is not None and isinstance(widget, module.TextArea)
