@@ -8,14 +8,14 @@ import pytest
 from soc25_tui.cli import main
 from soc25_tui.core.drafts import dumps
 
-from ..conftest import TORTONA, held_by_a_colleague
+from ..conftest import LOMELLINA, SONDRIO, TORTONA, held_by_a_colleague
 from ..factories import make
 
 PY = sys.executable
 
 
 def run(*args, cwd=None):
-    return subprocess.run([PY, "-m", "soc25_tui.cli", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([PY, "-m", "soc25_tui.cli", *args], capture_output=True, text=True, cwd=cwd, check=False)
 
 
 def test_check_text_and_exit_zero(examples_dir, capsys):
@@ -161,6 +161,39 @@ def test_import_tells_printed_and_recomputed_figures_in_italian(tmp_path, capsys
 
 
 
+@pytest.mark.parametrize("seed", [SONDRIO, LOMELLINA, TORTONA], ids=["sondrio", "lomellina", "tortona"])
+def test_import_does_not_import_pydantic(tmp_path, seed):
+    """pydantic's import costs about as much as the rest of `soc25 import`: the printed
+    values are typed by the loader's own `coerce`, the header options too."""
+    dst = tmp_path / "t.toml"
+    code = (
+        "import sys; from soc25_tui.cli import main; "
+        f"rc = main(['import', {str(seed)!r}, '-o', {str(dst)!r}, '--comune', 'Paese', '--provincia', 'al', "
+        "'--istat', '006174']); "
+        "print(rc, 'PYDANTIC' if 'pydantic' in sys.modules else 'NO-PYDANTIC')"
+    )
+    out = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 NO-PYDANTIC", out
+    from soc25_tui.core.drafts import load
+
+    draft = load(dst)
+    assert (draft.comune, draft.provincia, draft.istat) == ("Paese", "AL", "006174")
+
+
+@pytest.mark.parametrize("seed", [SONDRIO, LOMELLINA, TORTONA], ids=["sondrio", "lomellina", "tortona"])
+def test_imported_values_have_the_types_pydantic_would_give(seed):
+    """Typing without pydantic changes nothing: each imported value is what validating it
+    with pydantic (Draft(**cells)) gives, of the same type (12, not Decimal("12"))."""
+    from soc25_tui.core.importer import parse_printed
+    from soc25_tui.core.model import Draft
+
+    draft = parse_printed(seed.read_text(encoding="utf-8")).draft
+    validated = Draft(**draft.inputs())
+    got = {name: (type(v), v) for name, v in draft.inputs().items()}
+    assert got == {name: (type(v), v) for name, v in validated.inputs().items()}
+    assert draft.invalid == {}
+
+
 def test_import_force_refuses_a_draft_open_in_the_tui(tmp_path, monkeypatch, capsys):
     dst = tmp_path / "t.toml"
     assert main(["import", str(TORTONA), "-o", str(dst)]) == 0
@@ -180,7 +213,7 @@ def test_import_force_refuses_a_draft_open_in_the_tui(tmp_path, monkeypatch, cap
 
 def test_import_refuses_a_new_draft_being_created_in_the_tui(tmp_path, monkeypatch, capsys):
     dst = tmp_path / "nuova.toml"  # the TUI holds it, not saved yet
-    other, lock_file = held_by_a_colleague(monkeypatch, dst)
+    _other, lock_file = held_by_a_colleague(monkeypatch, dst)
     assert main(["import", str(TORTONA), "-o", str(dst)]) == 2
     assert lock_file in capsys.readouterr().err
     assert not dst.exists()

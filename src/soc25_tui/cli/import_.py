@@ -21,7 +21,7 @@ def run(argv: list[str]) -> int:
     from pathlib import Path
 
     from ..core.drafts import DraftError, save
-    from ..core.importer import ImportError_, differences, parse_printed
+    from ..core.importer import ImportError_, differences, parse_printed, typed_draft
     from ..core.rules import evaluate
     from ..core.session import DraftHeld, held_for_writing
 
@@ -43,11 +43,13 @@ def run(argv: list[str]) -> int:
     except ImportError_ as exc:
         err(f"{src}: {exc}")
         return EXIT_USAGE
-    draft = result.draft
-    for name in ("comune", "provincia", "istat"):
-        value = getattr(args, name)
-        if value:
-            draft.set(name, value.upper() if name == "provincia" else value)
+    header = {
+        name: value.upper() if name == "provincia" else value
+        for name in ("comune", "provincia", "istat")
+        if (value := getattr(args, name))
+    }
+    # Typed as the loader types a file, not validated by pydantic: see importer.typed_draft.
+    draft = typed_draft(header, [], base=result.draft) if header else result.draft
     try:
         # Never under a TUI that has the draft open (or is creating it): take its lock.
         with held_for_writing(dst):

@@ -26,9 +26,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .layout import CELL_BY_NAME, LABELS, NON_CALCOLABILE, Q4_ITEM_BY_CODE, USER_ROW_BY_CODE, Kind
+from .layout import (
+    CELL_BY_NAME,
+    LABELS,
+    NON_CALCOLABILE,
+    Q4_ITEM_BY_CODE,
+    USER_ROW_BY_CODE,
+    Kind,
+)
 from .model import Draft
 from .numbers import NumberError, format_number, parse_number
+from .values import coerce
 
 
 class ImportError_(Exception):
@@ -434,10 +442,30 @@ def parse_printed(text: str) -> ImportResult:
 
     if missing:
         notes.append("non presenti nella stampa (lasciati vuoti): " + ", ".join(missing))
-    if problems:
-        raise ImportError_("impossibile leggere la stampa:\n" + "\n".join(f"  {p}" for p in problems))
     for name, value in list(fields.items()):
         cell = CELL_BY_NAME[name]
         if cell.kind is Kind.DEC and isinstance(value, Decimal):
             fields[name] = value.quantize(Decimal(1).scaleb(-cell.places))
-    return ImportResult(Draft(**fields), "compatto" if compact else "portale", printed, notes)
+    draft = typed_draft(fields, problems)
+    if problems:
+        raise ImportError_("impossibile leggere la stampa:\n" + "\n".join(f"  {p}" for p in problems))
+    return ImportResult(draft, "compatto" if compact else "portale", printed, notes)
+
+
+def typed_draft(fields: dict[str, Any], problems: list[str], base: Any = None) -> Any:
+    """A draft of `fields` (over the cells of `base`, if given), each value given its cell's
+    type by `values.coerce`, the TOML loader's own; a value it refuses is added to `problems`
+    ("R03: ...").
+
+    Not `Draft(**fields)`: that validates with pydantic, whose import alone costs about as
+    much as the rest of `soc25 import` (tests/cli/test_cli.py checks it stays unimported)."""
+    cells = base.inputs() if base is not None else {}
+    for name, value in fields.items():
+        if value is None:
+            cells[name] = None
+            continue
+        try:
+            cells[name] = coerce(name, value)
+        except ValueError as exc:
+            problems.append(f"{name}: {exc}")
+    return Draft.trusted(cells, dict(base.invalid) if base is not None else {})

@@ -6,8 +6,9 @@ R07_2021, ..., R39, R40), so the layout stays the one source of truth.
 Every value that code puts into a draft is validated by pydantic against the cell's type:
 `Draft(**cells)`, `draft.set(name, value)` and plain assignment alike (whole numbers, exact
 decimals, text, "SI"/"NO", R0E's number or NON CALCOLABILE; None is an empty cell). The
-TOML loader gives every value its type itself, with Italian messages (`drafts.coerce`), and
-builds the draft with `Draft.trusted`, without a second validation.
+TOML loader and the importer of printed forms give every value its type themselves, with
+Italian messages (`values.coerce`), and build the draft with `Draft.trusted`, without a
+second validation.
 
 Figures are stored as read (a negative count is kept, and reported by the checks); a value
 that could not be read at all (say "abc" typed in a TOML file) is kept verbatim in
@@ -15,7 +16,7 @@ that could not be read at all (say "abc" typed in a TOML file) is kept verbatim 
 
 Start-up: importing pydantic costs ~45 ms, as much as everything else `soc25` adds to
 Textual's own start. It is imported on the first validation, not with this module: `soc25
-check`, `soc25 summary` and the TUI's first screen only read drafts, and the TUI calls
+check`, `soc25 summary`, `soc25 import` and the TUI's first screen never validate, and the TUI calls
 `warm_up` in a worker thread once its first screen is painted, so that the first key typed
 does not wait for it.
 """
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal
 
 from .layout import INPUT_CELLS, Kind
 
@@ -34,11 +35,11 @@ SiNo = Literal["SI", "NO"]
 
 # The type of each kind of cell, as pydantic validates it (None: an empty cell).
 _PY_TYPES: dict[Kind, Any] = {
-    Kind.INT: Optional[int],
-    Kind.DEC: Optional[Decimal],
-    Kind.TEXT: Optional[str],
-    Kind.SINO: Optional[SiNo],
-    Kind.ATS_RATIO: Optional[Union[int, Literal["NON CALCOLABILE"]]],
+    Kind.INT: int | None,
+    Kind.DEC: Decimal | None,
+    Kind.TEXT: str | None,
+    Kind.SINO: SiNo | None,
+    Kind.ATS_RATIO: int | Literal["NON CALCOLABILE"] | None,
 }
 
 _KIND: dict[str, Kind] = {cell.name: cell.kind for cell in INPUT_CELLS}
