@@ -17,6 +17,7 @@ import pytest
 
 from soc25_tui.core import session
 from soc25_tui.core.drafts import load
+from soc25_tui.core.layout import CELL_BY_NAME
 
 from ..conftest import EXAMPLES
 
@@ -217,3 +218,47 @@ def test_kill_9_keeps_the_text_of_an_edit_still_open(tmp_path, terminal):
     t.proc.wait(timeout=TIMEOUT)
     recovered = load(session.recovery_path(path))
     assert recovered.R08 is None and recovered.invalid == {"R08": "2600o"}
+
+
+@pytest.mark.parametrize("per_key", [0.0, 0.05], ids=["0ms", "50ms"])
+def test_figures_typed_right_after_an_f_key_or_a_dialog_closing(tmp_path, terminal, per_key):
+    """F3 to Quadro 2 (built now) and a figure into the cell its cursor starts on; F1 then
+    Esc and a figure into the cell under the cursor; Ctrl+S: those cells, nothing else."""
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    before = load(path).inputs()
+    t = terminal([path.name], tmp_path)
+    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    keys = [b"\x1bOR", *b"12", b"\r", b"\x1bOP", b"\x1b", *b"34", b"\r", b"\x13"]  # F3 … F1 Esc … Ctrl+S
+    keys = [k if isinstance(k, bytes) else bytes([k]) for k in keys]
+    if per_key:
+        for key in keys:
+            t.type(key)
+            time.sleep(0.3 if key == b"\x1b" else per_key)  # a lone Esc needs a pause to be Esc
+    else:  # all at once, but for the lone Esc (with anything after it, it would be Alt+key)
+        t.type(b"".join(keys[:5]))
+        t.type(keys[5])
+        time.sleep(0.3)
+        t.type(b"".join(keys[6:]))
+    t.wait_for(lambda: "Bozza salvata" in t.text(), "the save notice")
+    after = load(path).inputs()
+    changed = {name: value for name, value in after.items() if value != before[name]}
+    # The first figure in Quadro 2's first cell, the second in the cell Enter moved to.
+    assert sorted(changed.values()) == [Decimal("12.00"), Decimal("34.00")]
+    assert all(CELL_BY_NAME[name].quadro == 2 for name in changed)
+
+
+def test_ctrl_z_then_ctrl_s_saves_the_value_before_and_ctrl_y_brings_the_change_back(tmp_path, terminal):
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    t = terminal([path.name], tmp_path)
+    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    t.type(b"\x07R07_2021\r320000\r")
+    t.wait_for(lambda: "* Comune" in t.text(), "the figure in the draft")
+    t.type(b"\x1a\x13")  # Ctrl+Z, Ctrl+S
+    t.wait_for(lambda: "Bozza salvata" in t.text(), "the save notice")
+    assert load(path).R07_2021 == Decimal("51475.22")
+    t.output.clear()
+    t.type(b"\x19\x13")  # Ctrl+Y, Ctrl+S
+    t.wait_for(lambda: "Bozza salvata" in t.text(), "the second save notice")
+    assert load(path).R07_2021 == Decimal("320000.00")
