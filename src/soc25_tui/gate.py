@@ -106,14 +106,25 @@ class KeyGate:
         self._gate_started = monotonic()
         asyncio.get_running_loop().call_later(GAP, self._gate_probe)
 
+    @property
+    def _gate_open(self) -> bool:
+        """The App still runs (a round scheduled before it ended finds nothing to do)."""
+        app: Any = self
+        return app.is_running and not app._exit
+
     def _signature(self) -> tuple:
         app: Any = self
-        return tuple(map(id, app.screen_stack)), id(app.focused)
+        try:
+            return tuple(map(id, app.screen_stack)), id(app.focused)
+        except Exception:  # no screen (exiting)
+            return (), 0
 
     def _gate_probe(self) -> None:
         """A round: a callback queued behind every message already waiting in each widget
         of the screen on top (and the App); when all have run, `_gate_round_done`."""
         app: Any = self
+        if not self._gate_open:
+            return
         self._gate_round += 1
         this_round = self._gate_round
         self._gate_started = monotonic()
