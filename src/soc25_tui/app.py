@@ -107,11 +107,14 @@ class Soc25App(KeyGate, App[int]):
         self.lock: session.Lock | None = None
         self._recovery_timer = None
         self._recovery_lock = threading.Lock()
+        self._built: dict[str, DraftScreen] = {}  # the draft's screens built so far
         for key, *_ in keys.QUADRI:
             self.install_screen(partial(self._build_screen, key), key)  # type: ignore[arg-type]
 
     def _build_screen(self, key: str) -> DraftScreen:
-        return _screen_class(key)(self.editor, keymap=self.keymap)
+        screen = _screen_class(key)(self.editor, keymap=self.keymap)
+        self._built[key] = screen
+        return screen
 
     # --- the draft changed: the file flows follow ------------------------------------------
 
@@ -149,6 +152,18 @@ class Soc25App(KeyGate, App[int]):
 
         self.run_worker(write, thread=True, group="recovery", exit_on_error=False)
 
+    def _last_recovery(self) -> None:
+        """The recovery file written now, on this thread, after any write still on its way
+        (none of those may replace it); a lock held too long is not waited for (a signal
+        handler must not hang)."""
+        locked = self._recovery_lock.acquire(timeout=1.0)
+        try:
+            self._recovery_seq += 1
+            session.write_recovery(self.path, self.editor.recovery_draft())
+        finally:
+            if locked:
+                self._recovery_lock.release()
+
     def _discard_recovery(self) -> None:
         """No recovery file (the draft is as its file holds it): one being written in the
         thread is waited for, one asked for and not yet written is not written."""
@@ -160,7 +175,7 @@ class Soc25App(KeyGate, App[int]):
         """A dropped SSH session: Textual gets no chance to quit, so save what we have."""
         try:
             if self.unsaved_work():
-                session.write_recovery(self.path, self.editor.recovery_draft())
+                self._last_recovery()
         finally:
             if self.lock:
                 self.lock.release()
@@ -216,6 +231,8 @@ class Soc25App(KeyGate, App[int]):
         self._disk = self._stamp()
         self.editor.mark_saved()
         self._discard_recovery()
+        if self.unsaved_work() and self._recovery_timer is None:  # an edit still open, not valid
+            self._recovery_timer = self.set_timer(RECOVERY_DELAY, self.write_recovery)
         self.notify(f"Bozza salvata in {self.path} (versione precedente in .bak).")
         return True
 
@@ -224,7 +241,7 @@ class Soc25App(KeyGate, App[int]):
 
         if isinstance(self.screen, Choice):
             return  # the question is already on screen
-        if not self.editor.dirty or self.editor.read_only:
+        if not self.unsaved_work():
             self._leave()
             return
 
@@ -387,11 +404,17 @@ class Soc25App(KeyGate, App[int]):
                             timeout=10)
             return
         if session.recovery_is_newer(self.path):
-            self._offer(session.recovery_path(self.path), aside=False)
+            # Set aside before asking: this session's own recovery file, written as soon as
+            # a key changes the draft (even one typed before the question shows), never
+            # replaces the one offered.
+            aside = session.set_recovery_aside(self.path)
+            if aside:
+                self._offer(aside, startup=True)
 
-    def _offer(self, file: str, *, aside: bool) -> None:
-        """Ask whether to restore a recovery file (the live one, or one set aside), showing
-        when it was written and each cell it would change: the draft's value -> its value."""
+    def _offer(self, file: str, *, startup: bool) -> None:
+        """Ask whether to restore a recovery file set aside (at opening, or chosen in the
+        palette), showing when it was written and each cell it would change: the draft's
+        value -> its value."""
         from .core.compare import describe, differences
         from .screens.dialogs import Choice
 
@@ -399,21 +422,21 @@ class Soc25App(KeyGate, App[int]):
             recovered = load(file)
             written = time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(os.stat(file).st_mtime))
         except (DraftError, OSError) as exc:
-            self.notify(f"Recupero illeggibile: {exc}", severity="error", timeout=10)
-            if not aside:
-                self._set_aside()
+            self.notify(f"Recupero illeggibile ({file}): {exc}", severity="error", timeout=10)
             return
         found = differences(self.editor.draft, recovered)
         if not found:
-            if not aside:  # the same as the draft: nothing to offer, nothing lost
-                self._discard_recovery()
+            if startup:  # the same as the draft: nothing to offer, nothing lost
+                try:
+                    os.unlink(file)
+                except OSError:
+                    pass
             else:
                 self.notify(f"Il recupero del {written} è uguale alla bozza: niente da ripristinare.")
             return
         cells = "una cella diversa" if len(found) == 1 else f"{len(found)} celle diverse"
-        where = "messo da parte" if aside else "con modifiche non salvate di una sessione precedente"
-        choices = [("r", "restore", "Ripristina")]
-        choices.append(("a", "cancel", "Annulla") if aside else ("i", "ignore", "Non ora (lo mette da parte)"))
+        where = "con modifiche non salvate di una sessione precedente" if startup else "messo da parte"
+        later = ("i", "ignore", "Non ora (resta da parte)") if startup else ("a", "cancel", "Annulla")
 
         def answer(choice: str | None) -> None:
             if choice == "restore":
@@ -421,29 +444,22 @@ class Soc25App(KeyGate, App[int]):
                 self.notify(f"Recupero del {written} ripristinato ({cells}): "
                             f"{keys.label('salva', self.keymap)} per salvarlo nella bozza, "
                             f"{keys.label('annulla-modifica', self.keymap)} per tornare indietro.")
-                if not aside:
-                    self._set_aside(quiet=True)  # kept, not offered again
             elif choice == "ignore":
-                self._set_aside()
+                self.notify(f"Recupero messo da parte in {file}: si riprende da "
+                            f"{keys.label('comandi', self.keymap)}, «Ripristina un recupero».", timeout=8)
 
         self.push_screen(
             Choice(f"C'è un recupero della bozza {self.path}, {where}, scritto il {written}: "
                    f"{cells} (valore nella bozza → valore recuperato). Ripristinarlo?",
-                   choices, detail=describe(found)),
+                   [("r", "restore", "Ripristina"), later], detail=describe(found)),
             answer,
         )
-
-    def _set_aside(self, *, quiet: bool = False) -> None:
-        aside = session.set_recovery_aside(self.path)
-        if aside and not quiet:
-            self.notify(f"Recupero messo da parte in {aside}: si riprende da Ctrl+P, "
-                        "«Ripristina un recupero».", timeout=8)
 
     def offer_aside(self, file: str) -> None:
         """From the palette: a recovery set aside, offered again."""
         if self.path is None or self._refuse_read_only():
             return
-        self._offer(file, aside=True)
+        self._offer(file, startup=False)
 
     # --- navigation ----------------------------------------------------------------------
 
@@ -509,11 +525,20 @@ class Soc25App(KeyGate, App[int]):
         last change), then the change is taken back or made again and shown where it is."""
         if self.path is None or not isinstance(self.screen, DraftScreen):
             return
-        self.screen.close_edit()
+        # Every open edit, on this screen or on one left with an edit open: its figure is
+        # then the last change (or, not valid, it is dropped: that is the undo).
+        dropped = False
+        for screen in self._built.values():
+            if screen.is_mounted:
+                dropped = screen.close_edit() or dropped
+        if dropped and how == self.editor.undo:
+            return
         travel = how()
         if travel.cell is not None:
             self.go_to(self._screen_of(travel.cell), travel.cell)  # nowhere if it has no place
         self.notify(travel.notice, severity="information" if travel.done else "warning")
+        if travel.done and self.path and not self.unsaved_work() and not self.editor.read_only:
+            self._discard_recovery()  # back to what the file holds (a restore undone too)
 
     def action_help(self) -> None:
         from .screens.dialogs import HelpScreen
@@ -600,7 +625,7 @@ def run(path: str | None, *, read_only: bool = False) -> int:
         # After a crash too: keep unsaved work in the recovery file and free the draft.
         if app.unsaved_work():
             try:
-                session.write_recovery(app.path, app.editor.recovery_draft())
+                app._last_recovery()
             except (DraftError, OSError):
                 pass
         if app.lock:

@@ -48,6 +48,7 @@ class KeyGate:
     _gate_round = 0
     _gate_started = 0.0
     _gate_since = 0.0
+    _gate_typed = False  # characters sent straight to a field since the last settling
     _gate_quiet = 0
     _gate_timer: Any = None
 
@@ -83,9 +84,13 @@ class KeyGate:
         """Let the oldest waiting key in, then wait for it to settle."""
         while self._gate_queue and not self._gate_busy and self._typing(self._gate_queue[0]):
             await super().on_event(self._gate_queue.popleft())  # type: ignore[misc]
+            self._gate_typed = True
         if self._gate_busy or not self._gate_queue:
             return
-        event = self._gate_queue.popleft()
+        # Characters sent straight to a field may still wait in its queue: a key that acts at
+        # once (Ctrl+S, Ctrl+Z: the App's priority bindings) must find them typed.
+        event = None if self._gate_typed else self._gate_queue.popleft()
+        self._gate_typed = False
         app: Any = self
         self._gate_busy = True
         self._gate_quiet = 0
@@ -93,7 +98,8 @@ class KeyGate:
         self._gate_signature = self._signature()
         app._begin_batch()  # its effects painted together, once they have all happened
         try:
-            await super().on_event(event)  # type: ignore[misc]
+            if event is not None:
+                await super().on_event(event)  # type: ignore[misc]
         finally:
             if self._gate_timer is None:
                 self._gate_timer = app.set_interval(WATCHDOG / 2, self._gate_watchdog)
@@ -164,7 +170,13 @@ class KeyGate:
             screen = app.screen
         except Exception:
             return True
-        return screen.is_mounted and getattr(screen, "ready", True)
+        if not screen.is_mounted or not getattr(screen, "ready", True):
+            return False
+        # The command palette searches in a worker: Enter waits for the hits it would choose.
+        group = getattr(screen, "_GATHER_COMMANDS_GROUP", None)
+        return group is None or not any(
+            worker.node is screen and worker.group == group and not worker.is_finished
+            for worker in app.workers)
 
     def _gate_release(self) -> None:
         app: Any = self

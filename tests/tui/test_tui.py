@@ -435,15 +435,19 @@ async def _leave_a_recovery(path: Path, monkeypatch) -> None:
 async def test_recovery_written_and_restored(tmp_path, monkeypatch):
     path = copy_example(tmp_path, "tortona")
     await _leave_a_recovery(path, monkeypatch)
+    changed = os.stat(session.recovery_path(path)).st_mtime
 
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, Choice)
+        # Set aside before the question: this session's own recovery never replaces it.
+        (aside, _), = session.recoveries_aside(path)
+        assert not os.path.exists(session.recovery_path(path))
+        assert load(aside).M12_2019 == 42
         text = dialog_text(app)
         # When it was written and what it would change: the draft's value -> the recovered one.
-        written = time.strftime("%d/%m/%Y alle %H:%M:%S",
-                                time.localtime(os.stat(session.recovery_path(path)).st_mtime))
+        written = time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(changed))
         assert f"scritto il {written}: una cella diversa" in text
         assert "\nM12_2019: 15 → 42\n" in text
         assert "[R] Ripristina" in text and "[I] Non ora" in text
@@ -453,7 +457,7 @@ async def test_recovery_written_and_restored(tmp_path, monkeypatch):
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, Choice), key
-        assert os.path.exists(session.recovery_path(path)) and load(path).M12_2019 == 15
+        assert os.path.exists(aside) and load(path).M12_2019 == 15
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)

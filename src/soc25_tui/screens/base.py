@@ -86,8 +86,10 @@ class DraftScreen(Screen):
     def leaving(self) -> None:
         """Another screen is about to be shown (F-keys, a jump)."""
 
-    def close_edit(self) -> None:
-        """End what is being typed (before an undo): a valid figure stays, as confirmed."""
+    def close_edit(self) -> bool:
+        """End what is being typed (before an undo): a valid figure stays, as confirmed.
+        True when text that was not valid (never in the draft) was dropped."""
+        return False
 
     def label(self, key_id: str) -> str:
         """How the person's keymap names a key ("Invio", "Ctrl+S")."""
@@ -413,18 +415,20 @@ class QuadroScreen(DraftScreen):
             return set(self.grid.cell_names)
         return spec_cells(self.build_spec())
 
-    def close_edit(self) -> None:
+    def close_edit(self) -> bool:
         """Leaving the cell keeps a valid figure being typed (it is already in the draft and
         shown); an invalid one goes back to the value from before editing, and a notice
-        says so."""
+        says so (then True)."""
         if not self.edit_line.editing:
-            return
+            return False
         text = self.edit_line.input.value
         editing = self._edit.name if self._edit else ""
         self.finish_edit(text, 0)
         if self.edit_line.editing:  # the figure was not valid: back to the value before
             self._say_not_in_draft(editing, "modifica annullata")
             self.finish_edit(text, None)
+            return True
+        return False
 
     def _put_cursor(self, name: str) -> None:
         self.close_edit()

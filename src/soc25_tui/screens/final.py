@@ -81,8 +81,9 @@ class FinalScreen(DraftScreen):
 
     _typing: object = None  # R40 typed in one go: one step of undo (see DraftEditor.set)
 
-    def close_edit(self) -> None:
-        self._typing = object()
+    def close_edit(self) -> bool:
+        self._typing = object()  # what is typed next is a step of undo of its own
+        return False
 
     def on_screen_resume(self) -> None:
         """Shown (the first time too): R40 as the draft holds it, the counter, the summary."""
