@@ -49,6 +49,7 @@ class KeyGate:
     _gate_started = 0.0
     _gate_since = 0.0
     _gate_typed = False  # characters sent straight to a field since the last settling
+    _gate_forced = False  # the last settling ran out of patience: the next key goes in
     _gate_quiet = 0
     _gate_timer: Any = None
 
@@ -88,9 +89,13 @@ class KeyGate:
         if self._gate_busy or not self._gate_queue:
             return
         # Characters sent straight to a field may still wait in its queue: a key that acts at
-        # once (Ctrl+S, Ctrl+Z: the App's priority bindings) must find them typed.
-        event = None if self._gate_typed else self._gate_queue.popleft()
-        self._gate_typed = False
+        # once (Ctrl+S, Ctrl+Z: priority bindings, run as it is let in) must find them typed.
+        # Any other key goes to the same queue after them, in order. And no key goes to a
+        # screen that is not ready (the palette still searching for what Enter would choose).
+        settle_first = ((self._gate_typed and self._acts_at_once(self._gate_queue[0]))
+                        or not self._screen_ready()) and not self._gate_forced
+        event = None if settle_first else self._gate_queue.popleft()
+        self._gate_typed = self._gate_forced = False
         app: Any = self
         self._gate_busy = True
         self._gate_quiet = 0
@@ -117,6 +122,18 @@ class KeyGate:
         """The App still runs (a round scheduled before it ended finds nothing to do)."""
         app: Any = self
         return app.is_running and not app._exit
+
+    def _acts_at_once(self, event: events.Event) -> bool:
+        """Whether a key is a priority binding of the screen on top (or of the App)."""
+        if not isinstance(event, events.Key):
+            return False
+        app: Any = self
+        try:
+            chain = app.screen._binding_chain
+            return any(binding.priority for _, bindings in chain
+                       for binding in bindings.key_to_bindings.get(event.key, ()))
+        except Exception:  # Textual's internals changed: be safe, settle first
+            return True
 
     def _signature(self) -> tuple:
         app: Any = self
@@ -162,6 +179,7 @@ class KeyGate:
         if not settled and monotonic() - self._gate_since < PATIENCE:
             self._gate_schedule()
             return
+        self._gate_forced = not settled
         self._gate_release()
 
     def _screen_ready(self) -> bool:
@@ -203,6 +221,7 @@ class KeyGate:
         if monotonic() - self._gate_since < PATIENCE:
             self._gate_schedule()
         else:
+            self._gate_forced = True
             self._gate_release()
 
 
