@@ -36,7 +36,7 @@ from textual import events
 from textual.widgets import Input
 
 WATCHDOG = 0.5  # seconds: a round not finished by then (a widget removed meanwhile) starts again
-GAP = 0.003  # seconds between rounds: the widgets repaint meanwhile
+GAP = 0.001  # seconds between rounds: the widgets repaint meanwhile
 PATIENCE = 10.0  # seconds: a screen not ready by then gets the keys anyway (never kept for good)
 
 
