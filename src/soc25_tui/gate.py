@@ -88,12 +88,11 @@ class KeyGate:
             self._gate_typed = True
         if self._gate_busy or not self._gate_queue:
             return
-        # Characters sent straight to a field may still wait in its queue: a key that acts at
-        # once (Ctrl+S, Ctrl+Z: priority bindings, run as it is let in) must find them typed.
-        # Any other key goes to the same queue after them, in order. And no key goes to a
-        # screen that is not ready (the palette still searching for what Enter would choose).
-        settle_first = ((self._gate_typed and self._acts_at_once(self._gate_queue[0]))
-                        or not self._screen_ready()) and not self._gate_forced
+        # Characters sent straight to a field may still wait in its queue, or what they set
+        # off may still run (the palette's search): the next key waits for them to settle,
+        # as a key that acts at once (Ctrl+S, a priority binding run as it is let in) must
+        # find them typed. And no key goes to a screen that is not ready.
+        settle_first = (self._gate_typed or not self._screen_ready()) and not self._gate_forced
         event = None if settle_first else self._gate_queue.popleft()
         self._gate_typed = self._gate_forced = False
         app: Any = self
@@ -122,18 +121,6 @@ class KeyGate:
         """The App still runs (a round scheduled before it ended finds nothing to do)."""
         app: Any = self
         return app.is_running and not app._exit
-
-    def _acts_at_once(self, event: events.Event) -> bool:
-        """Whether a key is a priority binding of the screen on top (or of the App)."""
-        if not isinstance(event, events.Key):
-            return False
-        app: Any = self
-        try:
-            chain = app.screen._binding_chain
-            return any(binding.priority for _, bindings in chain
-                       for binding in bindings.key_to_bindings.get(event.key, ()))
-        except Exception:  # Textual's internals changed: be safe, settle first
-            return True
 
     def _signature(self) -> tuple:
         app: Any = self
