@@ -89,10 +89,12 @@ class KeyGate:
         if self._gate_busy or not self._gate_queue:
             return
         # Characters sent straight to a field may still wait in its queue, or what they set
-        # off may still run (the palette's search): the next key waits for them to settle,
-        # as a key that acts at once (Ctrl+S, a priority binding run as it is let in) must
-        # find them typed. And no key goes to a screen that is not ready.
-        settle_first = (self._gate_typed or not self._screen_ready()) and not self._gate_forced
+        # off may still run (the palette's search): a key that acts at once (Ctrl+S, a
+        # priority binding, run as it is let in) must find them typed, and on a screen other
+        # than the draft's (whose fields do all their work as each character is typed) any
+        # key waits for them. And no key goes to a screen that is not ready.
+        settle_first = not self._gate_forced and (not self._screen_ready() or self._gate_typed and (
+            self._acts_at_once(self._gate_queue[0]) or not self._draft_screen()))
         event = None if settle_first else self._gate_queue.popleft()
         self._gate_typed = self._gate_forced = False
         app: Any = self
@@ -121,6 +123,26 @@ class KeyGate:
         """The App still runs (a round scheduled before it ended finds nothing to do)."""
         app: Any = self
         return app.is_running and not app._exit
+
+    def _acts_at_once(self, event: events.Event) -> bool:
+        """Whether a key is a priority binding of the screen on top (or of the App)."""
+        if not isinstance(event, events.Key):
+            return False
+        app: Any = self
+        try:
+            chain = app.screen._binding_chain
+            return any(binding.priority for _, bindings in chain
+                       for binding in bindings.key_to_bindings.get(event.key, ()))
+        except Exception:  # Textual's internals changed: be safe, settle first
+            return True
+
+    def _draft_screen(self) -> bool:
+        """The screen on top is one of the draft's (it says when it is `ready`)."""
+        app: Any = self
+        try:
+            return hasattr(app.screen, "ready")
+        except Exception:
+            return False
 
     def _signature(self) -> tuple:
         app: Any = self
