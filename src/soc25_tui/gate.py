@@ -36,6 +36,7 @@ from textual import events
 from textual.widgets import Input
 
 WATCHDOG = 0.5  # seconds: a round not finished by then (a widget removed meanwhile) starts again
+FIELD_KEYS = frozenset(("backspace", "delete", "left", "right", "home", "end"))
 GAP = 0.001  # seconds between rounds: the widgets repaint meanwhile
 PATIENCE = 10.0  # seconds: a screen not ready by then gets the keys anyway (never kept for good)
 
@@ -50,6 +51,7 @@ class KeyGate:
     _gate_since = 0.0
     _gate_typed = False  # characters sent straight to a field since the last settling
     _gate_forced = False  # the last settling ran out of patience: the next key goes in
+    _gate_binding = False  # a field's own key (Backspace) sent straight in: settle it first
     _gate_quiet = 0
     _gate_timer: Any = None
 
@@ -77,15 +79,24 @@ class KeyGate:
             return False
         if isinstance(event, events.Paste):
             return True
-        # Printable only: the field's own keys (Backspace, arrows) are bindings, run when the
-        # key has gone up to the App, after a printable key sent later would be inserted.
-        return event.is_printable
+        if event.is_printable:
+            return not self._gate_binding
+        # The field's own keys (Backspace, arrows) are bindings, run when the key has gone up
+        # to the App: one goes straight in only when the field has handled every character
+        # sent before it, and the key after it waits for it to settle (else a character sent
+        # later would be inserted before it acts).
+        return (event.key in FIELD_KEYS and not self._gate_binding
+                and app.focused._message_queue.empty())
 
     async def _gate_next(self) -> None:
         """Let the oldest waiting key in, then wait for it to settle."""
         while self._gate_queue and not self._gate_busy and self._typing(self._gate_queue[0]):
-            await super().on_event(self._gate_queue.popleft())  # type: ignore[misc]
+            event = self._gate_queue.popleft()
+            await super().on_event(event)  # type: ignore[misc]
             self._gate_typed = True
+            if isinstance(event, events.Key) and not event.is_printable:
+                self._gate_binding = True
+                break
         if self._gate_busy or not self._gate_queue:
             return
         # Characters sent straight to a field may still wait in its queue, or what they set
@@ -93,10 +104,11 @@ class KeyGate:
         # priority binding, run as it is let in) must find them typed, and on a screen other
         # than the draft's (whose fields do all their work as each character is typed) any
         # key waits for them. And no key goes to a screen that is not ready.
-        settle_first = not self._gate_forced and (not self._screen_ready() or self._gate_typed and (
-            self._acts_at_once(self._gate_queue[0]) or not self._draft_screen()))
+        settle_first = not self._gate_forced and (
+            not self._screen_ready() or self._gate_binding or self._gate_typed and (
+                self._acts_at_once(self._gate_queue[0]) or not self._draft_screen()))
         event = None if settle_first else self._gate_queue.popleft()
-        self._gate_typed = self._gate_forced = False
+        self._gate_typed = self._gate_forced = self._gate_binding = False
         app: Any = self
         self._gate_busy = True
         self._gate_quiet = 0

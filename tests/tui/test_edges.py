@@ -165,3 +165,20 @@ async def test_undoing_a_restored_recovery_back_to_the_file_leaves_no_recovery(t
         await pilot.press("ctrl+z")
         await caught_up(pilot)
         assert not app.editor.dirty and not os.path.exists(session.recovery_path(path))
+
+
+async def test_backspace_and_characters_in_one_burst_keep_their_order(tmp_path):
+    """Backspace is the field's binding, run when the key reaches the App: a character sent
+    after it must not be inserted before it acts."""
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2019")
+        await pilot.press("7")
+        await caught_up(pilot)
+        _burst(app, "8", "backspace", "9", "backspace", "backspace", "5", "1")
+        await caught_up(pilot)
+        assert app.screen.edit_line.input.value == "51" and app.editor.draft.M12_2019 == 51
+        _burst(app, "backspace", "4")  # a Backspace from a quiet field, then a character
+        await caught_up(pilot)
+        assert app.editor.draft.M12_2019 == 54
