@@ -13,9 +13,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -23,11 +24,11 @@ from textual.screen import ModalScreen, Screen
 
 from . import keys
 from .core import model, session
-from .gate import KeyGate
 from .core.drafts import DraftError, dumps, load, save
 from .core.editing import Change, DraftEditor, Travel
 from .core.layout import CELL_BY_NAME, CELLS, QUADRO_TITLES, resolve_cell_name
 from .core.model import Draft
+from .gate import KeyGate
 from .screens.base import DraftScreen, Navigate
 from .screens.quadro1 import Quadro1Screen
 

@@ -27,13 +27,18 @@ any Textual app.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections import deque
 from time import monotonic
 from typing import Any
 
 from textual import events
+from textual.app import ScreenStackError
+from textual.dom import NoScreen
 from textual.widgets import Input
+
+NO_SCREEN = (ScreenStackError, NoScreen)  # starting (no screen yet) or exiting (none any more)
 
 WATCHDOG = 0.5  # seconds: a round not finished by then (a widget removed meanwhile) starts again
 FIELD_KEYS = frozenset(("backspace", "delete", "left", "right", "home", "end"))
@@ -145,22 +150,24 @@ class KeyGate:
             chain = app.screen._binding_chain
             return any(binding.priority for _, bindings in chain
                        for binding in bindings.key_to_bindings.get(event.key, ()))
-        except Exception:  # Textual's internals changed: be safe, settle first
+        except AttributeError:  # Textual's internals changed: be safe, settle first
             return True
+        except NO_SCREEN:
+            return False
 
     def _draft_screen(self) -> bool:
         """The screen on top is one of the draft's (it says when it is `ready`)."""
         app: Any = self
         try:
             return hasattr(app.screen, "ready")
-        except Exception:
+        except NO_SCREEN:
             return False
 
     def _signature(self) -> tuple:
         app: Any = self
         try:
             return tuple(map(id, app.screen_stack)), id(app.focused)
-        except Exception:  # no screen (exiting)
+        except NO_SCREEN:
             return (), 0
 
     def _gate_probe(self) -> None:
@@ -174,7 +181,7 @@ class KeyGate:
         self._gate_started = monotonic()
         try:
             nodes = [app, *app.screen.walk_children(with_self=True)]
-        except Exception:  # no screen yet (starting) or none any more (exiting)
+        except NO_SCREEN:
             nodes = [app]
         pending = 0
 
@@ -207,7 +214,7 @@ class KeyGate:
         app: Any = self
         try:
             screen = app.screen
-        except Exception:
+        except NO_SCREEN:
             return True
         if not screen.is_mounted or not getattr(screen, "ready", True):
             return False
@@ -224,10 +231,8 @@ class KeyGate:
         if self._gate_timer is not None:
             self._gate_timer.pause()
         app._end_batch()
-        try:
+        with contextlib.suppress(*NO_SCREEN):
             app.screen.check_idle()  # it skipped its repaint during the batch: now
-        except Exception:  # no screen any more (exiting)
-            pass
         if self._gate_queue:
             app: Any = self
             app.call_later(self._gate_next)

@@ -15,7 +15,6 @@ from soc25_tui.screens.dialogs import Choice
 
 from .test_tui import SIZE, _burst, caught_up, copy_example, goto, open_app, type_cell
 
-
 # --- a key that acts at once never overtakes characters typed before it ---------------------
 
 
@@ -101,7 +100,7 @@ async def test_ctrl_z_on_an_edit_not_valid_drops_only_that_text(tmp_path):
 async def test_keys_typed_before_the_recovery_question_never_replace_the_recovery(tmp_path):
     path = copy_example(tmp_path, "tortona")
     earlier = load(path)
-    earlier.R07_2021 = Decimal("999999")
+    earlier.R07_2021 = Decimal(999999)
     session.write_recovery(path, earlier)
     later = time.time() + 5
     os.utime(session.recovery_path(path), (later, later))
@@ -113,7 +112,7 @@ async def test_keys_typed_before_the_recovery_question_never_replace_the_recover
         assert isinstance(app.screen, Choice)
         await pilot.press("i")
         await caught_up(pilot)
-    assert any(load(f).R07_2021 == Decimal("999999") for f, _ in session.recoveries_aside(path))
+    assert any(load(f).R07_2021 == Decimal(999999) for f, _ in session.recoveries_aside(path))
 
 
 async def test_saving_keeps_the_recovery_of_an_edit_still_open(tmp_path):

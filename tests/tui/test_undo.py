@@ -15,7 +15,15 @@ from soc25_tui.core.r40 import propose
 from soc25_tui.screens.dialogs import Choice
 from soc25_tui.screens.final import FinalScreen, R40Area
 
-from .test_tui import SIZE, copy_example, from_the_palette, goto, grid, open_app, type_cell
+from .test_tui import (
+    SIZE,
+    copy_example,
+    from_the_palette,
+    goto,
+    grid,
+    open_app,
+    type_cell,
+)
 
 
 def last_notice(app: Soc25App) -> str:

@@ -13,13 +13,20 @@ and the faces to come (line mode, browser) drive the same one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from time import monotonic
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from .assess import Assessment, assess
 from .layout import CASE_SHORT, CELL_BY_NAME, Q3_INPUTS, Q4_ITEM_BY_CODE, R40_MAX_CHARS
-from .messages import KEPT_NOT_TO_FILL, NO_CASE, counts_text, quadro3_not_to_fill, sentence
+from .messages import (
+    KEPT_NOT_TO_FILL,
+    NO_CASE,
+    counts_text,
+    quadro3_not_to_fill,
+    sentence,
+)
 from .model import Draft
 from .numbers import format_number
 from .rules import Outcome
