@@ -25,7 +25,7 @@ from textual.screen import ModalScreen, Screen
 from . import keys
 from .core import model, session
 from .core.drafts import DraftError, dumps, load, save
-from .core.editing import Change, DraftEditor, Travel
+from .core.editing import Change, DraftEditor
 from .core.layout import CELL_BY_NAME, CELLS, QUADRO_TITLES, resolve_cell_name
 from .core.model import Draft
 from .gate import KeyGate
@@ -38,6 +38,11 @@ if TYPE_CHECKING:  # pragma: no cover - imported when there is no draft to open
 # Seconds from a change to the recovery file holding it: at most this (plus the write, in a
 # thread), however fast the typing goes on; a crash a moment later loses nothing confirmed.
 RECOVERY_DELAY = 0.25
+
+
+def _when(mtime: float) -> str:
+    """When a file was written, as the recovery question and the palette say it."""
+    return time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(mtime))
 
 
 def _screen_class(key: str) -> type[DraftScreen]:
@@ -95,7 +100,6 @@ class Soc25App(KeyGate, App[int]):
 
     def __init__(self, path: str | None, draft: Any | None = None, *, read_only: bool = False) -> None:
         super().__init__()
-        self._gate_init()
         self.path = path
         if draft is None and path is not None and os.path.exists(path):
             draft = load(path)  # never show (and then save) a blank form over an existing draft
@@ -123,8 +127,7 @@ class Soc25App(KeyGate, App[int]):
         if change.state:
             return
         if self.unsaved_work():
-            if self._recovery_timer is None:  # not postponed by the next change: at most
-                self._recovery_timer = self.set_timer(RECOVERY_DELAY, self.write_recovery)
+            self._recovery_soon()
         elif self.path and not self.editor.read_only and not change.whole and not self.discarded:
             # Back to what the file holds: a recovery written meanwhile is stale.
             if self._recovery_timer is not None:
@@ -135,6 +138,11 @@ class Soc25App(KeyGate, App[int]):
     # --- files ---------------------------------------------------------------------------
 
     _recovery_seq = 0  # recovery texts taken so far (and discards)
+
+    def _recovery_soon(self) -> None:
+        """The recovery file written within RECOVERY_DELAY (not postponed by the next change)."""
+        if self._recovery_timer is None:
+            self._recovery_timer = self.set_timer(RECOVERY_DELAY, self.write_recovery)
 
     def write_recovery(self) -> None:
         """Write the recovery file in a worker thread (the text is taken here, on the UI
@@ -153,24 +161,25 @@ class Soc25App(KeyGate, App[int]):
 
         self.run_worker(write, thread=True, group="recovery", exit_on_error=False)
 
-    def _last_recovery(self) -> None:
-        """The recovery file written now, on this thread, after any write still on its way
-        (none of those may replace it); a lock held too long is not waited for (a signal
-        handler must not hang)."""
+    def _recovery_now(self, act: Callable[[str], object]) -> None:
+        """`act` on the recovery file now, on this thread, after a write still on its way (it
+        is waited for, at most 1 s: a signal handler must not hang); a write asked for and
+        not yet done is not done."""
         locked = self._recovery_lock.acquire(timeout=1.0)
         try:
             self._recovery_seq += 1
-            session.write_recovery(self.path, self.editor.recovery_draft())
+            act(self.path)
         finally:
             if locked:
                 self._recovery_lock.release()
 
+    def _last_recovery(self) -> None:
+        """The recovery file written one last time (a dropped terminal, the end of `run`)."""
+        self._recovery_now(lambda path: session.write_recovery(path, self.editor.recovery_draft()))
+
     def _discard_recovery(self) -> None:
-        """No recovery file (the draft is as its file holds it): one being written in the
-        thread is waited for, one asked for and not yet written is not written."""
-        with self._recovery_lock:
-            self._recovery_seq += 1
-            session.discard_recovery(self.path)
+        """No recovery file: the draft is as its file holds it."""
+        self._recovery_now(session.discard_recovery)
 
     def _on_sighup(self, signum: int, frame: Any) -> None:
         """A dropped SSH session: Textual gets no chance to quit, so save what we have."""
@@ -232,8 +241,8 @@ class Soc25App(KeyGate, App[int]):
         self._disk = self._stamp()
         self.editor.mark_saved()
         self._discard_recovery()
-        if self.unsaved_work() and self._recovery_timer is None:  # an edit still open, not valid
-            self._recovery_timer = self.set_timer(RECOVERY_DELAY, self.write_recovery)
+        if self.unsaved_work():  # an edit still open whose text is not valid
+            self._recovery_soon()
         self.notify(f"Bozza salvata in {self.path} (versione precedente in .bak).")
         return True
 
@@ -254,9 +263,7 @@ class Soc25App(KeyGate, App[int]):
                 # (never deleted), and none is written at exit (see `run`) nor by a write
                 # still on its way.
                 self.discarded = True
-                with self._recovery_lock:
-                    self._recovery_seq += 1
-                    session.set_recovery_aside(self.path)
+                self._recovery_now(session.set_recovery_aside)
                 self._leave()
 
         self.push_screen(
@@ -421,7 +428,7 @@ class Soc25App(KeyGate, App[int]):
 
         try:
             recovered = load(file)
-            written = time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(os.stat(file).st_mtime))
+            written = _when(os.stat(file).st_mtime)
         except (DraftError, OSError) as exc:
             self.notify(f"Recupero illeggibile ({file}): {exc}", severity="error", timeout=10)
             return
@@ -516,12 +523,12 @@ class Soc25App(KeyGate, App[int]):
     # --- undo and redo -------------------------------------------------------------------
 
     def action_undo(self) -> None:
-        self._travel(self.editor.undo)
+        self._travel(back=True)
 
     def action_redo(self) -> None:
-        self._travel(self.editor.redo)
+        self._travel(back=False)
 
-    def _travel(self, how: Callable[[], Travel]) -> None:
+    def _travel(self, *, back: bool) -> None:
         """Ctrl+Z / Ctrl+Y: an edit still open is closed first (its figure, if valid, is the
         last change), then the change is taken back or made again and shown where it is."""
         if self.path is None or not isinstance(self.screen, DraftScreen):
@@ -532,9 +539,9 @@ class Soc25App(KeyGate, App[int]):
         for screen in self._built.values():
             if screen.is_mounted:
                 dropped = screen.close_edit() or dropped
-        if dropped and how == self.editor.undo:
+        if dropped and back:
             return
-        travel = how()
+        travel = self.editor.undo() if back else self.editor.redo()
         if travel.cell is not None:
             self.go_to(self._screen_of(travel.cell), travel.cell)  # nowhere if it has no place
         self.notify(travel.notice, severity="information" if travel.done else "warning")
@@ -598,8 +605,7 @@ class Soc25App(KeyGate, App[int]):
                                     partial(self.run_action, key.action))
         if self.path is not None and not self.editor.read_only:
             for file, changed in session.recoveries_aside(self.path):
-                when = time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(changed))
-                yield SystemCommand("Ripristina un recupero", f"messo da parte, scritto il {when}",
+                yield SystemCommand("Ripristina un recupero", f"messo da parte, scritto il {_when(changed)}",
                                     partial(self.offer_aside, file))
 
 

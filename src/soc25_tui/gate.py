@@ -35,6 +35,7 @@ from typing import Any
 
 from textual import events
 from textual.app import ScreenStackError
+from textual.command import CommandPalette  # imported by textual.app already: no cost
 from textual.dom import NoScreen
 from textual.widgets import Input
 
@@ -60,7 +61,8 @@ class KeyGate:
     _gate_quiet = 0
     _gate_timer: Any = None
 
-    def _gate_init(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._gate_queue = deque()
 
     @property
@@ -131,8 +133,7 @@ class KeyGate:
             self._gate_probe()
 
     def _gate_schedule(self) -> None:
-        """The next round, in a few milliseconds."""
-        self._gate_started = monotonic()
+        """The next round, in a millisecond."""
         asyncio.get_running_loop().call_later(GAP, self._gate_probe)
 
     @property
@@ -219,10 +220,10 @@ class KeyGate:
         if not screen.is_mounted or not getattr(screen, "ready", True):
             return False
         # The command palette searches in a worker: Enter waits for the hits it would choose.
-        group = getattr(screen, "_GATHER_COMMANDS_GROUP", None)
-        return group is None or not any(
-            worker.node is screen and worker.group == group and not worker.is_finished
-            for worker in app.workers)
+        # (Not every screen with a worker: the list of drafts reads a folder in one, and its
+        # keys must not wait for a large folder.)
+        return not isinstance(screen, CommandPalette) or not any(
+            worker.node is screen and not worker.is_finished for worker in app.workers)
 
     def _gate_release(self) -> None:
         app: Any = self

@@ -20,12 +20,12 @@ def test_each_changed_cell_in_the_forms_order_as_a_person_reads_it():
     other.R40 = "Breve."
     assert differences(draft, other) == [
         Difference("M12_2024", "13", "vuota"),
-        Difference("M15_2024", "5", "valore non valido «tanti»"),
+        Difference("M15_2024", "5", "il valore non valido «tanti»"),
         Difference("R07_2021", "51.475,22", "320.000,00"),
-        Difference("R40", "testo di 472 caratteri", "testo di 6 caratteri"),
+        Difference("R40", "un testo di 472 caratteri", "un testo di 6 caratteri"),
     ]
     assert describe(differences(draft, other), limit=2) == (
-        "M12_2024: 13 → vuota\nM15_2024: 5 → valore non valido «tanti»\n… e altre 2 celle")
+        "M12_2024: 13 → vuota\nM15_2024: 5 → il valore non valido «tanti»\n… e altre 2 celle")
     assert differences(draft, draft.copy()) == []
     assert describe([]) == "nessuna cella diversa"
 

@@ -124,7 +124,7 @@ def test_loading_another_draft_and_saving_it():
     editor, seen = editor_of(example("sondrio"))
     recovered = example("sondrio")
     recovered.set("M12_2019", 1)
-    editor.load(recovered, saved=editor.draft)  # a recovery restored over the file's draft
+    editor.adopt(recovered, "ripristino del recupero")  # a recovery over the file's draft
     assert editor.dirty and editor.draft.M12_2019 == 1 and seen[-1].whole
     editor.mark_saved()
     assert not editor.dirty and seen[-1] == Change(frozenset(), state=True)
@@ -239,7 +239,7 @@ def test_an_unreadable_value_kept_from_the_file_comes_back_with_undo():
     editor, _ = editor_of(draft)
     assert editor.try_set_text("M12_2024", "12") == ""
     assert "M12_2024" not in editor.draft.invalid
-    assert editor.undo().notice == "Annullata la modifica di M12_2024: torna a il valore non valido letto dal file."
+    assert editor.undo().notice == "Annullata la modifica di M12_2024: torna al valore non valido «tanti»."
     assert editor.draft.invalid["M12_2024"] == "tanti" and editor.draft.M12_2024 is None
 
 
@@ -271,7 +271,7 @@ def test_a_restored_recovery_is_undone_as_a_whole():
     recovered.M12_2024 = 1
     recovered.R08 = D("1.00")
     editor, seen = editor_of(saved)
-    editor.load(recovered, saved=saved, undo="ripristino del recupero")
+    editor.adopt(recovered, "ripristino del recupero")
     assert editor.dirty
     seen.clear()
     assert editor.undo() == ("Annullato: ripristino del recupero.", None, True)

@@ -13,7 +13,16 @@ from soc25_tui.core import session
 from soc25_tui.core.drafts import load
 from soc25_tui.screens.dialogs import Choice
 
-from .test_tui import SIZE, _burst, caught_up, copy_example, goto, open_app, type_cell
+from .test_tui import (
+    SIZE,
+    _burst,
+    caught_up,
+    copy_example,
+    goto,
+    open_app,
+    type_cell,
+    with_recovery,
+)
 
 # --- a key that acts at once never overtakes characters typed before it ---------------------
 
@@ -98,10 +107,7 @@ async def test_ctrl_z_on_an_edit_not_valid_drops_only_that_text(tmp_path):
 
 
 async def test_keys_typed_before_the_recovery_question_never_replace_the_recovery(tmp_path):
-    path = copy_example(tmp_path, "tortona")
-    earlier = load(path)
-    earlier.R07_2021 = Decimal(999999)
-    session.write_recovery(path, earlier)
+    path = with_recovery(copy_example(tmp_path, "tortona"), R07_2021=Decimal(999999))
     later = time.time() + 5
     os.utime(session.recovery_path(path), (later, later))
     app = open_app(path)
@@ -149,10 +155,7 @@ async def test_quitting_with_an_edit_not_valid_asks_first(tmp_path):
 
 
 async def test_undoing_a_restored_recovery_back_to_the_file_leaves_no_recovery(tmp_path):
-    path = copy_example(tmp_path, "tortona")
-    recovered = load(path)
-    recovered.M12_2024 = 99
-    session.write_recovery(str(path), recovered)
+    path = with_recovery(copy_example(tmp_path, "tortona"), M12_2024=99)
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

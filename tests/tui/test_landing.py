@@ -8,42 +8,24 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from textual import events
 
-from soc25_tui.core.layout import CELL_BY_NAME, CELLS
+from soc25_tui.core.layout import CELL_BY_NAME
 from soc25_tui.core.values import parse_input
 
-from .test_tui import SIZE, copy_example, grid, open_app
-
-
-def _send(app, key: str) -> None:
-    event = events.Key(key, key if len(key) == 1 else None)
-    event.set_sender(app)
-    app._driver.send_message(event)
+from .test_tui import SIZE, _burst, caught_up, copy_example, grid, open_app
 
 
 async def _type(app, keys, delay: float) -> None:
     """Keys as the terminal delivers them: all at once (delay 0) or one every `delay` s."""
-    for key in keys:
-        _send(app, key)
-        if delay:
-            await asyncio.sleep(delay)
-
-
-async def _settle(pilot) -> None:
-    for _ in range(200):
-        await pilot.pause(0.01)
-        if not pilot.app.keys_pending:
-            break
-    await pilot.pause()
-
-
-def _inputs(draft) -> dict:
-    return {c.name: draft.get(c.name) for c in CELLS if not c.derived}
+    if not delay:
+        _burst(app, *keys)
+    for key in keys if delay else ():
+        _burst(app, key)
+        await asyncio.sleep(delay)
 
 
 def _changed(before: dict, draft) -> dict:
-    after = _inputs(draft)
+    after = draft.inputs()
     return {name: after[name] for name in after if after[name] != before[name]}
 
 
@@ -69,9 +51,9 @@ async def test_a_figure_typed_right_after_a_jump_lands_whole_in_the_aimed_cell(t
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        before = _inputs(app.editor.draft)
+        before = app.editor.draft.inputs()
         await _type(app, [*keys, *"32000", "enter"], delay)
-        await _settle(pilot)
+        await caught_up(pilot)
         changed = _changed(before, app.editor.draft)
         if aimed is None:  # the cell the new screen put its cursor on (before Enter moved it)
             aimed = next(iter(changed), None)
@@ -91,9 +73,9 @@ async def test_keys_after_jumping_to_a_screen_already_built_but_not_shown(tmp_pa
         grid(app).go_to("R07_2017")
         await pilot.press("f2")
         await pilot.pause()
-        before = _inputs(app.editor.draft)
+        before = app.editor.draft.inputs()
         await _type(app, ["ctrl+g", *"R08", "enter", *"26000", "enter"], delay)
-        await _settle(pilot)
+        await caught_up(pilot)
         assert _changed(before, app.editor.draft) == {"R08": parse_input("R08", "26000")}
 
 
@@ -103,7 +85,7 @@ async def test_keys_after_choosing_a_cell_in_the_palette(tmp_path, delay):
     path = copy_example(tmp_path, "tortona")
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        before = _inputs(app.editor.draft)
+        before = app.editor.draft.inputs()
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"R08")
@@ -113,7 +95,7 @@ async def test_keys_after_choosing_a_cell_in_the_palette(tmp_path, delay):
             if options and options.first().option_count:
                 break
         await _type(app, ["enter", *"26000", "enter"], delay)
-        await _settle(pilot)
+        await caught_up(pilot)
         assert _changed(before, app.editor.draft) == {"R08": parse_input("R08", "26000")}
 
 
@@ -124,12 +106,12 @@ async def test_three_jumps_and_figures_in_one_burst(tmp_path, delay):
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        before = _inputs(app.editor.draft)
+        before = app.editor.draft.inputs()
         typed = {"R08": "26000", "M15_ore": "41", "R12": "7777"}
         keys = []
         for name, figure in typed.items():
             keys += ["ctrl+g", *name, "enter", *figure, "enter"]
         await _type(app, keys, delay)
-        await _settle(pilot)
+        await caught_up(pilot)
         assert _changed(before, app.editor.draft) == {n: parse_input(n, f) for n, f in typed.items()}
         assert CELL_BY_NAME["R12"].quadro == 3 and type(app.screen).__name__ == "Quadro3Screen"

@@ -95,6 +95,15 @@ def terminal():
         t.close()
 
 
+def tortona_on_screen(tmp_path, terminal):
+    """A copy of examples/tortona.toml open in `soc25`, its Quadro 1 on screen."""
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    t = terminal([path.name], tmp_path)
+    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    return path, t
+
+
 def test_a_dropped_terminal_keeps_what_was_typed_and_frees_the_draft(tmp_path, terminal):
     """SIGHUP (the SSH connection dropped) before the recovery timer (made 10 minutes long
     here, so that only the handler can write the file): the handler writes the recovery file
@@ -121,10 +130,7 @@ def test_a_dropped_terminal_keeps_what_was_typed_and_frees_the_draft(tmp_path, t
 def test_quitting_from_the_keyboard_after_saving(tmp_path, terminal):
     """Ctrl+S then Ctrl+Q in a real terminal: the draft holds the new figure, a .bak the old
     version, and nothing is left behind (no lock, no recovery file)."""
-    path = tmp_path / "tortona.toml"
-    shutil.copy(EXAMPLES / "tortona.toml", path)
-    t = terminal([path.name], tmp_path)
-    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    path, t = tortona_on_screen(tmp_path, terminal)
     t.type(b"\t\t\t")
     t.wait_for(lambda: "M12_2019 ·" in t.text(), "M12_2019 highlighted")
     t.type(b"42\r")
@@ -168,11 +174,8 @@ def test_figures_typed_right_after_ctrl_g_land_in_the_cell_named(tmp_path, termi
     """Ctrl+G to a cell of a Quadro not yet shown, the figure typed at once, Enter, the same
     for two more cells, Ctrl+S: the saved draft holds exactly those figures in those cells,
     and nothing else changed (keys sent as bytes, at 0, 50 and 120 ms per key)."""
-    path = tmp_path / "tortona.toml"
-    shutil.copy(EXAMPLES / "tortona.toml", path)
+    path, t = tortona_on_screen(tmp_path, terminal)
     before = load(path)
-    t = terminal([path.name], tmp_path)
-    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
     typed = {"R12": "7777", "R07_2021": "320000", "R08": "26000"}  # R12 while Quadro 3 applies
     keys = b"".join(b"\x07" + name.encode() + b"\r" + figure.encode() + b"\r"
                     for name, figure in typed.items()) + b"\x13"  # Ctrl+G ... Ctrl+S
@@ -190,10 +193,7 @@ def test_figures_typed_right_after_ctrl_g_land_in_the_cell_named(tmp_path, termi
 def test_kill_9_half_a_second_after_a_confirmed_change_leaves_it_in_the_recovery_file(tmp_path, terminal):
     """No chance to save anything at the end (SIGKILL): what was confirmed 0,5 s before is
     in the recovery file, and so is the text of an edit still open that is not valid yet."""
-    path = tmp_path / "tortona.toml"
-    shutil.copy(EXAMPLES / "tortona.toml", path)
-    t = terminal([path.name], tmp_path)
-    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    path, t = tortona_on_screen(tmp_path, terminal)
     for key in b"\x07R07_2021\r320000\r":
         t.type(bytes([key]))
         time.sleep(0.12)
@@ -205,10 +205,7 @@ def test_kill_9_half_a_second_after_a_confirmed_change_leaves_it_in_the_recovery
 
 
 def test_kill_9_keeps_the_text_of_an_edit_still_open(tmp_path, terminal):
-    path = tmp_path / "tortona.toml"
-    shutil.copy(EXAMPLES / "tortona.toml", path)
-    t = terminal([path.name], tmp_path)
-    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    path, t = tortona_on_screen(tmp_path, terminal)
     t.type(b"\x07R08\r")
     t.wait_for(lambda: "R08 ·" in t.text(), "R08 highlighted")
     t.type(b"2600o")  # a slip: not in the draft, but typed
@@ -224,11 +221,8 @@ def test_kill_9_keeps_the_text_of_an_edit_still_open(tmp_path, terminal):
 def test_figures_typed_right_after_an_f_key_or_a_dialog_closing(tmp_path, terminal, per_key):
     """F3 to Quadro 2 (built now) and a figure into the cell its cursor starts on; F1 then
     Esc and a figure into the cell under the cursor; Ctrl+S: those cells, nothing else."""
-    path = tmp_path / "tortona.toml"
-    shutil.copy(EXAMPLES / "tortona.toml", path)
+    path, t = tortona_on_screen(tmp_path, terminal)
     before = load(path).inputs()
-    t = terminal([path.name], tmp_path)
-    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
     keys = [b"\x1bOR", *b"12", b"\r", b"\x1bOP", b"\x1b", *b"34", b"\r", b"\x13"]  # F3 … F1 Esc … Ctrl+S
     keys = [k if isinstance(k, bytes) else bytes([k]) for k in keys]
     if per_key:
@@ -249,10 +243,7 @@ def test_figures_typed_right_after_an_f_key_or_a_dialog_closing(tmp_path, termin
 
 
 def test_ctrl_z_then_ctrl_s_saves_the_value_before_and_ctrl_y_brings_the_change_back(tmp_path, terminal):
-    path = tmp_path / "tortona.toml"
-    shutil.copy(EXAMPLES / "tortona.toml", path)
-    t = terminal([path.name], tmp_path)
-    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    path, t = tortona_on_screen(tmp_path, terminal)
     t.type(b"\x07R07_2021\r320000\r")
     t.wait_for(lambda: "* Comune" in t.text(), "the figure in the draft")
     t.type(b"\x1a\x13")  # Ctrl+Z, Ctrl+S

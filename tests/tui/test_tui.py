@@ -55,6 +55,15 @@ def copy_example(tmp_path: Path, name: str) -> Path:
     return path
 
 
+def with_recovery(path: Path, **cells) -> Path:
+    """A recovery file beside `path`, left by an earlier session that changed `cells`."""
+    draft = load(path)
+    for name, value in cells.items():
+        draft.set(name, value)
+    session.write_recovery(str(path), draft)
+    return path
+
+
 def open_app(path: Path, **kwargs) -> Soc25App:
     return Soc25App(str(path), load(path), **kwargs)
 

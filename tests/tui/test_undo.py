@@ -23,6 +23,7 @@ from .test_tui import (
     grid,
     open_app,
     type_cell,
+    with_recovery,
 )
 
 
@@ -125,12 +126,8 @@ async def test_f8_shows_the_proposal_first_and_ctrl_z_brings_the_written_text_ba
 
 
 async def test_a_restored_recovery_can_be_undone(tmp_path):
-    from soc25_tui.core import session
 
-    path = copy_example(tmp_path, "tortona")
-    recovered = load(path)
-    recovered.M12_2024 = 99
-    session.write_recovery(str(path), recovered)
+    path = with_recovery(copy_example(tmp_path, "tortona"), M12_2024=99)
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -149,10 +146,7 @@ async def test_a_recovery_set_aside_is_offered_again_from_the_palette(tmp_path):
     restoring it shows first which cells it changes."""
     from soc25_tui.core import session
 
-    path = copy_example(tmp_path, "tortona")
-    recovered = load(path)
-    recovered.M12_2024 = 99
-    session.write_recovery(str(path), recovered)
+    path = with_recovery(copy_example(tmp_path, "tortona"), M12_2024=99)
     app = open_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

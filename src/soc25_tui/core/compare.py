@@ -8,24 +8,14 @@ from typing import NamedTuple
 
 from .layout import CELLS
 from .model import Draft
-from .numbers import format_number
 from .rules import evaluate
-from .values import count_chars, display, raw_text
+from .values import described
 
 
 class Difference(NamedTuple):
     name: str  # the cell's public name
     before: str  # as the first draft shows it ("vuota" when empty)
     after: str
-
-
-def _shown(name: str, draft: Draft, outcome) -> str:
-    if name in draft.invalid:
-        return f"valore non valido «{raw_text(draft.invalid[name])}»"
-    if name == "R40":
-        n = count_chars(draft.R40 or "")
-        return f"testo di {format_number(n)} caratteri" if n else "vuota"
-    return display(name, draft, outcome) or "vuota"
 
 
 def differences(before: Draft, after: Draft) -> list[Difference]:
@@ -38,7 +28,7 @@ def differences(before: Draft, after: Draft) -> list[Difference]:
             continue
         if before.get(name) == after.get(name) and before.invalid.get(name) == after.invalid.get(name):
             continue
-        found.append(Difference(name, _shown(name, before, ob), _shown(name, after, oa)))
+        found.append(Difference(name, described(name, before, ob), described(name, after, oa)))
     return found
 
 

@@ -30,7 +30,7 @@ from .messages import (
 from .model import Draft
 from .numbers import format_number
 from .rules import Outcome
-from .values import count_chars, display, edit_text, filled, parse_input
+from .values import count_chars, described, display, edit_text, filled, parse_input
 
 READ_ONLY = "Sola lettura: "
 HISTORY = 500  # steps of undo kept per run (the issue asks for at least 200)
@@ -138,26 +138,23 @@ class DraftEditor:
 
     # --- whole drafts ----------------------------------------------------------------------
 
-    def load(self, draft: Draft, *, saved: Draft | None = None, undo: str = "") -> None:
-        """Edit another draft: one opened or created (its file holds it: `saved` None), or a
-        recovery restored over the draft whose file holds `saved`. `undo` names the change
-        for the history (a recovery restored can be undone); without it the history of the
-        draft before is forgotten."""
-        if undo:
-            step = Step(None, undo)
-            step.whole = (self._draft.copy(), draft.copy())
-            self._push(step)
-        else:
-            self._done.clear()
-            self._undone.clear()
+    def load(self, draft: Draft) -> None:
+        """Edit another draft, as its file holds it (one opened or created): the history of
+        the draft before is forgotten."""
+        self._done.clear()
+        self._undone.clear()
         self._draft = draft
-        self._saved = (saved if saved is not None else draft).copy()
+        self._saved = draft.copy()
         self._changed(frozenset(CELL_BY_NAME), whole=True)
 
     def adopt(self, draft: Draft, label: str) -> None:
         """Another version of this draft (a recovery restored) in place of this one: its file
         still holds what it held, and the change can be undone as `label`."""
-        self.load(draft, saved=self._saved, undo=label)
+        step = Step(None, label)
+        step.whole = (self._draft.copy(), draft.copy())
+        self._push(step)
+        self._draft = draft
+        self._changed(frozenset(CELL_BY_NAME), whole=True)
 
     @property
     def pending_text(self) -> tuple[str, str] | None:
@@ -367,15 +364,10 @@ class DraftEditor:
 
     def _told(self, name: str, back: bool) -> str:
         """«Annullata la modifica di R07_2021: torna a 51.475,22.»"""
-        if name == "R40":
-            n = count_chars(self._draft.R40 or "")
-            now = f"un testo di {format_number(n)} caratteri" if n else "vuota"
-        elif name in self._draft.invalid:
-            now = "il valore non valido letto dal file"
-        else:
-            now = self.display(name) or "vuota"
+        now = described(name, self._draft, self.outcome)
         if back:
-            return f"Annullata la modifica di {name}: torna a {now}."
+            to = f"al {now[3:]}" if now.startswith("il ") else f"a {now}"
+            return f"Annullata la modifica di {name}: torna {to}."
         return f"Ripetuta la modifica di {name}: di nuovo {now}."
 
     # --- R40 -------------------------------------------------------------------------------

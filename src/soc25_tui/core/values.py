@@ -42,7 +42,7 @@ def coerce(name: str, value: Any) -> Any:
         if text not in ("SI", "NO"):
             raise ValueError("atteso SI o NO")
         return text
-    if kind is Kind.ATS_RATIO and isinstance(value, str) and value.strip().upper() in (NON_CALCOLABILE, "NC", "N.C."):
+    if kind is Kind.ATS_RATIO and isinstance(value, str) and _is_nc(value):
         return NON_CALCOLABILE
     if isinstance(value, (bool, dict, list)):
         raise ValueError("atteso un numero")  # noqa: TRY004 - the loader catches ValueError
@@ -106,9 +106,14 @@ R0E_EXPECTED = "il numero di abitanti per assistente sociale, es. 5000 o 1:5000,
 _NC_FORMS = (NON_CALCOLABILE.replace(" ", ""), "NC", "N.C.", "N.C")
 
 
+def _is_nc(text: str) -> bool:
+    """NON CALCOLABILE, NC or N.C., in any case and spacing (typed, or in a draft file)."""
+    return "".join(text.upper().split()) in _NC_FORMS
+
+
 def _ats_ratio(raw: str) -> Any:
     """R0E as typed -> a whole number of inhabitants per social worker, or NON_CALCOLABILE."""
-    if "".join(raw.upper().split()) in _NC_FORMS:
+    if _is_nc(raw):
         return NON_CALCOLABILE
     figure = raw
     if ":" in raw:
@@ -223,6 +228,18 @@ def edit_text(name: str, draft: Any, outcome: Any) -> str:
 # --- values kept verbatim from the file --------------------------------------------------
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def described(name: str, draft: Any, outcome: Any) -> str:
+    """A cell as a sentence names it: its value as shown, «vuota», «il valore non valido
+    «x»» (kept from the file, or typed and not valid), R40 as «un testo di N caratteri»; for
+    the undo notices and the list of what a recovery would change."""
+    if name in draft.invalid:
+        return f"il valore non valido «{raw_text(draft.invalid[name])}»"
+    if name == "R40":
+        n = count_chars(draft.R40 or "")
+        return f"un testo di {format_number(n)} caratteri" if n else "vuota"
+    return display(name, draft, outcome) or "vuota"
 
 
 def raw_text(value: Any) -> str:

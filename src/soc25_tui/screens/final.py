@@ -7,16 +7,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets.text_area import EditResult
 from textual.message import Message
 from textual.widgets import Footer, Static, TextArea
+from textual.widgets.text_area import EditResult
 
 from .. import keys
 from ..core import messages, summary
-from ..core.numbers import format_number
 from ..core.layout import LABELS, R40_MAX_CHARS
 from ..core.messages import counter_text
 from ..core.model import one_newline
+from ..core.numbers import format_number
 from ..core.r40 import propose
 from ..core.values import count_chars
 from ..widgets.panels import HeaderBar, NavBar
@@ -215,8 +215,6 @@ class FinalScreen(DraftScreen):
         with self.area.prevent(TextArea.Changed):
             self.area.text = text
         self._refusal = ""  # an earlier refusal no longer applies to this text
-        self._typing = object()  # the text typed next is a step of its own
-        self.draft_editor.set("R40", text or None)
-        self._typing = object()
+        self.draft_editor.set("R40", text or None)  # no group: a step of undo of its own
         self.area.focus()
         self.notify("Testo proposto inserito: completare le parti tra [ ] e rileggere.")

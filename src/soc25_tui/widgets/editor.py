@@ -6,8 +6,8 @@ colour), what is wrong with what is being typed. The draft keeps the last valid 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -44,8 +44,7 @@ class EditorInput(Input):
         """Set the text without it counting as typed."""
         self._quiet = True
         try:
-            with self.prevent(Input.Changed):
-                yield
+            yield
         finally:
             self._quiet = False
 
