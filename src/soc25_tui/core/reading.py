@@ -1,0 +1,162 @@
+"""Reading a file someone else wrote: a printed form's text (`read_text`), or the bytes of a
+file its reader decodes itself (`read_bytes`: a draft, which is UTF-8 and nothing else).
+
+The file is untrusted: it may be a folder, a FIFO that would block the reader for ever, a
+device, a file of gigabytes, a PDF or an image instead of its text, or text saved by Windows
+Notepad. `read_text` looks at what the path is (`os.stat`) before opening it, opens it
+without blocking, reads at most `limit` + 1 bytes, and decodes it:
+
+- UTF-8, with or without a BOM, first;
+- UTF-16 with a BOM (Notepad's «Unicode»);
+- else Windows-1252 (Notepad's «ANSI» on an Italian Windows: «à», «è», «€», “ ”), which
+  is said in `TextFile.encoding` so that the caller can tell the person.
+
+Data with NUL bytes, or bytes Windows-1252 does not define, is not text. Every refusal is a
+`ReadError` whose str() is Italian, names the file and says what was expected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import os
+import stat
+from typing import NamedTuple
+
+from .limits import megabytes
+
+UTF8, UTF16, CP1252 = "UTF-8", "UTF-16", "Windows-1252"
+
+# What the operating system says, in Italian: its English never reaches the person.
+_REASONS = {
+    errno.ENOENT: "il file non esiste",
+    errno.EACCES: "permesso di lettura negato",
+    errno.EPERM: "permesso di lettura negato",
+    errno.ENOTDIR: "una parte del percorso non è una cartella",
+    errno.ELOOP: "troppi collegamenti simbolici nel percorso",
+    errno.ENAMETOOLONG: "percorso troppo lungo",
+    errno.EIO: "errore di lettura del disco",
+    errno.EISDIR: "è una cartella",
+}
+_NOT_A_FILE = (
+    (stat.S_ISDIR, "è una cartella"),
+    (stat.S_ISFIFO, "è una pipe (FIFO), non un file"),
+    (stat.S_ISSOCK, "è un socket, non un file"),
+    (stat.S_ISCHR, "è un dispositivo, non un file"),
+    (stat.S_ISBLK, "è un dispositivo, non un file"),
+)
+
+
+_BINARY = "il file non è testo (contiene dati binari)"
+
+
+class ReadError(Exception):
+    """A file that cannot be read as text; str() is Italian and names the file."""
+
+
+class TextFile(NamedTuple):
+    text: str
+    encoding: str  # UTF8, UTF16 or CP1252
+
+
+def read_text(path: str | os.PathLike[str], *, limit: int, expected: str) -> TextFile:
+    """The text of the regular file at `path`, of at most `limit` bytes.
+
+    `expected` completes a refusal: «STAMPA.txt: è una cartella; atteso {expected}.»"""
+    data = read_bytes(path, limit=limit, expected=expected)
+    try:
+        return _decode(data)
+    except _Refused as exc:
+        raise ReadError(f"{os.fspath(path)}: {exc}; atteso {expected}.") from None
+
+
+def read_bytes(path: str | os.PathLike[str], *, limit: int, expected: str) -> bytes:
+    """The bytes of the regular file at `path`, of at most `limit` bytes, for a reader that
+    decodes them itself (a draft is UTF-8 and nothing else). Refusals as `read_text`'s."""
+    p = os.fspath(path)
+    try:
+        return _read_regular(p, limit)
+    except _Refused as exc:
+        reason = str(exc)
+    except OSError as exc:
+        code = exc.errno or 0
+        reason = _REASONS.get(code) or f"errore del sistema {errno.errorcode.get(code, code)}"
+    raise ReadError(f"{p}: {reason}; atteso {expected}.")
+
+
+class _Refused(Exception):
+    """Why the file is not read, in Italian."""
+
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_NOCTTY = getattr(os, "O_NOCTTY", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+
+def _read_regular(p: str, limit: int) -> bytes:
+    _refuse_unless_regular(os.stat(p).st_mode)  # a FIFO or a device is never opened
+    # Non-blocking all the same: a FIFO put in the file's place since the stat must not hang
+    # the open (the check after it refuses it).
+    fd = os.open(p, os.O_RDONLY | _O_NONBLOCK | _O_NOCTTY | _O_BINARY)
+    try:
+        info = os.fstat(fd)
+        _refuse_unless_regular(info.st_mode)
+        if info.st_size > limit:
+            raise _too_big(limit, info.st_size)
+        data = _read_at_most(fd, limit + 1)  # never more, whatever st_size said
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew since, or its size is not known (/proc)
+        raise _too_big(limit)
+    return data
+
+
+def _refuse_unless_regular(mode: int) -> None:
+    for test, reason in _NOT_A_FILE:
+        if test(mode):
+            raise _Refused(reason)
+    if not stat.S_ISREG(mode):
+        raise _Refused("non è un file ordinario")
+
+
+def _too_big(limit: int, size: int | None = None) -> _Refused:
+    shown = f" ({megabytes(size)})" if size is not None else ""
+    return _Refused(f"il file è troppo grande{shown}: al massimo {megabytes(limit)}")
+
+
+def _read_at_most(fd: int, n: int) -> bytes:
+    chunks: list[bytes] = []
+    while n > 0:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _decode(data: bytes) -> TextFile:
+    if data.startswith(b"%PDF-"):
+        raise _Refused(
+            "è un PDF, non il suo testo: estrarne prima il testo (ad esempio con "
+            "«pdftotext STAMPA.pdf STAMPA.txt», o copiandolo dal lettore PDF in un "
+            "file .txt)"
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _Refused("il file non è testo (UTF-16 non valido)") from None
+        if "\0" in text:
+            raise _Refused(_BINARY)
+        return TextFile(text, UTF16)
+    if b"\0" in data:
+        raise _Refused(_BINARY)
+    try:
+        return TextFile(data.decode("utf-8-sig"), UTF8)
+    except UnicodeDecodeError:
+        pass
+    try:
+        return TextFile(data.decode("cp1252"), CP1252)
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: no text has them
+        raise _Refused("il file non è testo (né UTF-8 né Windows-1252)") from None
