@@ -5,7 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from soc25_tui.core.importer import ImportError_, parse_printed
+from soc25_tui.core.importer import (
+    ImportError_,
+    missing_rows,
+    missing_warning,
+    parse_printed,
+)
 from soc25_tui.core.rules import evaluate
 
 from ..conftest import LOMELLINA, SONDRIO, TORTONA, seed_text
@@ -125,3 +130,86 @@ def test_r40_keeps_typographic_characters_in_the_compact_layout():
     d = parse_printed(t).draft
     assert d.R40 == "L’ente ‐ nel 2024 ‐ ha speso “di più”\u00a0per i minori."
     assert d.R03 == 21297
+
+
+# --- Truncated prints: the rows a complete print shows and this one lacks -----------------
+
+
+def cut(text, start, end=None):
+    """`text` without what lies from `start` up to `end` (to the end when None)."""
+    i = text.index(start)
+    j = text.index(end, i) if end else len(text)
+    return text[:i] + text[j:]
+
+
+def missing_of(text):
+    result = parse_printed(text)
+    return missing_rows(result, evaluate(result.draft))
+
+
+@pytest.mark.parametrize("seed", [SONDRIO, LOMELLINA, TORTONA], ids=["sondrio", "lomellina", "tortona"])
+def test_a_complete_print_lacks_nothing(seed):
+    """The compact print of case A shows neither Quadro 3 (not to be filled) nor the blocks of
+    cases B-D; the portal's shows every row, empty ones included."""
+    assert missing_of(seed_text(seed)) == []
+
+
+def test_truncated_portal_prints_name_the_rows_they_lack():
+    t = seed_text(TORTONA)
+    # The last block of Quadro 4 (case D, R34-R39), up to the relazione libera.
+    assert missing_of(cut(t, "R34 - Scelta dell'", "Relazione in formato strutturato\nRelazione in formato libero")) == [
+        "R34", "R35", "R36", "R37", "R38", "R39"]
+    # The relazione libera.
+    assert missing_of(cut(t, "R40 - Relazione in formato")) == ["R40"]
+    # The ATS block but its first row.
+    assert missing_of(cut(t, "R0D - Ente/Comune capofila", "Informazioni relative al Comune")) == ["R0D", "R0E"]
+    # Everything after Quadro 2.
+    after_q2 = missing_of(cut(t, "Compilare solo se il Comune nel Quadro 2"))
+    assert after_q2 == ["R10", "R11", "R12", "R13", "R14", *(f"R{n}" for n in range(16, 41))]
+
+
+def test_truncated_compact_print_lacks_its_case_block_only():
+    """Sondrio is case A: its compact print has no Quadro 3 and only block A (R16-R22)."""
+    t = seed_text(SONDRIO)
+    after_r08 = t.index("140.850,26") + len("140.850,26")
+    assert missing_of(t[:after_r08]) == [
+        "R16", "R17", "R18", "R19", "R20", "R21", "R22", "R40"]
+    assert missing_of(cut(t, "R00D", "R01 ")) == ["R0D", "R0E"]
+
+
+def test_the_warning_lists_rows_by_quadro_with_spans():
+    rows = ["R0D", "R0E", "R07", "R10", "R11", "R12", "R13", "R14", "R22",
+            "R34", "R35", "R36", "R37", "R38", "R39", "R40"]
+    assert missing_warning(rows) == (
+        "la stampa sembra incompleta: mancano R0D, R0E (Quadro 1); R07 (Quadro 2); R10-R14 "
+        "(Quadro 3); R22, R34-R39, R40 (Quadro 4). Le loro celle restano vuote nella bozza: "
+        "verificare che il testo sia stato estratto per intero dal PDF."
+    )
+
+
+# --- Hostile prints: bounded figures, quoted data, linear time ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "cell"),
+    [
+        ("\n1 5 275 55,00\n", "\n1 5 " + "9" * 50 + " 55,00\n", "M15"),  # whole number
+        ("\n53895,69\n", "\n1" + "0" * 40 + ",69\n", "R06"),  # money past Decimal's 28 digits
+        ("ogni:  4718 abitanti", "ogni:  " + "9" * 5000 + " abitanti", "R0E"),  # past int()'s 4.300
+    ],
+    ids=["users", "money", "ats"],
+)
+def test_figures_no_comune_can_have_are_refused_on_their_row(old, new, cell):
+    with pytest.raises(ImportError_) as exc:
+        parse_printed(replace_once(seed_text(TORTONA), old, new))
+    assert f"\n  {cell}: «" in str(exc.value) and "15 cifre" in str(exc.value)
+    assert len(str(exc.value)) < 400  # the figure is shown shortened
+
+
+def test_text_of_the_form_quoted_in_a_message_shows_control_characters():
+    t = replace_once(seed_text(TORTONA), "Spesa aggiuntiva\n\n0,00 0,00",  # R10's
+                     "Spesa aggiuntiva\n\n0,00 \x1b]0;titolo\x07 \x1b[2J")
+    with pytest.raises(ImportError_) as exc:
+        parse_printed(t)
+    assert "\x1b" not in str(exc.value) and "\x07" not in str(exc.value)
+    assert "R10: attesi Numero, Modalità e Spesa aggiuntiva («0,00 ␛]0;titolo␇ ␛[2J»)" in str(exc.value)

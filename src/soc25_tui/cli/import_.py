@@ -21,7 +21,16 @@ def run(argv: list[str]) -> int:
     from pathlib import Path
 
     from ..core.drafts import DraftError, save
-    from ..core.importer import ImportError_, differences, parse_printed, typed_draft
+    from ..core.importer import (
+        ImportError_,
+        differences,
+        missing_rows,
+        missing_warning,
+        parse_printed,
+        typed_draft,
+    )
+    from ..core.limits import MAX_FORM_BYTES
+    from ..core.reading import UTF8, ReadError, read_text
     from ..core.rules import evaluate
     from ..core.session import DraftHeld, held_for_writing
 
@@ -30,16 +39,14 @@ def run(argv: list[str]) -> int:
     if dst.exists() and not args.force:
         err(f"{dst} esiste già: non la sovrascrivo (usare --force per sostituirla).")
         return EXIT_USAGE
+    # Everything is read, typed, checked and worded before anything is written: an import
+    # that fails leaves the disk as it was, an existing draft included.
     try:
-        text = src.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        err(f"{src}: il file non esiste.")
+        form = read_text(src, limit=MAX_FORM_BYTES, expected=_EXPECTED)
+        result = parse_printed(form.text)
+    except ReadError as exc:
+        err(str(exc))
         return EXIT_USAGE
-    except (OSError, UnicodeDecodeError) as exc:
-        err(f"{src}: impossibile leggere il testo ({exc}).")
-        return EXIT_USAGE
-    try:
-        result = parse_printed(text)
     except ImportError_ as exc:
         err(f"{src}: {exc}")
         return EXIT_USAGE
@@ -49,7 +56,18 @@ def run(argv: list[str]) -> int:
         if (value := getattr(args, name))
     }
     # Typed as the loader types a file, not validated by pydantic: see importer.typed_draft.
-    draft = typed_draft(header, [], base=result.draft) if header else result.draft
+    problems: list[str] = []
+    draft = typed_draft(header, problems, base=result.draft) if header else result.draft
+    if problems:
+        err("argomenti non validi:\n" + "\n".join(f"  {p}" for p in problems))
+        return EXIT_USAGE
+    outcome = evaluate(draft)
+    notes = [] if form.encoding == UTF8 else [f"il file non è in UTF-8: letto come testo {form.encoding}."]
+    if not draft.comune:
+        notes.append("la stampa non riporta il Comune: indicarlo con --comune o nell'interfaccia.")
+    warnings = differences(result, outcome)
+    if missing := missing_rows(result, outcome):
+        warnings.append(missing_warning(missing))
     try:
         # Never under a TUI that has the draft open (or is creating it): take its lock.
         with held_for_writing(dst):
@@ -61,10 +79,11 @@ def run(argv: list[str]) -> int:
         err(str(exc))
         return EXIT_USAGE
     print(f"Creata {dst} (stampa in formato {result.layout}).")
-    for note in result.notes:
-        print(f"  nota: {note}")
-    for line in differences(result, evaluate(draft)):
+    for line in warnings:
         print(f"  attenzione: {line}")
-    if not draft.comune:
-        print("  nota: la stampa non riporta il Comune: indicarlo con --comune o nell'interfaccia.")
+    for note in notes:
+        print(f"  nota: {note}")
     return EXIT_OK
+
+
+_EXPECTED = "il testo di una scheda SOC25 stampata, estratto dal PDF (un file .txt)"

@@ -17,6 +17,13 @@ reads every input cell the print shows and also the derived figures the portal p
 Codes and labels are matched on a normalised copy of each line (’ -> ', U+2010..U+2013 -> -,
 no-break space -> space); the relazione R40 is the person's own text and is taken from the
 lines as printed, typographic apostrophes and dashes included.
+
+The text is someone else's data: every figure passes the bounds of `numbers.parse_number`
+and every value its cell's `values.coerce`, as from a draft file, so that a figure no Comune
+has is a problem on its row, never an exception in a rule; a piece of the text quoted in a
+message is shortened and its control characters shown (`visible`); no pattern backtracks
+over a long run of blanks. A row a complete print shows and this one lacks is named by
+`missing_rows` (a truncated text), not silently left empty.
 """
 
 from __future__ import annotations
@@ -28,27 +35,32 @@ from typing import Any
 
 from .layout import (
     CELL_BY_NAME,
+    INPUT_CELLS,
     LABELS,
     NON_CALCOLABILE,
     Q4_ITEM_BY_CODE,
     USER_ROW_BY_CODE,
-    Kind,
 )
+from .limits import shortened
 from .model import Draft
 from .numbers import NumberError, format_number, parse_number
 from .values import coerce
+from .visible import visible
 
 
 class ImportError_(Exception):
     """The text cannot be imported; str() is Italian."""
 
 
+PORTAL, COMPACT = "portale", "compatto"
+
+
 @dataclass
 class ImportResult:
     draft: Any
-    layout: str  # "portale" or "compatto"
+    layout: str  # PORTAL or COMPACT
     printed: dict[str, Any] = field(default_factory=dict)  # derived figures as printed
-    notes: list[str] = field(default_factory=list)  # Italian remarks for the person
+    present: frozenset[str] = frozenset()  # the codes the print shows (R40: its label)
 
 
 _NORMALIZE = str.maketrans(
@@ -59,6 +71,7 @@ _CODE_RE = re.compile(r"^(M\d\d|R0[A-E]|R00[C-E]|R\d\d[AB]?)(?=[\s\-]|$)")
 _NUM_TOKEN = re.compile(r"^-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _YEAR = re.compile(r"^20(1[7-9]|2[0-5])$")
 _FOOTER = re.compile(r"^(SOC25 - SOCIALE - SCHEDA DI MONITORAGGIO|Pagina \d+ di \d+)")
+_SIDE_TITLE = re.compile(r"Quadro [1-4]")
 _SIDEBAR_TITLES = {
     "autodiagnosi del", "numero di utenti serviti", "autodiagnosi della",
     "spesa per il sociale", "obiettivi di servizio 2024", "relazione in formato", "strutturato",
@@ -73,6 +86,7 @@ _BOUNDARY = re.compile(
     r"Servizi sociali erogati|Ciascun Comune|Comune\s)"
 )
 _R40_END = re.compile(r"^(NOTA BENE|ATTENZIONE:|Il raggiungimento dell'obiettivo)")
+_LONGEST_HEADER = 200
 _CODE_ALIASES = {"R00C": "R0C", "R00D": "R0D", "R00E": "R0E"}
 _Q3_HEADINGS = ("Numero Modalità di determinazione della spesa aggiuntiva Spesa aggiuntiva",
                 "Spesa aggiuntiva")
@@ -147,7 +161,7 @@ def _clean_lines(text: str) -> tuple[list[str], list[str]]:
         s = line.strip()
         if _FOOTER.match(s):
             continue
-        if re.fullmatch(r"Quadro [1-4]", s):
+        if _SIDE_TITLE.fullmatch(s):
             in_sidebar = True
             continue
         if in_sidebar:
@@ -238,14 +252,19 @@ def _value_tokens(seg: _Segment, compact: bool) -> list[str] | None:
 
 
 def _to_number(token: str, integer: bool) -> Decimal:
-    """A printed figure, keeping the decimals the print shows.
+    """A printed figure, keeping the decimals the print shows, within the bounds of any
+    figure read (`numbers.parse_number`).
 
     Printed figures have no ambiguity: a dot separates thousands, a comma decimals."""
-    if integer:
-        return parse_number(token, integer=True)
     if not _NUM_TOKEN.match(token):
-        raise NumberError(f"«{token}» non è un numero")
-    return Decimal(token.replace(".", "").replace(",", "."))
+        raise NumberError(f"«{_shown(token)}» non è un numero")
+    places = len(token.partition(",")[2])
+    return parse_number(token, integer=integer or not places, places=places)
+
+
+def _shown(text: str) -> str:
+    """A piece of the form quoted in a message: shortened, control characters shown."""
+    return visible(shortened(text))
 
 
 def compare_printed(result: ImportResult, outcome: Any) -> list[tuple[str, Any, Any]]:
@@ -305,11 +324,11 @@ def parse_printed(text: str) -> ImportResult:
     fields: dict[str, Any] = {}
     printed: dict[str, Any] = {}
     problems: list[str] = []
-    notes: list[str] = []
-    missing: list[str] = []
 
     # Header: "Comune SONDRIO (SO)" where the print has it.
     for line in header + lines[:5]:
+        if len(line) > _LONGEST_HEADER:  # no Comune's name is so long; the pattern is slow on it
+            continue
         m = re.match(r"^\s*Comune\s+(?:di\s+)?(.+?)\s*\(([A-Za-z]{2})\)\s*$", line)
         if m:
             fields["comune"], fields["provincia"] = m.group(1).strip(), m.group(2).upper()
@@ -329,11 +348,18 @@ def parse_printed(text: str) -> ImportResult:
             else:
                 problems.append(
                     f"{code}: attesi {' o '.join(map(str, counts))} valori, trovati "
-                    f"{len(tokens)} («{' '.join(tokens)}»)"
+                    f"{len(tokens)} («{_shown(' '.join(tokens))}»)"
                 )
                 return None
         try:
             return [_to_number(t, integer and i < 3) for i, t in enumerate(tokens)]
+        except NumberError as exc:
+            problems.append(f"{code}: {exc}")
+            return None
+
+    def whole(code: str, token: str) -> int | None:
+        try:
+            return int(_to_number(token, True))
         except NumberError as exc:
             problems.append(f"{code}: {exc}")
             return None
@@ -363,9 +389,9 @@ def parse_printed(text: str) -> ImportResult:
     seg = segments.get("R0E")
     if seg is not None:
         body = seg.body
-        m = re.search(r"ogni\s*:?\s*([\d.]+)", body)
+        m = re.search(r"ogni[\s:]*([\d.]+)", body)  # one class: linear on any run of blanks
         if m:
-            fields["R0E"] = int(m.group(1).replace(".", ""))
+            fields["R0E"] = whole("R0E", m.group(1).rstrip("."))  # "5.000" or "3483." (a full stop)
         elif NON_CALCOLABILE in body.upper():
             fields["R0E"] = NON_CALCOLABILE
         else:
@@ -375,8 +401,6 @@ def parse_printed(text: str) -> ImportResult:
     def put(code: str, names: tuple[str, ...], integer: bool = False) -> None:
         values = numbers(code, tuple(range(1, len(names) + 1)) if code == "R07" else (len(names),), integer)
         if values is None:
-            if code not in segments:
-                missing.append(code)
             return
         for name, value in zip(names, values):
             fields[name] = int(value) if integer else value
@@ -390,7 +414,7 @@ def parse_printed(text: str) -> ImportResult:
     if seg is not None:
         m = re.search(r"(?:ogni\s*:|1\s*:)\s*(\d+)", seg.body)
         if m:
-            printed["R01B"] = int(m.group(1))
+            printed["R01B"] = whole("R01B", m.group(1))
     r04 = numbers("R04", (1,), False)
     if r04:
         printed["R04"] = r04[0]
@@ -410,7 +434,6 @@ def parse_printed(text: str) -> ImportResult:
     for code in ("R10", "R11"):
         seg = segments.get(code)
         if seg is None:
-            missing.append(code)
             continue
         body = _strip_prefix(seg.body, LABELS[code])
         body = _strip_prefix(body, _Q3_HEADINGS[0]).split()
@@ -424,7 +447,7 @@ def parse_printed(text: str) -> ImportResult:
             modalita = " ".join(body[1:-1]).strip()
             fields[f"{code}_modalita"] = modalita or None
         else:
-            problems.append(f"{code}: attesi Numero, Modalità e Spesa aggiuntiva («{' '.join(body)}»)")
+            problems.append(f"{code}: attesi Numero, Modalità e Spesa aggiuntiva («{_shown(' '.join(body))}»)")
     for code in ("R12", "R13", "R14"):
         put(code, (code,))
 
@@ -440,16 +463,56 @@ def parse_printed(text: str) -> ImportResult:
     if r40_norm:
         fields["R40"] = _read_r40(r40_norm, r40_raw)
 
-    if missing:
-        notes.append("non presenti nella stampa (lasciati vuoti): " + ", ".join(missing))
-    for name, value in list(fields.items()):
-        cell = CELL_BY_NAME[name]
-        if cell.kind is Kind.DEC and isinstance(value, Decimal):
-            fields[name] = value.quantize(Decimal(1).scaleb(-cell.places))
-    draft = typed_draft(fields, problems)
+    draft = typed_draft(fields, problems)  # the cell's places, its bounds: as from a file
     if problems:
         raise ImportError_("impossibile leggere la stampa:\n" + "\n".join(f"  {p}" for p in problems))
-    return ImportResult(draft, "compatto" if compact else "portale", printed, notes)
+    present = frozenset(segments) | ({"R40"} if r40_norm else frozenset())
+    return ImportResult(draft, COMPACT if compact else PORTAL, printed, present)
+
+
+# The rows a complete print shows, in printed order: every row with a cell to fill in.
+_ROWS = tuple(dict.fromkeys(cell.code for cell in INPUT_CELLS if cell.quadro > 0))
+_QUADRO_OF = {cell.code: cell.quadro for cell in INPUT_CELLS}
+
+
+def missing_rows(result: ImportResult, outcome: Any) -> list[str]:
+    """The rows a complete print of this layout shows and this one lacks, in printed order.
+
+    The portal's 7-page print shows every row, Quadro 3 and the four blocks of Quadro 4
+    included (empty where they do not apply); the compact one shows Quadro 3 only when it
+    is to be filled and, of Quadro 4, only the block of the draft's case. A row printed
+    empty is there: only a truncated text lacks one."""
+    expected = _ROWS
+    if result.layout == COMPACT:
+        block = outcome.block.codes if outcome.block else ()
+        expected = tuple(
+            code for code in expected
+            if (_QUADRO_OF[code] != 3 or outcome.quadro3_required)
+            and (code not in Q4_ITEM_BY_CODE or code in block)
+        )
+    return [code for code in expected if code not in result.present]
+
+
+def missing_warning(rows: list[str]) -> str:
+    """`missing_rows` in words: «... mancano R0D, R0E (Quadro 1); R34-R39, R40 (Quadro 4).
+    ...», three rows or more in a row as a span."""
+    spans: list[list[str]] = []
+    for code in rows:
+        last = spans[-1][-1] if spans else None
+        # R40, the relazione libera, is not one of Quadro 4's items: never in their span.
+        if last and code != "R40" and _QUADRO_OF[last] == _QUADRO_OF[code] and _ROWS.index(last) + 1 == _ROWS.index(code):
+            spans[-1].append(code)
+        else:
+            spans.append([code])
+    by_quadro: dict[int, list[str]] = {}
+    for span in spans:
+        shown = [f"{span[0]}-{span[-1]}"] if len(span) >= 3 else span
+        by_quadro.setdefault(_QUADRO_OF[span[0]], []).extend(shown)
+    listed = "; ".join(f"{', '.join(codes)} (Quadro {q})" for q, codes in by_quadro.items())
+    return (
+        f"la stampa sembra incompleta: mancano {listed}. Le loro celle restano vuote nella "
+        "bozza: verificare che il testo sia stato estratto per intero dal PDF."
+    )
 
 
 def typed_draft(fields: dict[str, Any], problems: list[str], base: Any = None) -> Any:
