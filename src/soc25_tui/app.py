@@ -18,8 +18,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from . import keys
@@ -28,6 +30,7 @@ from .core.drafts import DraftError, dumps, load, save
 from .core.editing import Change, DraftEditor
 from .core.layout import CELL_BY_NAME, CELLS, QUADRO_TITLES, resolve_cell_name
 from .core.model import Draft
+from .core.visible import visible
 from .gate import KeyGate
 from .screens.base import DraftScreen, Navigate
 from .screens.quadro1 import Quadro1Screen
@@ -80,8 +83,9 @@ class CellCommands(Provider):
                 yield Hit(score, matcher.highlight(text), partial(app.jump_to, cell.name))
         if not found and query.strip():
             # Said in Italian here, so that Textual's own "No matches found" never shows.
-            yield Hit(0.001, f"Nessuna cella corrisponde a «{query.strip()}» (es. R07_2021, M12_ore)",
-                      lambda: None)
+            # Text, never markup: what was typed is shown as typed ("[/]" too).
+            yield Hit(0.001, Text(f"Nessuna cella corrisponde a «{visible(query.strip())}» "
+                                  "(es. R07_2021, M12_ore)"), lambda: None)
 
     async def discover(self) -> Hits:
         app = self.app
@@ -198,6 +202,15 @@ class Soc25App(KeyGate, App[int]):
         except (OSError, TypeError):
             return None
         return st.st_mtime_ns, st.st_size
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice (the screens' too) as plain text, never markup: notices quote file
+        names, values, lock files and what was typed, whose "[bold]" or "[/]" must show as
+        written, and whose control characters are shown (`visible`), not sent to the
+        terminal. `markup` is accepted for Textual's signature and ignored."""
+        super().notify(visible(message, multiline=True), title=visible(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def _refuse_read_only(self) -> bool:
         if self.editor.read_only:
@@ -359,7 +372,7 @@ class Soc25App(KeyGate, App[int]):
             save(path, draft, backup=False)
         except DraftError as exc:
             if type(self.screen_stack[0]) is Screen:  # `soc25 DIR/NEW.toml`: nothing to show
-                self.exit(2, message=f"soc25: {exc}")
+                self.exit(2, message=Text(f"soc25: {visible(str(exc))}"))
             else:  # from the start screen: the list is still there
                 self.notify(str(exc), severity="error", timeout=10)
             return

@@ -1466,7 +1466,7 @@ async def test_start_screen_lists_drafts_and_opens_one(tmp_path, monkeypatch):
         table = screen.query_one(DataTable)
         rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
         assert rows["./rotta.toml"][1].plain == "non leggibile"
-        assert rows["./sondrio.toml"][1] == "SONDRIO (SO)" and rows["./sondrio.toml"][2] == "A"
+        assert str(rows["./sondrio.toml"][1]) == "SONDRIO (SO)" and rows["./sondrio.toml"][2] == "A"
         target = [i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == "./sondrio.toml"][0]
         table.move_cursor(row=target)
         await pilot.press("enter")

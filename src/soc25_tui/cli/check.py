@@ -44,12 +44,12 @@ def run(argv: list[str]) -> int:
         else:
             out.write(as_text(path, draft, assessment) + "\n\n")
     if args.json:
-        import json
+        from ..core.report import json_text
 
         if len(args.drafts) == 1:
-            json.dump(results[0], out, ensure_ascii=False, indent=1)
+            out.write(json_text(results[0], indent=1))
         else:
             # One compact object per line: the C encoder (no indent) keeps 8,000 drafts fast.
-            out.write("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in results) + "\n]")
+            out.write("[\n" + ",\n".join(json_text(r) for r in results) + "\n]")
         out.write("\n")
     return status

@@ -45,8 +45,11 @@ class Parser(argparse.ArgumentParser):
 
 
 def err(text: str) -> None:
-    """Narration for the person, on stderr (stdout stays data)."""
-    print(f"soc25: {text}", file=sys.stderr)
+    """Narration for the person, on stderr (stdout stays data). It may quote a file's name
+    or content: their control characters are shown, not sent to the terminal."""
+    from ..core.visible import visible
+
+    print(f"soc25: {visible(text, multiline=True)}", file=sys.stderr)
 
 
 def load_or_report(path: str) -> Any:

@@ -29,6 +29,7 @@ def run(argv: list[str]) -> int:
     from ..core.messages import counter_text
     from ..core.r40 import is_blank, propose
     from ..core.values import count_chars
+    from ..core.visible import visible
     from ..core.assess import assess
     from ..core.session import DraftHeld, held_for_writing
 
@@ -48,7 +49,7 @@ def run(argv: list[str]) -> int:
         if not text:
             err("nessuna frase proponibile: mancano i dati dei Quadri 1 e 2 (vedi soc25 check).")
             return EXIT_ERRORS if args.write else EXIT_OK
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(visible(text, multiline=True) + "\n")
         sys.stdout.flush()
         print(f"({counter_text(count_chars(text))})", file=sys.stderr)
         if not args.write:

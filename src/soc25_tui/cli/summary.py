@@ -55,6 +55,7 @@ def run(argv: list[str]) -> int:
 
     from ..core.drafts import DraftError, write_atomic
     from ..core.summary import build, export
+    from ..core.visible import visible
 
     fmt = args.format
     if fmt is None:
@@ -87,7 +88,7 @@ def run(argv: list[str]) -> int:
         except DraftError as exc:
             err(str(exc))
             return EXIT_USAGE
-        print(f"Riepilogo scritto in {args.output} (formato {fmt}).", file=sys.stderr)
+        print(f"Riepilogo scritto in {visible(args.output)} (formato {fmt}).", file=sys.stderr)
         return EXIT_OK
     sys.stdout.write(output)
     sys.stdout.flush()

@@ -25,6 +25,7 @@ from .messages import KEPT_NOT_TO_FILL
 from .numbers import format_money, format_number
 from .rules import Outcome, evaluate
 from .values import count_chars, expected, filled, raw_text
+from .visible import visible
 
 ERROR = "errore"
 WARNING = "avviso"
@@ -60,14 +61,14 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
     if not prov:
         warn("provincia", "manca la sigla della provincia (due lettere, ad esempio SO).")
     elif len(prov) != 2 or not prov.isalpha():
-        warn("provincia", f"«{prov}» non è una sigla di provincia: attese due lettere, ad esempio SO.")
+        warn("provincia", f"«{visible(prov)}» non è una sigla di provincia: attese due lettere, ad esempio SO.")
     istat = (draft.istat or "").strip()
     if istat and not (len(istat) == 6 and istat.isdigit()):
-        warn("istat", f"«{istat}» non è un codice ISTAT di Comune: attese sei cifre, ad esempio 014061.")
+        warn("istat", f"«{visible(istat)}» non è un codice ISTAT di Comune: attese sei cifre, ad esempio 014061.")
 
     # Values that could not be read at all.
     for name, raw in draft.invalid.items():
-        err(name, f"«{raw_text(raw)}» non è un valore valido: atteso {expected(name)}; correggere il valore.")
+        err(name, f"«{visible(raw_text(raw))}» non è un valore valido: atteso {expected(name)}; correggere il valore.")
 
     # Quadro 1: users and hours.
     population = draft.R03 if isinstance(draft.R03, int) and draft.R03 > 0 else None
@@ -199,7 +200,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
 
 def _show(value: Any, name: str) -> str:
     if isinstance(value, str):
-        return value
+        return visible(value)
     return format_number(value, CELL_BY_NAME[name].places)
 
 

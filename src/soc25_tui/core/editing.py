@@ -27,10 +27,11 @@ from .messages import (
     quadro3_not_to_fill,
     sentence,
 )
-from .model import Draft
+from .model import Draft, one_newline
 from .numbers import format_number
 from .rules import Outcome
 from .values import count_chars, described, display, edit_text, filled, parse_input
+from .visible import visible
 
 READ_ONLY = "Sola lettura: "
 HISTORY = 500  # steps of undo kept per run (the issue asks for at least 200)
@@ -108,7 +109,8 @@ class DraftEditor:
     @property
     def read_only_note(self) -> str:
         """"Sola lettura: <why>" ("" when the draft can be edited)."""
-        return READ_ONLY + self._read_only_reason if self.read_only else ""
+        # The reason may quote a lock file (who holds the draft): data, shown by `visible`.
+        return READ_ONLY + visible(self._read_only_reason) if self.read_only else ""
 
     def set_read_only(self, reason: str) -> None:
         """Read-only from now on, and why ("" to allow editing again)."""
@@ -231,8 +233,8 @@ class DraftEditor:
         is cut, with "…"."""
         o = self.outcome
         right = counts_text(self.assessment.errors, self.assessment.warnings)
-        name = (self._draft.comune or "").strip() or "Comune non indicato"
-        prov = (self._draft.provincia or "").strip()
+        name = visible((self._draft.comune or "").strip()) or "Comune non indicato"
+        prov = visible((self._draft.provincia or "").strip())
         flag = "[SOLA LETTURA] " if self.read_only else ("* " if self.dirty else "")
         who = f"{name}{f' ({prov})' if prov else ''}"
         case = f"Caso {o.case}: {CASE_SHORT[o.case]}" if o.case else "Caso non determinabile"
@@ -382,11 +384,18 @@ class DraftEditor:
         ("" when added)."""
         if self.read_only:
             return self.read_only_note
+        text = shown_r40(text)  # typed or pasted: what the person sees is what R40 gets
         current = self._draft.R40 or ""
         would_be = count_chars(current) + count_chars(text)
         if would_be > R40_MAX_CHARS:
             return self.r40_refusal(would_be)
         return self.set("R40", current + text)
+
+
+def shown_r40(text: str) -> str:
+    """R40 as the TUI shows it and takes it when typed or pasted: one kind of line end,
+    control characters shown (`visible`; newline and tab kept)."""
+    return visible(one_newline(text), multiline=True)
 
 
 class CellEdit:
@@ -400,9 +409,17 @@ class CellEdit:
         self.name = name
         self.before = editor.draft.get(name), editor.draft.invalid.get(name)
         self.error = ""  # why the text being typed is not in the draft ("" while it is valid)
+        # The text the edit starts from, as the edit line shows it (control characters by
+        # `visible`): confirmed as shown, the cell keeps its value as it was; changed, it
+        # holds what was shown and typed.
+        self.start = editor.edit_text(name)
+        self.shown = visible(self.start)
 
     def type(self, text: str) -> str:
         """The text in the edit line is now `text`; returns the refusal ("" when valid)."""
+        if text == self.shown and self.shown != self.start:
+            self.cancel()  # the edit line as it showed a text with control characters
+            return ""
         with self._grouped():
             error = self.error = self.editor.try_set_text(self.name, text)
             if error:

@@ -41,6 +41,7 @@ from .rules import (
     evaluate,
 )
 from .values import count_chars
+from .visible import visible
 
 # Priorities: 0 is never dropped; higher numbers go first when the text is too long.
 _KEEP, _MAIN, _DETAIL, _EXTRA, _QUOTE = 0, 1, 2, 3, 4
@@ -208,7 +209,7 @@ def _staff(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
             )
     r0e = draft.R0E
     if isinstance(r0e, int) and r0e > 0:
-        name = (draft.R0C or "").strip()
+        name = visible((draft.R0C or "").strip())
         where = f"dell'ambito territoriale sociale «{name}»" if name else "dell'ambito territoriale sociale"
         out.append(
             _Sentence(
@@ -335,7 +336,7 @@ def _quadro3(draft: Any, o: Outcome, out: list[_Sentence]) -> None:
     for code in (name.split("_")[0] for name in Q3_INPUTS if name.endswith("_modalita")):
         modalita = (draft.get(f"{code}_modalita") or "").strip()
         if modalita and draft.get(f"{code}_spesa"):
-            modalita = " ".join(modalita.split())
+            modalita = visible(" ".join(modalita.split()))
             out.append(
                 _Sentence(
                     5,

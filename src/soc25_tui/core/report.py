@@ -1,5 +1,8 @@
 """What `soc25 check` prints: plain Italian text or a JSON object per draft, from one
-assessment. No Rich, no Textual: this path must start fast."""
+assessment. No Rich, no Textual: this path must start fast.
+
+Text from the draft (the Comune, a value kept unreadable, the path) is data: the text shows
+its control characters by `visible`, the JSON escapes them (`json_text`)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from .messages import CASE_UNKNOWN, COMPOSED_MARK, VERBATIM, counts_text, quadro
 from .numbers import format_money, format_number
 from .rules import Outcome
 from .values import cell_value
+from .visible import json_safe, visible
 
 
 def as_json(path: str, draft: Any, assessment: Assessment) -> dict[str, Any]:
@@ -82,4 +86,12 @@ def as_text(path: str, draft: Any, assessment: Assessment) -> str:
     lines.append(f"Problemi: {counts_text(assessment.errors, assessment.warnings, ', ')}")
     for p in assessment.problems:
         lines.append(f"  {p.severity:<7} {p.cell}: {p.text}")
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """`value` as JSON text, with no control character raw (json leaves C1 and the
+    bidirectional overrides raw when it keeps non-ASCII text readable)."""
+    import json
+
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=indent))

@@ -42,6 +42,7 @@ from .layout import (
 from .numbers import format_money, format_number
 from .rules import Q3_BELOW_THRESHOLD, Q3_REQUIRED, Q3_SPENDING, Outcome
 from .values import count_chars, display, raw_text
+from .visible import visible
 
 FORMATS = ("text", "html", "svg", "md")
 TITLE = "SOC25 - SOCIALE - SCHEDA DI MONITORAGGIO DEGLI OBIETTIVI DI SERVIZIO 2024"
@@ -397,15 +398,34 @@ def _problems(problems: list[Problem]) -> list[_Block]:
 
 def document(draft: Any, assessment: Assessment | None = None, *, problems_first: bool = False) -> list[_Block]:
     """The summary's content, in the printed form's order, independent of the output format;
-    the problems at the end, or first (the TUI's final screen: seen without scrolling)."""
+    the problems at the end, or first (the TUI's final screen: seen without scrolling).
+    Every text in it has its control characters shown (`visible`): it is what every format
+    prints."""
     a = assessment or assess(draft)
     o = a.outcome
     probs = _problems(a.problems)
     form = [*_header(draft, o), *_quadro1(draft, a), *_quadro2(draft, a), *_quadro3(draft, a),
             *_quadro4(draft, o)]
-    if problems_first:
-        return [*probs, *form, *_nota()]
-    return [*form, *_nota(), *probs]
+    blocks = [*probs, *form, *_nota()] if problems_first else [*form, *_nota(), *probs]
+    return [_visible_block(b) for b in blocks]
+
+
+def _visible_block(b: _Block) -> _Block:
+    """`b` with the control characters of its texts shown; newline and tab kept only in
+    paragraphs and messages (R40, the notes), the only texts shown on several lines. Column
+    headers are the program's own (their line breaks are meant)."""
+    if isinstance(b, _Para):
+        return _Para(visible(b.text, multiline=True), b.style)
+    if isinstance(b, _Msg):
+        return _Msg(visible(b.text, multiline=True), b.composed)
+    if isinstance(b, _Heading):
+        return _Heading(visible(b.text), b.level)
+    if isinstance(b, _Fields):
+        return _Fields([(visible(label), visible(value)) for label, value in b.pairs])
+    if isinstance(b, _List):
+        return _List([visible(item) for item in b.items])
+    rows = [_Row([visible(cell) for cell in row.cells], row.kind) for row in b.rows]
+    return _Table(b.columns, rows, visible(b.title))
 
 
 # --- Rich -----------------------------------------------------------------------------------------
@@ -510,7 +530,9 @@ def build(draft: Any, assessment: Assessment | None = None, *, plain: bool = Fal
 
 # --- Markdown -------------------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_<>|"})
+# Markdown's own characters in data, escaped: no emphasis, code, table cell, HTML tag or
+# entity, link or image ([text](javascript:...)) comes from a value.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_<>|[]&~"})
 
 
 def _md(text: str) -> str:
@@ -598,7 +620,7 @@ body {{{{
 
 
 def _doc_title(draft: Any) -> str:
-    name = (draft.comune or "").strip()
+    name = visible((draft.comune or "").strip())
     return f"SOC25 - {name}" if name else "SOC25 - Riepilogo della bozza"
 
 

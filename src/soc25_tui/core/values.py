@@ -23,6 +23,7 @@ import tomli_w
 from .layout import CELL_BY_NAME, NON_CALCOLABILE, Kind
 from .model import one_newline
 from .numbers import NumberError, format_number, parse_number, quantize
+from .visible import visible
 
 # --- typed or read -> value --------------------------------------------------------------
 
@@ -95,9 +96,9 @@ def parse_input(name: str, text: str) -> Any:
         reason = str(exc)
         if not reason.startswith("«"):
             reason = f"«{raw}» non valido: {reason}"
-        raise ValueError(f"{name}: {reason}") from None
+        raise ValueError(visible(f"{name}: {reason}")) from None  # it quotes what was typed
     if isinstance(value, (int, Decimal)) and value < 0:
-        raise ValueError(f"{name}: «{raw}» è negativo: atteso un valore ≥ 0")
+        raise ValueError(visible(f"{name}: «{raw}» è negativo: atteso un valore ≥ 0"))
     return value
 
 
@@ -190,9 +191,10 @@ def cell_value(name: str, draft: Any, outcome: Any) -> Any:
 def display(name: str, draft: Any, outcome: Any, *, short: bool = False) -> str:
     """A cell's value as a person reads it (Italian format, as the portal prints it); "" for
     an empty cell. An unreadable value kept from the file is shown as typed, between «».
+    Text is data: its control characters are shown (`visible`), never sent to the screen.
     `short`: R0E and R01B as ratios ("1:4718"), for narrow columns."""
     if name in draft.invalid:
-        return f"«{raw_text(draft.invalid[name])}»"
+        return f"«{visible(raw_text(draft.invalid[name]))}»"
     cell = CELL_BY_NAME[name]
     value = cell_value(name, draft, outcome)
     if value is None:
@@ -209,18 +211,19 @@ def display(name: str, draft: Any, outcome: Any, *, short: bool = False) -> str:
         return format_number(value)
     if cell.kind is Kind.DEC:
         return format_number(value, cell.places)
-    return str(value)
+    return visible(str(value))
 
 
 def edit_text(name: str, draft: Any, outcome: Any) -> str:
-    """What an edit of `name` starts from: the value as typed back (R0E's bare number), or
-    the unreadable text kept from the file."""
+    """What an edit of `name` starts from: the value as typed back (R0E's bare number, a
+    text as it is, control characters and all: the edit line shows it by `visible`), or the
+    unreadable text kept from the file."""
     if name in draft.invalid:
         return raw_text(draft.invalid[name])
     value = draft.get(name)
     if value is None:
         return ""
-    if name == "R0E":
+    if name == "R0E" or CELL_BY_NAME[name].kind is Kind.TEXT:
         return str(value)
     return display(name, draft, outcome)
 
@@ -235,7 +238,7 @@ def described(name: str, draft: Any, outcome: Any) -> str:
     «x»» (kept from the file, or typed and not valid), R40 as «un testo di N caratteri»; for
     the undo notices and the list of what a recovery would change."""
     if name in draft.invalid:
-        return f"il valore non valido «{raw_text(draft.invalid[name])}»"
+        return f"il valore non valido «{visible(raw_text(draft.invalid[name]))}»"
     if name == "R40":
         n = count_chars(draft.R40 or "")
         return f"un testo di {format_number(n)} caratteri" if n else "vuota"

@@ -292,7 +292,7 @@ class QuadroScreen(DraftScreen):
         if initial and "\n" in initial:  # pasted lines, into a one-line cell
             initial = " ".join(initial.split())
         self._edit = self.draft_editor.begin(name)
-        text = initial if initial is not None else self.draft_editor.edit_text(name)
+        text = initial if initial is not None else self._edit.shown
         self.edit_line.begin(name, self._title(name), text)
         self.edit_line.set_status(self.edit_hint)
         if initial is not None:

@@ -14,6 +14,17 @@ from textual.widgets import Input, Static
 
 from .. import keys
 from ..core.layout import CELLS, resolve_cell_name
+from ..core.visible import visible
+
+
+def _data(text: str | Text, style: str = "") -> Text:
+    """A text that quotes data (a file's name, a value, what was typed): Rich Text, never
+    markup ("[bold]" in a Comune's name is shown as written), control characters shown."""
+    if isinstance(text, Text):
+        shown = text.copy()
+        shown.plain = visible(text.plain, multiline=True)
+        return shown
+    return Text(visible(text, multiline=True), style=style)
 
 
 class Choice(ModalScreen[str]):
@@ -44,10 +55,10 @@ class Choice(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
+            yield Static(_data(self.question))
             if self.detail is not None:
                 with VerticalScroll(id="detail", can_focus=True):
-                    yield Static(self.detail)
+                    yield Static(_data(self.detail))
             keys = "   ".join(f"[{key.upper()}] {label}" for key, _, label in self.choices)
             yield Static(Text(keys), classes="keys")
 
@@ -73,7 +84,7 @@ class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             what = f"Nuova bozza {self.path}" if self.path else "Nuova bozza"
-            yield Static(f"{what}: indicare il Comune e la provincia. Invio per confermare, Esc per annullare.")
+            yield Static(_data(f"{what}: indicare il Comune e la provincia. Invio per confermare, Esc per annullare."))
             if not self.path:
                 yield Input(placeholder="File della bozza, ad esempio comune.toml", id="new-file")
             yield Input(placeholder="Comune, ad esempio SONDRIO", id="new-comune")
@@ -107,7 +118,7 @@ class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
         elif len(prov) != 2 or not prov.isalpha():
             error = "Provincia: attese due lettere, ad esempio SO."
         if error:
-            self.query_one("#new-error", Static).update("✗ " + error)
+            self.query_one("#new-error", Static).update(_data("✗ " + error))
             return
         self.dismiss((path, comune, prov))
 
@@ -136,7 +147,7 @@ class JumpDialog(ModalScreen[str | None]):
         name = resolve_cell_name(event.value)
         if name is None:
             self.query_one("#jump-error", Static).update(
-                f"✗ «{event.value.strip()}» non è il nome di una cella (es. M12_2019, R06, R40)."
+                _data(f"✗ «{event.value.strip()}» non è il nome di una cella (es. M12_2019, R06, R40).")
             )
             return
         self.dismiss(name)
@@ -195,7 +206,7 @@ class HelpScreen(ModalScreen[None]):
         for key, what in keys.help_rows(self.keymap):
             table.add_row(key, what)
         with VerticalScroll():
-            yield Static(Text(self.title_, style="bold"))
+            yield Static(_data(self.title_, style="bold"))
             yield Static(self.guide + "\n")
             yield Static(Text("Tasti", style="bold"))
             yield Static(table)

@@ -13,6 +13,7 @@ from textual.widgets.text_area import EditResult
 
 from .. import keys
 from ..core import messages, summary
+from ..core.editing import shown_r40
 from ..core.layout import LABELS, R40_MAX_CHARS
 from ..core.messages import counter_text
 from ..core.model import one_newline
@@ -25,7 +26,11 @@ from .dialogs import Choice
 
 
 class R40Area(TextArea):
-    """A TextArea that refuses any edit taking R40 past 6.000 characters (typing or paste)."""
+    """A TextArea that refuses any edit taking R40 past 6.000 characters (typing or paste).
+
+    It holds R40 as it is shown (`visible`: control characters as ␛, ⟨U+009B⟩; newline and
+    tab kept): a pasted control character is never sent raw to the terminal. R40 keeps its
+    text as it was until the person changes it; then it holds what was shown and typed."""
 
     class Refused(Message):
         def __init__(self, would_be: int) -> None:
@@ -33,6 +38,7 @@ class R40Area(TextArea):
             self.would_be = would_be
 
     def edit(self, edit):  # type: ignore[no-untyped-def]
+        edit.text = shown_r40(edit.text)
         start, end = sorted((edit.from_location, edit.to_location))
         removed = self.get_text_range(start, end)
         after = count_chars(self.text) - len(removed) + len(edit.text)
@@ -104,9 +110,9 @@ class FinalScreen(DraftScreen):
         area = self.area
         area.read_only = ed.read_only
         r40 = ed.draft.R40 or ""
-        if one_newline(area.text) != r40:  # changed elsewhere (Quadro 4's R40 row, a recovery, undo)
+        if one_newline(area.text) != shown_r40(r40):  # changed elsewhere (Quadro 4's R40 row, a recovery, undo)
             with area.prevent(TextArea.Changed):
-                area.text = r40
+                area.text = shown_r40(r40)
             area.move_cursor(area.document.end)
         self.query_one(HeaderBar).show(ed.status_text)
         n = count_chars(r40)
@@ -142,7 +148,7 @@ class FinalScreen(DraftScreen):
         event.stop()
         self._refusal = ""
         text = event.text_area.text
-        if text != (self.draft_editor.draft.R40 or ""):
+        if text != shown_r40(self.draft_editor.draft.R40 or ""):
             self.draft_editor.set("R40", text or None, group=self._typing)
 
     @on(R40Area.Refused)  # the handler name Textual derives is on_r40area_refused
@@ -213,7 +219,7 @@ class FinalScreen(DraftScreen):
         # Into the draft at once: after the Choice dialog, on_screen_resume runs before the
         # area's Changed message and would put the old R40 back into the area.
         with self.area.prevent(TextArea.Changed):
-            self.area.text = text
+            self.area.text = shown_r40(text)
         self._refusal = ""  # an earlier refusal no longer applies to this text
         self.draft_editor.set("R40", text or None)  # no group: a step of undo of its own
         self.area.focus()

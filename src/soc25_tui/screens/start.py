@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from .. import keys
 from ..core import folder
+from ..core.visible import visible
 
 
 class StartScreen(Screen):
@@ -62,19 +63,21 @@ class StartScreen(Screen):
 
     def _failed(self, why: str) -> None:
         self.query_one("#start-note", Static).update(
-            f"Impossibile leggere la cartella ({why}). {self._keys_note()}")
+            Text(f"Impossibile leggere la cartella ({visible(why)}). {self._keys_note()}"))
 
     def _show(self, infos: list[folder.DraftInfo]) -> None:
         self.infos = infos
         table = self.query_one(DataTable)
         for info in infos:
+            # File names and Comuni are data: Text, never markup, control characters shown.
+            path = Text(visible(info.path))
             if info.problem:
-                table.add_row(info.path, Text("non leggibile", style="bold"), "", "", "", "")
+                table.add_row(path, Text("non leggibile", style="bold"), "", "", "", "")
                 continue
             comune = f"{info.comune} ({info.provincia})" if info.provincia else info.comune or "—"
             case = info.case or "—"
             when = time.strftime("%d/%m/%Y %H:%M", time.localtime(info.mtime))
-            table.add_row(info.path, comune, case, str(info.errors), str(info.warnings), when)
+            table.add_row(path, Text(visible(comune)), case, str(info.errors), str(info.warnings), when)
         note = self._keys_note()
         if not infos:
             note = "Nessuna bozza in questa cartella. " + note

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from .. import keys
+from ..core.visible import visible
 
 
 class EditorInput(Input):
@@ -25,6 +26,11 @@ class EditorInput(Input):
 
     def action_done(self, direction: int) -> None:
         self.post_message(CellEditor.Done(self.editing_name, self.value, direction))
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Every key and paste comes in here: a pasted control character is shown as what it
+        is (`visible`: ␛, ⟨U+009B⟩), and kept so, never sent raw to the terminal."""
+        super().replace(visible(text), start, end)
 
     def action_cancel(self) -> None:
         self.post_message(CellEditor.Done(self.editing_name, self.value, None))
@@ -109,7 +115,7 @@ class CellEditor(Vertical):
             return  # unchanged: no refresh (the line's height may change the layout)
         self._status = (text, error)
         status = self.query_one("#editor-status", Static)
-        status.update(Text(("✗ " if error else "") + text, overflow="ellipsis"))
+        status.update(Text(("✗ " if error else "") + visible(text), overflow="ellipsis"))
         status.set_class(error, "-error")
 
     def on_input_changed(self, event: Input.Changed) -> None:

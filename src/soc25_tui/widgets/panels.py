@@ -36,7 +36,8 @@ class HeaderBar(Static):
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(no_wrap=True, justify="right")
-        grid.add_row(left, " " + right)
+        # Text, never markup: the Comune's name is the draft's data ("[bold]X[/]" as typed).
+        grid.add_row(Text(left), Text(" " + right))
         self.update(grid)
 
 
