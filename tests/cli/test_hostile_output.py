@@ -129,3 +129,13 @@ def test_a_file_that_cannot_be_read_is_named_shown(tmp_path):
         assert done.returncode == 2
         assert raw_controls(done.stderr) == [] and raw_controls(done.stdout) == []
     assert "soc25: manca⟨U+009B⟩2J.toml: il file non esiste." in done.stderr.decode("utf-8")
+
+
+def test_import_names_the_draft_it_wrote_shown(tmp_path):
+    from ..conftest import SONDRIO
+
+    done = soc25("import", str(SONDRIO), "-o", "c\x1b]0;x\x07.toml", cwd=tmp_path)
+    assert done.returncode == 0
+    assert raw_controls(done.stdout) == [] and raw_controls(done.stderr) == []
+    assert done.stdout.decode("utf-8").startswith("Creata c␛]0;x␇.toml (stampa in formato")
+    assert load(tmp_path / "c\x1b]0;x\x07.toml").comune == "SONDRIO"

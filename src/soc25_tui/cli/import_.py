@@ -33,6 +33,7 @@ def run(argv: list[str]) -> int:
     from ..core.reading import UTF8, ReadError, read_text
     from ..core.rules import evaluate
     from ..core.session import DraftHeld, held_for_writing
+    from ..core.visible import visible
 
     src = Path(args.printed)
     dst = Path(args.output) if args.output else src.with_suffix(".toml")
@@ -78,7 +79,7 @@ def run(argv: list[str]) -> int:
     except (DraftHeld, DraftError) as exc:
         err(str(exc))
         return EXIT_USAGE
-    print(f"Creata {dst} (stampa in formato {result.layout}).")
+    print(f"Creata {visible(str(dst))} (stampa in formato {result.layout}).")  # a name is data
     for line in warnings:
         print(f"  attenzione: {line}")
     for note in notes:
