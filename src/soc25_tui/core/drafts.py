@@ -25,6 +25,7 @@ from typing import Any
 
 import tomli_w
 
+from .keeping import keep_layout
 from .layout import CELL_BY_NAME, INPUT_CELLS, SECTION_BY_QUADRO
 from .model import SCHEMA_VERSION, Draft
 from .values import coerce
@@ -314,15 +315,27 @@ def write_atomic(
 
 
 def save(path: str | os.PathLike[str], draft: Any, *, backup: bool = True) -> None:
-    """Save atomically; the previous version (if any) becomes NAME.toml.bak."""
+    """Save atomically; the previous version (if any) becomes NAME.toml.bak. Over a file that
+    is TOML, the comments, blank lines and order a person wrote in it are kept (`keeping`)."""
     p = os.fspath(path)
-    text = dumps(draft)
-    if backup and os.path.exists(p):
+    previous = _previous(p)
+    text = dumps(draft) if previous is None else keep_layout(previous, dumps(draft), loads)
+    if backup and previous is not None:
         try:
-            with open(p, "rb") as fh:
-                previous = fh.read()
             write_atomic(backup_path(p), previous, like=p)
         except (OSError, DraftError):
             pass  # a backup that cannot be written must not stop the save itself
     write_atomic(p, text)
+
+
+def _previous(p: str) -> bytes | None:
+    """The bytes of the file a save replaces; None if there is none, or none to read (a
+    folder, a FIFO, which is never opened, a file without read permission)."""
+    if not os.path.isfile(p):
+        return None
+    try:
+        with open(p, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
 
