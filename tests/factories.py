@@ -83,7 +83,8 @@ DRAFTS = {
 
 BIG_INT = 10**12 - 1
 BIG_MONEY = Decimal("999999999999.99")
-LONG_TEXT = ("Modalità di calcolo molto dettagliata, con riferimento al contratto collettivo. " * 80).strip()
+# As long as a text other than R40 may be (limits.TEXT_MAX_CHARS, 6.000): 72 sentences, 5.975 characters.
+LONG_TEXT = ("Modalità di calcolo molto dettagliata, con riferimento al contratto collettivo. " * 72).strip()
 
 
 def largest(case: str, *, shortfall: bool = False):

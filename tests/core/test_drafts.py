@@ -359,9 +359,7 @@ def test_editing_a_kept_decimal_does_not_make_it_a_thousand_times_bigger():
 def test_odd_toml_numbers_are_kept_not_crashes(value, cell):
     section = {"R06": "quadro2", "R16": "quadro4"}.get(cell, "quadro1")
     d = loads(f"[{section}]\n{cell} = {value}\n")
-    if cell in ("M12_2019", "R0E") and value == "1e400":
-        assert d.get(cell) == 10**400  # a whole number, if absurd: the checks speak of it
-        return
+    # 1e400 is a whole number, but past the 15 digits a figure may have: kept, unreadable.
     assert cell in d.invalid and d.get(cell) is None
     assert f"{cell} = {values.raw_text_toml(d.invalid[cell])}" in dumps(d)
 

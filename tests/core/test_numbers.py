@@ -98,12 +98,23 @@ def test_empty_and_too_long():
     with pytest.raises(NumberError) as exc:
         parse_number("€")
     assert str(exc.value) == "«€» non è un numero valido: atteso un numero con al massimo 2 decimali, es. 1.984.440,83"
-    # 26 digits and two decimals fit Decimal's 28; more are refused, not a crash.
-    assert parse_number("9" * 26) == Decimal("9" * 26)
+    # 15 digits before the comma is the most a figure may have (limits.MAX_INTEGER_DIGITS);
+    # 16 are refused with the bound said, leading zeros and separators not counted.
+    assert parse_number("9" * 15 + ",99") == Decimal("9" * 15 + ".99")
+    assert parse_number("000" + "9" * 15) == Decimal("9" * 15)
+    assert parse_number("999.999.999.999.999") == Decimal("9" * 15)
+    for typed in ("1" + "0" * 15, "1.000.000.000.000.000", "9" * 27):
+        with pytest.raises(NumberError) as exc:
+            parse_number(typed)
+        assert str(exc.value) == (
+            f"«{typed}» ha troppe cifre: al massimo 15 cifre prima della virgola, cioè 999.999.999.999.999"
+        )
+    # A text far longer than any figure is shown shortened, with its length.
     with pytest.raises(NumberError) as exc:
-        parse_number("9" * 27)
+        parse_number("1" * 5000)
     assert str(exc.value) == (
-        f"«{'9' * 27}» ha troppe cifre: atteso un numero con al massimo 2 decimali, es. 1.984.440,83"
+        f"«{'1' * 40}… (5.000 caratteri)» non è un numero valido: al massimo 15 cifre prima "
+        "della virgola, cioè 999.999.999.999.999"
     )
 
 

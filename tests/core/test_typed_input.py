@@ -51,7 +51,8 @@ REFUSALS = [
     ("R06", "1234.567", f"R06: «1234.567» ha troppi decimali: {DEC}"),
     ("R05", "8,695", f"R05: «8,695» ha troppi decimali: {DEC}"),
     # More digits than a figure can hold.
-    ("R06", "9" * 30, f"R06: «{'9' * 30}» ha troppe cifre: {DEC}"),
+    ("R06", "9" * 30, f"R06: «{'9' * 30}» ha troppe cifre: al massimo 15 cifre prima della virgola, cioè 999.999.999.999.999"),
+    ("M12_ore", "1" + "0" * 39, f"M12_ore: «1{'0' * 39}» ha troppe cifre: al massimo 15 cifre prima della virgola, cioè 999.999.999.999.999"),
     # Not a number.
     ("R06", "12a", f"R06: «12a» non è un numero valido: {DEC}"),
     ("R06", "1e5", f"R06: «1e5» non è un numero valido: {DEC}"),

@@ -24,7 +24,7 @@ from .layout import (
 from .messages import KEPT_NOT_TO_FILL
 from .numbers import format_money, format_number
 from .rules import Outcome, evaluate
-from .values import count_chars, expected, filled, raw_text
+from .values import count_chars, expected, filled, invalid_reason, raw_shown
 from .visible import visible
 
 ERROR = "errore"
@@ -68,7 +68,11 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
 
     # Values that could not be read at all.
     for name, raw in draft.invalid.items():
-        err(name, f"«{visible(raw_text(raw))}» non è un valore valido: atteso {expected(name)}; correggere il valore.")
+        why = invalid_reason(name, raw)
+        if why.startswith("«"):  # «1000…» ha troppe cifre: ...: the value is quoted already
+            why = why.partition("» ")[2]
+        why = f" ({why})" if why else ""
+        err(name, f"«{raw_shown(raw)}» non è un valore valido{why}: atteso {expected(name)}; correggere il valore.")
 
     # Quadro 1: users and hours.
     population = draft.R03 if isinstance(draft.R03, int) and draft.R03 > 0 else None

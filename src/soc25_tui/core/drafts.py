@@ -27,6 +27,8 @@ import tomli_w
 
 from .keeping import keep_layout
 from .layout import CELL_BY_NAME, INPUT_CELLS, SECTION_BY_QUADRO
+from .limits import MAX_DRAFT_BYTES, MAX_INTEGER_DIGITS, MAX_NESTING
+from .reading import ReadError, read_bytes
 from .model import SCHEMA_VERSION, Draft
 from .values import coerce
 
@@ -128,6 +130,18 @@ def loads(text: str, source: str = "bozza") -> Any:
         raise DraftError(
             f"{source}: non è un file TOML valido ({place}): {reason}. Il file non è stato modificato."
         ) from None
+    except RecursionError:  # "[[[[...]]]]" a thousand deep
+        raise DraftError(
+            f"{source}: un valore è annidato troppo in profondità (elenchi dentro elenchi): una "
+            "cella contiene un numero, un testo o SI/NO. Il file non è stato modificato."
+        ) from None
+    except ValueError:  # an integer past Python's 4.300 digits (int's string limit)
+        long_run = re.search(r"\d{4301,}", text)
+        line = f" (riga {text.count(chr(10), 0, long_run.start()) + 1})" if long_run else ""
+        raise DraftError(
+            f"{source}{line}: un numero di migliaia di cifre: una cifra ha al massimo "
+            f"{MAX_INTEGER_DIGITS} cifre prima della virgola. Il file non è stato modificato."
+        ) from None
 
     def fail(key: str, reason: str) -> DraftError:
         line = _line_of(text, key)
@@ -157,6 +171,9 @@ def loads(text: str, source: str = "bozza") -> Any:
                 raise fail(key, why)
             if SECTION_BY_QUADRO[cell.quadro] != section:
                 raise fail(key, f"la cella va nella sezione [{SECTION_BY_QUADRO[cell.quadro]}]")
+            if _depth(value) > MAX_NESTING:
+                raise fail(key, "valore annidato troppo in profondità (elenchi dentro elenchi): "
+                                "atteso un numero, un testo o SI/NO")
             try:
                 fields[key] = coerce(key, value)
             except ValueError:
@@ -165,20 +182,28 @@ def loads(text: str, source: str = "bozza") -> Any:
     return Draft.trusted(fields, invalid)
 
 
+def _depth(value: Any) -> int:
+    """How deep lists and tables nest in a value (a number or a text: 0), without recursion."""
+    deepest, level = 0, [(value, 0)]
+    while level:
+        item, depth = level.pop()
+        if isinstance(item, (list, dict)):
+            if depth + 1 > MAX_NESTING:
+                return depth + 1
+            deepest = max(deepest, depth + 1)
+            level.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 # --- files -------------------------------------------------------------------------------
 
 
 def load(path: str | os.PathLike[str]) -> Any:
     p = os.fspath(path)
-    try:
-        with open(p, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        raise DraftError(f"{p}: il file non esiste.") from None
-    except IsADirectoryError:
-        raise DraftError(f"{p}: è una cartella, non una bozza.") from None
-    except OSError as exc:
-        raise DraftError(f"{p}: impossibile leggere il file ({exc.strerror}).") from None
+    try:  # a folder, a FIFO (never opened: it would hang), a file of 50 MB: refused here
+        raw = read_bytes(p, limit=MAX_DRAFT_BYTES, expected="una bozza SOC25 (un file .toml di pochi kB)")
+    except ReadError as exc:
+        raise DraftError(str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

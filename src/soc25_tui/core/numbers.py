@@ -14,14 +14,17 @@ Dots, one way everywhere:
   allowed, it is refused with both readings; elsewhere (a whole number, a string in a draft
   file, where every figure has at most two decimals) it is thousands, as it always was.
 
-Every refusal is a `NumberError` whose text says, in Italian, what was typed and what is
-expected.
+Every refusal is a `NumberError` whose text says, in Italian, what was typed (shortened when
+long) and what is expected. A figure has at most `limits.MAX_INTEGER_DIGITS` digits before
+the comma: no Comune has more, and longer ones are refused here, before any rule sees them.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from .limits import MAX_INTEGER_DIGITS, shortened
 
 _SPACES = ("\u00a0", "\u202f", "\u2009", " ")
 _DIGITS = re.compile(r"^\d+$")
@@ -33,6 +36,10 @@ _SPACE_GROUPED = re.compile(r"^[1-9]\d{0,2}(?: \d{3})+$")
 
 class NumberError(ValueError):
     """A figure that cannot be read; str() is an Italian sentence for the person."""
+
+
+class TooManyDigits(NumberError):
+    """A figure past `limits.MAX_INTEGER_DIGITS`: whatever the cell, this is the reason."""
 
 
 def _expected(integer: bool, places: int) -> str:
@@ -49,6 +56,8 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
     `ask`: the text was typed by a person into a figure with decimals, who can be asked
     what "1.234" means (see the module's docstring); a draft file cannot be asked."""
     raw = text.strip()
+    if len(raw) > _LONGEST_TEXT:  # no figure is written with so many characters
+        raise TooManyDigits(f"«{shortened(raw)}» non è un numero valido: {_too_many_digits()}")
     s = raw.removeprefix("€").removesuffix("€").strip()  # "€ 100", "100 €", "4391,81€"
     for sp in _SPACES[:3]:
         s = s.replace(sp, " ")
@@ -57,7 +66,7 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
     sign = ""
     if s[:1] in ("+", "-"):
         sign, s = ("-" if s[0] == "-" else ""), s[1:].strip()
-    bad = f"«{raw}» non è un numero valido: atteso {_expected(integer, places)}"
+    bad = f"«{shortened(raw)}» non è un numero valido: atteso {_expected(integer, places)}"
     if not s or not set(s) <= set("0123456789., "):
         raise NumberError(bad)
 
@@ -74,6 +83,8 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
         if s.count(".") == 1 and not _GROUPED.match(compact):
             # One dot that cannot separate thousands: a decimal point ("1984440.83", "0.125").
             int_part, frac = s.split(".")
+            if not frac:  # "12." as "12,": a separator with nothing after it
+                raise NumberError(bad)
         elif s.count(".") == 1 and not integer and (ask or places >= 3):
             # "1.234" in a figure with decimals: 1,234 or 1234? Ask, with both readings.
             limit = f" (al massimo {places})" if places else ""
@@ -95,19 +106,26 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
         raise NumberError(bad)
     if "," in s and not frac:
         raise NumberError(bad)
+    if len(int_part.lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise TooManyDigits(f"«{shortened(raw)}» ha troppe cifre: {_too_many_digits()}")
     if integer and frac.strip("0"):
-        raise NumberError(f"«{raw}» non è un numero intero: atteso {_expected(True, 0)}")
+        raise NumberError(f"«{shortened(raw)}» non è un numero intero: atteso {_expected(True, 0)}")
     if not integer and len(frac.rstrip("0")) > places:
-        raise NumberError(f"«{raw}» ha troppi decimali: atteso {_expected(False, places)}")
+        raise NumberError(f"«{shortened(raw)}» ha troppi decimali: atteso {_expected(False, places)}")
     value = Decimal(f"{sign}{int_part}.{frac or '0'}")
     if integer:
         return Decimal(int(value))
     if not places:
         return value
-    try:
-        return value.quantize(Decimal(1).scaleb(-places))
-    except InvalidOperation:  # more digits than Decimal's precision (28)
-        raise NumberError(f"«{raw}» ha troppe cifre: atteso {_expected(False, places)}") from None
+    return value.quantize(Decimal(1).scaleb(-places))  # 15 digits and the places fit in 28
+
+
+# Sign, euro, 15 digits, their 4 thousands separators, a comma and decimals: far below this.
+_LONGEST_TEXT = 64
+
+
+def _too_many_digits() -> str:
+    return f"al massimo {MAX_INTEGER_DIGITS} cifre prima della virgola, cioè 999.999.999.999.999"
 
 
 def parse_int(text: str) -> int:

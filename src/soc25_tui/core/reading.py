@@ -78,6 +78,8 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int, expected: str) -> by
         return _read_regular(p, limit)
     except _Refused as exc:
         reason = str(exc)
+    except FileNotFoundError:
+        raise ReadError(f"{p}: il file non esiste.") from None  # nothing there to be unlike `expected`
     except OSError as exc:
         code = exc.errno or 0
         reason = _REASONS.get(code) or f"errore del sistema {errno.errorcode.get(code, code)}"
@@ -120,7 +122,7 @@ def _refuse_unless_regular(mode: int) -> None:
 
 
 def _too_big(limit: int, size: int | None = None) -> _Refused:
-    shown = f" ({megabytes(size)})" if size is not None else ""
+    shown = f" ({megabytes(size)})" if size is not None and megabytes(size) != megabytes(limit) else ""
     return _Refused(f"il file è troppo grande{shown}: al massimo {megabytes(limit)}")
 
 

@@ -41,7 +41,7 @@ from .layout import (
 )
 from .numbers import format_money, format_number
 from .rules import Q3_BELOW_THRESHOLD, Q3_REQUIRED, Q3_SPENDING, Outcome
-from .values import count_chars, display, raw_text
+from .values import count_chars, display, raw_shown
 from .visible import visible
 
 FORMATS = ("text", "html", "svg", "md")
@@ -110,7 +110,7 @@ _Block = Union[_Heading, _Para, _Msg, _Table, _Fields, _List]
 
 def _invalid(draft: Any, name: str) -> str | None:
     raw = draft.invalid.get(name)
-    return None if raw is None else f"«{raw_text(raw)}» (non valido)"
+    return None if raw is None else f"«{raw_shown(raw)}» (non valido)"
 
 
 def _money(value: Decimal | None) -> str:

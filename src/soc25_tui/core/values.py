@@ -15,14 +15,15 @@ value -> the text a person reads or edits. One module for every face and output.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import tomli_w
 
 from .layout import CELL_BY_NAME, NON_CALCOLABILE, Kind
+from .limits import MAX_INTEGER_DIGITS, shortened, text_limit
 from .model import one_newline
-from .numbers import NumberError, format_number, parse_number, quantize
+from .numbers import NumberError, TooManyDigits, format_number, parse_number, quantize
 from .visible import visible
 
 # --- typed or read -> value --------------------------------------------------------------
@@ -35,16 +36,18 @@ def coerce(name: str, value: Any) -> Any:
     if kind is Kind.TEXT:
         if isinstance(value, (dict, list)):
             raise ValueError("atteso un testo")
-        return one_newline(str(value))
+        return _bounded_text(name, one_newline(str(value)))
     if kind is Kind.SINO:
+        if isinstance(value, (dict, list)):
+            raise ValueError("atteso SI o NO")
         text = str(value).strip().upper().replace("Ì", "I")
         if text == "":
             return None
         if text not in ("SI", "NO"):
             raise ValueError("atteso SI o NO")
         return text
-    if kind is Kind.ATS_RATIO and isinstance(value, str) and _is_nc(value):
-        return NON_CALCOLABILE
+    if kind is Kind.ATS_RATIO and isinstance(value, str):
+        return _ats_ratio(value.strip())  # "5000", "1:5000", "NON CALCOLABILE", as typed
     if isinstance(value, (bool, dict, list)):
         raise ValueError("atteso un numero")  # noqa: TRY004 - the loader catches ValueError
     if isinstance(value, str):
@@ -60,17 +63,36 @@ def coerce(name: str, value: Any) -> Any:
         raise ValueError("atteso un numero")  # noqa: TRY004 - the loader catches ValueError
     if not number.is_finite():  # TOML's inf and nan
         raise ValueError("atteso un numero")
+    if number and number.adjusted() >= MAX_INTEGER_DIGITS:  # 1e40, or 29 digits
+        raise ValueError(f"numero troppo grande: al massimo {MAX_INTEGER_DIGITS} cifre prima della virgola")
     if kind is Kind.DEC:
-        try:
-            rounded = quantize(number, cell.places)
-        except InvalidOperation:  # more digits than Decimal's precision: 1e400
-            raise ValueError("numero troppo grande") from None
+        rounded = quantize(number, cell.places)  # bounded above: fits Decimal's 28 digits
         if rounded != number:
             raise ValueError(f"al massimo {cell.places} decimali")
         return rounded
     if number != number.to_integral_value():
         raise ValueError("atteso un numero intero")
     return int(number)
+
+
+def _bounded_text(name: str, text: str) -> str:
+    """A text cell's value, refused past `limits.text_limit` (a pasted file, a forged draft)."""
+    limit = text_limit(name)
+    if len(text) > limit:
+        raise ValueError(
+            f"testo di {format_number(len(text))} caratteri, troppo lungo: al massimo "
+            f"{format_number(limit)}"
+        )
+    return text
+
+
+def invalid_reason(name: str, raw: Any) -> str:
+    """Why a value kept in `Draft.invalid` could not be read (coerce's Italian reason)."""
+    try:
+        coerce(name, raw)
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 def parse_input(name: str, text: str) -> Any:
@@ -81,7 +103,10 @@ def parse_input(name: str, text: str) -> Any:
     cell = CELL_BY_NAME[name]
     raw = text.strip()
     if cell.kind is Kind.TEXT:
-        return one_newline(text.strip()) or None
+        try:
+            return _bounded_text(name, one_newline(raw)) or None
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
     if not raw:
         return None
     try:
@@ -116,6 +141,7 @@ def _ats_ratio(raw: str) -> Any:
     """R0E as typed -> a whole number of inhabitants per social worker, or NON_CALCOLABILE."""
     if _is_nc(raw):
         return NON_CALCOLABILE
+    shown = shortened(raw)
     figure = raw
     if ":" in raw:
         one, _, figure = raw.partition(":")
@@ -125,22 +151,24 @@ def _ats_ratio(raw: str) -> Any:
             ok = False
         if not ok:
             raise ValueError(
-                f"«{raw}» non valido: il rapporto si scrive 1:N (1 assistente sociale ogni N "
+                f"«{shown}» non valido: il rapporto si scrive 1:N (1 assistente sociale ogni N "
                 f"abitanti); atteso {R0E_EXPECTED}"
             )
     try:
         number = parse_number(figure, integer=True)
+    except TooManyDigits:
+        raise
     except NumberError:
         try:  # a figure with decimals ("4718,5"): say so
             parse_number(figure, places=9)
         except NumberError:
-            raise ValueError(f"«{raw}» non valido: atteso {R0E_EXPECTED}") from None
-        raise ValueError(f"«{raw}» non è un numero intero: atteso {R0E_EXPECTED}") from None
+            raise ValueError(f"«{shown}» non valido: atteso {R0E_EXPECTED}") from None
+        raise ValueError(f"«{shown}» non è un numero intero: atteso {R0E_EXPECTED}") from None
     if number < 0:
-        raise ValueError(f"«{raw}» è negativo: atteso {R0E_EXPECTED}")
+        raise ValueError(f"«{shown}» è negativo: atteso {R0E_EXPECTED}")
     if number == 0:
         raise ValueError(
-            f"«{raw}» non valido: il numero di abitanti deve essere maggiore di 0; "
+            f"«{shown}» non valido: il numero di abitanti deve essere maggiore di 0; "
             f"atteso {R0E_EXPECTED}"
         )
     return int(number)
@@ -194,7 +222,7 @@ def display(name: str, draft: Any, outcome: Any, *, short: bool = False) -> str:
     Text is data: its control characters are shown (`visible`), never sent to the screen.
     `short`: R0E and R01B as ratios ("1:4718"), for narrow columns."""
     if name in draft.invalid:
-        return f"«{visible(raw_text(draft.invalid[name]))}»"
+        return f"«{raw_shown(draft.invalid[name])}»"
     cell = CELL_BY_NAME[name]
     value = cell_value(name, draft, outcome)
     if value is None:
@@ -238,7 +266,7 @@ def described(name: str, draft: Any, outcome: Any) -> str:
     «x»» (kept from the file, or typed and not valid), R40 as «un testo di N caratteri»; for
     the undo notices and the list of what a recovery would change."""
     if name in draft.invalid:
-        return f"il valore non valido «{visible(raw_text(draft.invalid[name]))}»"
+        return f"il valore non valido «{raw_shown(draft.invalid[name])}»"
     if name == "R40":
         n = count_chars(draft.R40 or "")
         return f"un testo di {format_number(n)} caratteri" if n else "vuota"
@@ -258,6 +286,13 @@ def raw_text(value: Any) -> str:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return text.replace(".", ",")
     return text
+
+
+def raw_shown(value: Any) -> str:
+    """A value kept in `Draft.invalid` as a message or a grid quotes it: `raw_text`, shortened
+    when long (a figure of 40 digits, a forged text of megabytes), its control characters
+    shown (`visible`)."""
+    return visible(shortened(raw_text(value)))
 
 
 def raw_text_toml(value: Any) -> str:

@@ -1,0 +1,60 @@
+"""The bounds every value from outside passes before any rule or formatter sees it.
+
+A draft, a printed form, a pasted text and a keystroke are someone else's data: a figure no
+Comune can have, a text of megabytes, a value nested a thousand deep must become a problem
+on the named cell or a clear Italian refusal, never an exception deep in a rule, a formatter
+or the TUI. The bounds are generous (ten times and more what a real form holds) so that they
+never refuse a real figure; what they refuse is kept verbatim where it can be (a draft's cell)
+and shown shortened.
+"""
+
+from __future__ import annotations
+
+from .layout import R40_MAX_CHARS
+
+# A figure: at most 15 digits before the decimal comma (999.999.999.999.999). The largest real
+# amounts are a Comune's yearly spending, ten or eleven digits; 15 keeps every product and
+# quotient the rules compute well inside Decimal's 28 digits.
+MAX_INTEGER_DIGITS = 15
+LARGEST_FIGURE = 10**MAX_INTEGER_DIGITS - 1
+
+# A text cell: R40 may hold ten times the form's 6.000 characters (the excess is an error the
+# person sees and trims, kept meanwhile); any other text (Comune, ATS, a Quadro 3 method) as
+# many as the form's longest text, R40.
+R40_MAX_KEPT = 10 * R40_MAX_CHARS
+TEXT_MAX_CHARS = R40_MAX_CHARS
+
+# Files: a draft is a few kB and a printed form's text some tens; a few MB is far past both.
+MAX_DRAFT_BYTES = 4 * 1024 * 1024
+MAX_FORM_BYTES = 4 * 1024 * 1024
+
+# A cell's value is a number, a text or (kept verbatim when unreadable) a short list: never
+# nested deeper than this in a draft.
+MAX_NESTING = 16
+
+# How much of a refused value a message shows.
+SHOWN_CHARS = 40
+
+
+def text_limit(name: str) -> int:
+    """The most characters a text cell keeps as its value."""
+    return R40_MAX_KEPT if name == "R40" else TEXT_MAX_CHARS
+
+
+def shortened(text: str, limit: int = SHOWN_CHARS) -> str:
+    """`text` as a message quotes it: whole when short, else its start, «…» and its length
+    («1000000000000000000000000000000000000000… (4.000 caratteri)»)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({_thousands(len(text))} caratteri)"
+
+
+def megabytes(n: int) -> str:
+    """A size in Italian: «4 MB», «12,5 MB»."""
+    mb = n / (1024 * 1024)
+    text = f"{mb:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + " MB"
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
