@@ -25,7 +25,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from . import keys
-from .core import model, session
+from .core import crash, model, session
 from .core.drafts import DraftError, dumps, load, save
 from .core.editing import Change, DraftEditor
 from .core.layout import CELL_BY_NAME, CELLS, QUADRO_TITLES, resolve_cell_name
@@ -184,6 +184,27 @@ class Soc25App(KeyGate, App[int]):
     def _discard_recovery(self) -> None:
         """No recovery file: the draft is as its file holds it."""
         self._recovery_now(session.discard_recovery)
+
+    crash: str | None = None  # the Italian line for an internal error (core/crash.py)
+    recovery_kept: str | None = None  # where the work was kept when it happened
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An internal error: the draft kept in the recovery file first, the details in a log
+        file, the app ended with status 3 and one Italian line (printed by `run` once the
+        terminal is back), never Textual's traceback on the screen."""
+        if self.crash is None:
+            try:
+                if self.unsaved_work():
+                    self._last_recovery()
+                    self.recovery_kept = session.recovery_path(self.path)
+            except Exception:  # noqa: BLE001 - the error is said below; run() tries again
+                pass
+            self.crash = crash.report(error)
+        self._return_code = crash.EXIT_INTERNAL
+        if self._exception is None:  # Pilot re-raises it: tests see the error itself
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     def _on_sighup(self, signum: int, frame: Any) -> None:
         """A dropped SSH session: Textual gets no chance to quit, so save what we have."""
@@ -650,6 +671,12 @@ def run(path: str | None, *, read_only: bool = False) -> int:
                 pass
         if app.lock:
             app.lock.release()
+    if app.crash is not None:
+        print(f"soc25: {app.crash}", file=sys.stderr)
+        if app.recovery_kept:
+            print(f"soc25: le modifiche non salvate sono nel file di recupero {visible(app.recovery_kept)}: "
+                  "riaprendo la bozza il programma propone di ripristinarle.", file=sys.stderr)
+        return crash.EXIT_INTERNAL
     if app.return_code:  # Textual has printed what went wrong
         return app.return_code
     return result or 0

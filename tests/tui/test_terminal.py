@@ -253,3 +253,37 @@ def test_ctrl_z_then_ctrl_s_saves_the_value_before_and_ctrl_y_brings_the_change_
     t.type(b"\x19\x13")  # Ctrl+Y, Ctrl+S
     t.wait_for(lambda: "Bozza salvata" in t.text(), "the second save notice")
     assert load(path).R07_2021 == Decimal("320000.00")
+
+
+def test_an_internal_error_keeps_the_work_and_ends_with_one_line_and_status_3(tmp_path, terminal, monkeypatch):
+    """An unexpected exception in the TUI (here F1's action, made to fail): the figure being
+    typed is kept in the recovery file first, the terminal is given back with one Italian
+    line naming the log file (never Textual's traceback), the status is 3, the lock is freed."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    path = tmp_path / "tortona.toml"
+    shutil.copy(EXAMPLES / "tortona.toml", path)
+    original = path.read_bytes()
+    prelude = (
+        "import soc25_tui.app as a; a.RECOVERY_DELAY = 600\n"
+        "def boom(self): raise RuntimeError('guasto di prova')\n"
+        "a.Soc25App.action_help = boom"
+    )
+    t = terminal([path.name], tmp_path, prelude=prelude)
+    t.wait_for(lambda: "Caso D" in t.text(), "Quadro 1")
+    t.type(b"\t\t\t")  # comune -> provincia -> istat -> M12_2019
+    t.wait_for(lambda: "M12_2019 ·" in t.text(), "M12_2019 highlighted")
+    t.type(b"78")
+    t.wait_for(lambda: re.search(r"\b78\b", t.text()), "78 typed")
+    t.type(b"\x1bOP")  # F1
+    assert t.proc.wait(timeout=TIMEOUT) == 3
+    t._reader.join(TIMEOUT)  # everything it wrote has been read
+    said = t.text()
+    assert "Traceback" not in said and "guasto di prova" in said
+    line = next(x for x in said.splitlines() if "errore interno di soc25" in x)
+    assert "soc25: errore interno di soc25: RuntimeError: guasto di prova; dettagli in " in line
+    log = line.split("dettagli in ", 1)[1].strip()
+    assert "RuntimeError: guasto di prova" in open(log, encoding="utf-8").read()
+    assert "le modifiche non salvate sono nel file di recupero" in said
+    assert load(session.recovery_path(path)).M12_2019 == 78
+    assert path.read_bytes() == original
+    assert not os.path.exists(session.lock_path(path))

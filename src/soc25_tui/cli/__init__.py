@@ -6,7 +6,8 @@
     soc25 summary DRAFT.toml [--format text|html|svg|md] [-o FILE] [--width N]
     soc25 r40 DRAFT.toml [--write]
 
-Exit status: 0 fine, 1 some draft has errors, 2 a file cannot be read or bad arguments.
+Exit status: 0 fine, 1 some draft has errors, 2 a file cannot be read or bad arguments, 3 an
+internal error (one Italian line on stderr, the traceback in a log file: core/crash.py).
 A subcommand's module is imported only when it runs, so that `soc25 check` stays light.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
-from .common import EXIT_OK, EXIT_USAGE
+from .common import EXIT_OK, EXIT_USAGE, err
 
 SUBCOMMANDS = ("check", "import", "summary", "r40")
 
@@ -48,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         # `soc25 summary ... | less` closed early: not an error.
         sys.stderr.close()
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - never a traceback: one line, the details logged
+        from ..core.crash import EXIT_INTERNAL, report
+
+        err(report(exc))
+        return EXIT_INTERNAL
 
 
 __all__ = ["EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "main"]
