@@ -31,6 +31,17 @@ def _clean(stream: str, what: str) -> None:
     assert "Traceback" not in stream, what
 
 
+def _run(capsys, argv: list[str], allowed: tuple[int, ...]) -> tuple[int, str]:
+    """`soc25 ARGV`: its status (one of `allowed`) and stderr, neither stream carrying a raw
+    control sequence or a traceback."""
+    status = main(argv)
+    out, err = capsys.readouterr()
+    assert status in allowed, (argv, status, err)
+    _clean(out, f"{argv[0]} stdout")
+    _clean(err, f"{argv[0]} stderr")
+    return status, err
+
+
 @_SETTINGS
 @given(content=draft_bytes())
 def test_no_draft_crashes_a_command_changes_a_file_or_reaches_the_terminal(tmp_path_factory, capsys, content):
@@ -40,11 +51,7 @@ def test_no_draft_crashes_a_command_changes_a_file_or_reaches_the_terminal(tmp_p
     before = _folder_state(folder)
     runs = [["check"], ["check", "--json"], ["r40"]] + [["summary", "--format", f] for f in FORMATS]
     for command in runs:
-        status = main([*command, str(path)])
-        out, err = capsys.readouterr()
-        assert status in (0, 1, 2), (command, status, err)
-        _clean(out, f"{command} stdout")
-        _clean(err, f"{command} stderr")
+        status, err = _run(capsys, [*command, str(path)], (0, 1, 2))
         if status == 2:
             assert err.startswith("soc25: ") and len(err.strip().splitlines()) == 1, err
     assert _folder_state(folder) == before  # reading never writes
@@ -59,11 +66,7 @@ def test_no_printed_form_crashes_import_or_replaces_a_draft_with_a_failed_one(tm
     target = folder / "bozza.toml"
     target.write_text('[intestazione]\ncomune = "Esistente"\n', encoding="utf-8")
     existing = target.read_bytes()
-    status = main(["import", str(form), "-o", str(target), "--force"])
-    out, err = capsys.readouterr()
-    assert status in (0, 2), (status, err)
-    _clean(out, "import stdout")
-    _clean(err, "import stderr")
+    status, _ = _run(capsys, ["import", str(form), "-o", str(target), "--force"], (0, 2))
     if status == 2:
         assert target.read_bytes() == existing  # a failed import writes nothing
         assert sorted(os.listdir(folder)) == ["bozza.toml", "stampa.txt"]
