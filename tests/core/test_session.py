@@ -124,45 +124,7 @@ def test_old_unreadable_lock_file_is_taken_over(tmp_path, content):
     lock.release()
 
 
-@pytest.mark.parametrize("content", ["", "non è json"])
-def test_young_unreadable_lock_file_is_respected(tmp_path, content):
-    """The holder creates the lock file (O_EXCL) and fills it a moment later: a second opener
-    that reads it in between must not take it for stale and delete it."""
-    path = copy_example(tmp_path, "sondrio")
-    lock_file = Path(session.lock_path(path))
-    lock_file.write_text(content, encoding="utf-8")
-    age(lock_file, 3)
-
-    lock = session.Lock(path)
-    holder = lock.acquire()
-    assert holder is not None and not lock.held
-    assert holder.user == "sconosciuto" and holder.pid == 0
-    assert abs(holder.since - (time.time() - 3)) < 2
-    assert lock_file.read_text(encoding="utf-8") == content  # not removed, not rewritten
-    assert session.read_holder(path) == holder
-    text = holder.describe()
-    assert text.startswith("sconosciuto (file di blocco appena creato, non ancora leggibile) dal ")
-    lock.release()
-    assert lock_file.exists()
-
-    age(lock_file, session.LOCK_GRACE_SECONDS + 1)  # never filled: stale after the grace time
-    assert lock.acquire() is None and lock.held
-    lock.release()
-
-
-def test_a_lock_being_created_by_another_process_is_not_deleted(tmp_path, monkeypatch):
-    """The race itself: the other process has created the file and not yet written it."""
-    path = copy_example(tmp_path, "sondrio")
-    lock_file = session.lock_path(path)
-    fd = os.open(lock_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # the other one, mid-way
-    try:
-        assert session.Lock(path).acquire() is not None
-        assert os.path.exists(lock_file)
-        os.write(fd, json.dumps(session.Holder("collega", socket.gethostname(), os.getppid(), time.time())._asdict()).encode())
-    finally:
-        os.close(fd)
-    holder = session.Lock(path).acquire()
-    assert holder is not None and holder.user == "collega"
+# A fresh lock file that names nobody, and one being filled: see test_protection.py.
 
 
 def test_describe_can_name_the_lock_file(tmp_path):

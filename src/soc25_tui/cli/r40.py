@@ -42,6 +42,9 @@ def run(argv: list[str]) -> int:
                 err(str(exc))
                 err(f"per vedere la proposta senza scriverla: soc25 r40 {args.draft}")
                 return EXIT_ERRORS
+            except DraftError as exc:  # no lock can be taken there: read-only folder, full disk
+                err(str(exc))
+                return EXIT_USAGE
         draft = load_or_report(args.draft)
         if draft is None:
             return EXIT_USAGE

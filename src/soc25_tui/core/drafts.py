@@ -4,7 +4,9 @@
   same file, say the SIGHUP handler and the recovery thread, never share it), flush + fsync,
   then replace (retried on a transient failure, as antivirus or indexers cause on Windows).
   The file keeps its permissions (and, where allowed, its owner); the previous version is
-  kept as `NAME.toml.bak`.
+  kept as `NAME.toml.bak`. Through a symbolic link the real file is written (and the link
+  kept); the temporary files of an interrupted save are removed by the next one (see
+  `remove_stale_temps`).
 - Loading never writes. A file that is not TOML, or not a draft, raises `DraftError` with an
   Italian message naming the line or the cell. A value that cannot be read is kept as TOML
   gave it (`Draft.invalid`: a string, a boolean, a number, an array...) and written back
@@ -16,6 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import socket
 import stat
 import tempfile
 import time
@@ -215,7 +218,17 @@ def load(path: str | os.PathLike[str]) -> Any:
 
 
 def backup_path(path: str | os.PathLike[str]) -> str:
-    return os.fspath(path) + ".bak"
+    """`NAME.toml.bak`, beside the real file when `path` is a symbolic link."""
+    return real_file(path) + ".bak"
+
+
+def real_file(path: str | os.PathLike[str]) -> str:
+    """The file `path` names, symbolic links followed (its folders' too): where a save writes,
+    and beside which its backup, lock and recovery file go, whatever path it was opened by.
+    `path` as given when no link is involved."""
+    p = os.fspath(path)
+    real = os.path.realpath(p)
+    return p if real == os.path.abspath(p) else real
 
 
 def _replace(src: str, dst: str, attempts: int = 6) -> None:
@@ -286,12 +299,88 @@ _OS_REASONS = {
     errno.ENOSPC: "disco pieno",
     errno.EROFS: "disco in sola lettura",
     errno.EISDIR: "è una cartella",
+    errno.ELOOP: "collegamenti simbolici circolari",
 }
 
 
 def _os_reason(exc: OSError) -> str:
     """An operating-system error in Italian (the C library speaks English)."""
     return _OS_REASONS.get(exc.errno, f"errore di sistema {exc.errno}: {exc.strerror or exc}")
+
+
+# --- atomic writes -----------------------------------------------------------------------
+#
+# A writer's temporary file is `.NAME.HOST-PID-XXXXXXXX.tmp`, beside NAME: unique (mkstemp's
+# XXXXXXXX), and saying who writes it. A write cut short (kill -9, a power cut) leaves it
+# behind; the next write of NAME removes it once its writer is known to be gone: a process of
+# this host that no longer runs, or any writer after STALE_TEMP_SECONDS (no write lasts
+# minutes; an older version's `.NAME.XXXXXXXX.tmp` does not say who wrote it, nor does a pid
+# of another host). A live writer's file is never removed: this process's own (the SIGHUP
+# handler and the recovery thread may both be writing), another running process's.
+
+STALE_TEMP_SECONDS = 600.0
+
+
+def _temp_file(target: str) -> tuple[int, str]:
+    folder, name = os.path.split(target)
+    prefix = f".{name}.{socket.gethostname()}-{os.getpid()}-"
+    return tempfile.mkstemp(dir=folder or ".", prefix=prefix, suffix=".tmp")
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this host runs (one we may not signal does)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OverflowError, ValueError):  # no such pid can exist
+        return False
+    except OSError:  # PermissionError: someone else's
+        return True
+    return True
+
+
+def remove_stale_temps(target: str | os.PathLike[str]) -> None:
+    """Remove the temporary files that interrupted writes of `target` left beside it (see
+    above: never a live writer's). Best effort: what cannot be removed stays."""
+    folder, name = os.path.split(os.fspath(target))
+    host, me = socket.gethostname(), os.getpid()
+    pattern = re.compile(rf"\.{re.escape(name)}\.(?:(?P<host>.+)-(?P<pid>\d+)-)?[a-z0-9_]{{8}}\.tmp")
+    try:
+        entries = list(os.scandir(folder or "."))
+    except OSError:
+        return
+    for entry in entries:
+        found = pattern.fullmatch(entry.name)
+        if found is None:
+            continue
+        here = found["host"] == host
+        if here and int(found["pid"]) == me:
+            continue  # being written by this process
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            gone = here and not process_alive(int(found["pid"]))
+            if not gone and time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_TEMP_SECONDS:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+def _fill(fd: int, payload: bytes) -> None:
+    """Write `payload` to the new file `fd` and flush it to the disk; closes `fd`."""
+    with open(fd, "wb") as fh:
+        fh.write(payload)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def write_atomic(
@@ -301,31 +390,33 @@ def write_atomic(
 
     The file keeps its permissions and owner. With `like` (the draft, when writing its backup
     or its recovery file, which hold its contents) it takes those of `like` instead, so that
-    a private draft has private copies; a new file otherwise gets the default mode."""
+    a private draft has private copies; a new file otherwise gets the default mode.
+
+    Through a symbolic link, the real file is replaced and the link stays. A file with hard
+    links (other names of the same file) is replaced under the name written only: its other
+    names keep the previous version, as the .bak does. Writing in place would keep them
+    joined, but a crash in mid-write would then truncate the file under every name; a save
+    never leaves a draft half written. (The lock, `session.Lock`, keeps two names of one file
+    from being edited at once.)"""
     p = os.fspath(path)
-    folder, name = os.path.split(p)
+    target = real_file(p)
+    folder = os.path.dirname(target)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    model = _stat_or_none(os.fspath(like)) if like is not None else None
-    if model is None:
-        model = _stat_or_none(p)
+    current = _stat_or_none(target)
+    model = (_stat_or_none(os.fspath(like)) if like is not None else None) or current
     tmp: str | None = None
     try:
         # A unique name: the SIGHUP handler may write the file while a worker thread does.
-        fd, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".tmp")
-        with open(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
+        fd, tmp = _temp_file(target)
+        _fill(fd, payload)
         _give_mode(tmp, model)
-        _replace(tmp, p)
+        _replace(tmp, target)
     except OSError as exc:
         if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-        kept = " Il file precedente è intatto." if model is not None else ""
+            _unlink_quietly(tmp)
+        kept = " Il file precedente è intatto." if current is not None else ""
         raise DraftError(f"{p}: impossibile salvare ({_os_reason(exc)}).{kept}") from None
+    remove_stale_temps(target)
     if hasattr(os, "O_DIRECTORY"):
         try:
             fd = os.open(folder or ".", os.O_RDONLY | os.O_DIRECTORY)
@@ -337,6 +428,41 @@ def write_atomic(
             pass
         finally:
             os.close(fd)
+
+
+def create_new(path: str, data: bytes, mode: int = 0o644) -> bool:
+    """Create `path` holding `data`, whole from the first moment anyone can see it; False
+    (nothing written) if `path` exists. The data go to a temporary file first, which os.link
+    then names `path` (a link fails on an existing name, atomically). Where hard links are not
+    supported (FAT, some network shares): O_EXCL and a write, the file removed again if the
+    write fails. OSError when it cannot be created (a read-only folder, a full disk): nothing
+    is left behind."""
+    fd, tmp = _temp_file(path)
+    try:
+        _fill(fd, data)
+        try:
+            os.chmod(tmp, mode)
+        except OSError:
+            pass
+        try:
+            os.link(tmp, path)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            pass  # no hard links here: below
+    finally:
+        _unlink_quietly(tmp)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return False
+    try:
+        _fill(fd, data)
+    except OSError:
+        _unlink_quietly(path)
+        raise
+    return True
 
 
 def save(path: str | os.PathLike[str], draft: Any, *, backup: bool = True) -> None:
