@@ -142,6 +142,7 @@ class Soc25App(KeyGate, App[int]):
     # --- files ---------------------------------------------------------------------------
 
     _recovery_seq = 0  # recovery texts taken so far (and discards)
+    _recovery_failing = False  # the last recovery write failed (and that was said)
 
     def _recovery_soon(self) -> None:
         """The recovery file written within RECOVERY_DELAY (not postponed by the next change)."""
@@ -161,7 +162,17 @@ class Soc25App(KeyGate, App[int]):
         def write() -> None:
             with self._recovery_lock:
                 if seq == self._recovery_seq:  # else a newer text is on its way, or the
-                    session.write_recovery_text(path, text)  # recovery was discarded since
+                    try:  # recovery was discarded since
+                        session.write_recovery_text(path, text)
+                    except DraftError as exc:  # a full disk: said once, until a write succeeds
+                        if not self._recovery_failing:
+                            self._recovery_failing = True
+                            self.call_from_thread(
+                                self.notify, f"File di recupero non scritto: {exc} Salvare la bozza "
+                                "appena possibile: un'interruzione perderebbe le modifiche.",
+                                severity="error", timeout=15)
+                    else:
+                        self._recovery_failing = False
 
         self.run_worker(write, thread=True, group="recovery", exit_on_error=False)
 
@@ -410,7 +421,11 @@ class Soc25App(KeyGate, App[int]):
     def _after_opening(self) -> None:
         """Once the draft is on screen: offer a newer recovery file, and get the validation of
         typed values ready in a worker thread (pydantic is not imported before the first paint:
-        see `model`), so that the first key typed does not wait for it."""
+        see `model`), so that the first key typed does not wait for it. Where the draft could
+        not be locked, that is asked first."""
+        if self._lock_problem is not None:
+            self._ask_to_edit_unprotected()
+            return
         if not self.editor.read_only:
             self.run_worker(model.warm_up, thread=True, group="warm-up", exit_on_error=False)
         self._offer_recovery()
@@ -426,13 +441,46 @@ class Soc25App(KeyGate, App[int]):
                         severity="warning", timeout=10)
             return
         self.lock = session.Lock(self.path)
-        holder = self.lock.acquire()
+        try:
+            holder = self.lock.acquire()
+        except session.LockUnavailable as exc:  # asked once the draft is on screen
+            self.lock, self._lock_problem = None, exc
+            ed.set_read_only(f"{exc}.")
+            return
         if holder is not None:
             self.lock = None
             ed.set_read_only(f"bozza già aperta da {holder.describe()}.")
             self.notify(f"Bozza già aperta da {holder.describe(session.lock_path(self.path))}: "
                         "aperta in sola lettura.",
                         severity="warning", timeout=10)
+
+    _lock_problem: session.LockUnavailable | None = None  # no lock here: to be asked
+
+    def _ask_to_edit_unprotected(self) -> None:
+        """No lock file can be created beside the draft (a read-only folder, a full disk):
+        said at once, and the draft stays read-only unless the person chooses to edit it
+        without a lock and without a recovery file."""
+        from .screens.dialogs import Choice
+
+        problem, self._lock_problem = self._lock_problem, None
+
+        def answer(choice: str | None) -> None:
+            if choice == "edit":
+                self.editor.set_read_only("")
+                self.notify("Modifica senza file di blocco e senza file di recupero: salvare spesso "
+                            f"({keys.label('salva', self.keymap)}).", severity="warning", timeout=10)
+                self._after_opening()
+
+        self.push_screen(
+            Choice(
+                f"Nella cartella {problem.folder} non si può creare il file di blocco della bozza "
+                f"({problem.reason}). Senza, un'altra persona potrebbe modificarla nello stesso "
+                "momento, e nemmeno il file di recupero potrebbe essere scritto: un'interruzione "
+                "perderebbe le modifiche non salvate. La bozza è aperta in sola lettura.",
+                [("m", "edit", "Modifica comunque"), ("l", "read-only", "Resta in sola lettura")],
+            ),
+            answer,
+        )
 
     def _offer_recovery(self) -> None:
         if self.editor.read_only:
