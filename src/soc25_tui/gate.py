@@ -175,8 +175,8 @@ class KeyGate:
         """A round: a callback queued behind every message already waiting in each widget
         of the screen on top (and the App); when all have run, `_gate_round_done`."""
         app: Any = self
-        if not self._gate_open:
-            return
+        if not self._gate_open or not self._gate_busy:  # a probe left over from a round given
+            return  # up by the watchdog, firing after the key was let go: nothing to settle
         self._gate_round += 1
         this_round = self._gate_round
         self._gate_started = monotonic()
@@ -227,6 +227,8 @@ class KeyGate:
 
     def _gate_release(self) -> None:
         app: Any = self
+        if not self._gate_busy:  # released already: the batch was ended once, not twice
+            return
         self._gate_busy = False
         self._gate_round += 1  # a late callback of the finished round does nothing
         if self._gate_timer is not None:

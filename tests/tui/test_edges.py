@@ -184,3 +184,20 @@ async def test_backspace_and_characters_in_one_burst_keep_their_order(tmp_path):
         _burst(app, "backspace", "4")  # a Backspace from a quiet field, then a character
         await caught_up(pilot)
         assert app.editor.draft.M12_2019 == 54
+
+
+async def test_a_probe_left_over_after_the_key_was_let_go_does_nothing(tmp_path):
+    """The watchdog can start a round while the one it gave up still has a probe on its way;
+    a probe that fires once the key has been let go must not settle (and end the repaint
+    batch) a second time: Textual asserts on a batch ended more times than begun, and under
+    load that crashed the app."""
+    app = open_app(copy_example(tmp_path, "tortona"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.keys_pending
+        app._gate_probe()  # as the left-over probe would, with nothing to settle
+        for _ in range(5):
+            await pilot.pause(0.01)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.is_running and app.screen.__class__.__name__ == "Quadro2Screen"
