@@ -13,6 +13,7 @@ from soc25_tui.core import session
 from soc25_tui.core.drafts import load
 from soc25_tui.screens.dialogs import Choice
 
+from ..conftest import EXAMPLES
 from .test_tui import (
     SIZE,
     _burst,
@@ -201,3 +202,32 @@ async def test_a_probe_left_over_after_the_key_was_let_go_does_nothing(tmp_path)
         await pilot.press("f3")
         await pilot.pause()
         assert app.is_running and app.screen.__class__.__name__ == "Quadro2Screen"
+
+
+async def test_a_paste_past_what_the_cell_holds_is_refused_whole_and_said(tmp_path):
+    """A megabyte pasted into the edit line (a file copied by mistake, or on purpose) is not
+    put into the line and then refused by the check: it is refused at once, whole (never
+    cut to fit), and the notice says the cell and the bound; a paste that fits goes in."""
+    from textual import events
+
+    from soc25_tui.widgets.editor import EditorInput
+
+    path = copy_example(tmp_path, "tortona")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "M12_2019")
+        await pilot.press("enter")
+        await pilot.pause()
+        line = app.focused
+        assert isinstance(line, EditorInput) and line.editing_name == "M12_2019"
+        before = line.value
+        line.post_message(events.Paste("1" * 65))  # a figure is at most 64 characters long
+        await pilot.pause()
+        assert line.value == before
+        said = [n.message for n in app._notifications]
+        assert said[-1] == (f"Testo rifiutato: M12_2019 ne conterrebbe {len(before) + 65} caratteri, "
+                            "al massimo 64.")
+        line.post_message(events.Paste("12"))
+        await pilot.pause()
+        assert line.value == before + "12"
+    assert path.read_bytes() == (EXAMPLES / "tortona.toml").read_bytes()

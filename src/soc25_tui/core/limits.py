@@ -10,7 +10,7 @@ and shown shortened.
 
 from __future__ import annotations
 
-from .layout import R40_MAX_CHARS
+from .layout import CELL_BY_NAME, R40_MAX_CHARS, Kind
 
 # A figure: at most 15 digits before the decimal comma (999.999.999.999.999). The largest real
 # amounts are a Comune's yearly spending, ten or eleven digits; 15 keeps every product and
@@ -23,6 +23,10 @@ LARGEST_FIGURE = 10**MAX_INTEGER_DIGITS - 1
 # many as the form's longest text, R40.
 R40_MAX_KEPT = 10 * R40_MAX_CHARS
 TEXT_MAX_CHARS = R40_MAX_CHARS
+
+# A figure as typed: sign, euro, 15 digits, their thousands separators, a comma and decimals
+# are far below this; what is longer is refused before it is read.
+MAX_FIGURE_CHARS = 64
 
 # Files: a draft is a few kB and a printed form's text some tens; a few MB is far past both.
 MAX_DRAFT_BYTES = 4 * 1024 * 1024
@@ -39,6 +43,13 @@ SHOWN_CHARS = 40
 def text_limit(name: str) -> int:
     """The most characters a text cell keeps as its value."""
     return R40_MAX_KEPT if name == "R40" else TEXT_MAX_CHARS
+
+
+def typed_limit(name: str) -> int:
+    """The most characters the edit line of cell `name` takes: a text cell's bound, or a
+    figure's (a paste of megabytes is refused at once, not read)."""
+    cell = CELL_BY_NAME.get(name)
+    return text_limit(name) if cell is None or cell.kind is Kind.TEXT else MAX_FIGURE_CHARS
 
 
 def shortened(text: str, limit: int = SHOWN_CHARS) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from .limits import MAX_INTEGER_DIGITS, shortened
+from .limits import MAX_FIGURE_CHARS, MAX_INTEGER_DIGITS, shortened
 
 _SPACES = ("\u00a0", "\u202f", "\u2009", " ")
 _DIGITS = re.compile(r"^\d+$")
@@ -56,7 +56,7 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
     `ask`: the text was typed by a person into a figure with decimals, who can be asked
     what "1.234" means (see the module's docstring); a draft file cannot be asked."""
     raw = text.strip()
-    if len(raw) > _LONGEST_TEXT:  # no figure is written with so many characters
+    if len(raw) > MAX_FIGURE_CHARS:  # no figure is written with so many characters
         raise TooManyDigits(f"«{shortened(raw)}» non è un numero valido: {_too_many_digits()}")
     s = raw.removeprefix("€").removesuffix("€").strip()  # "€ 100", "100 €", "4391,81€"
     for sp in _SPACES[:3]:
@@ -118,10 +118,6 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
     if not places:
         return value
     return value.quantize(Decimal(1).scaleb(-places))  # 15 digits and the places fit in 28
-
-
-# Sign, euro, 15 digits, their 4 thousands separators, a comma and decimals: far below this.
-_LONGEST_TEXT = 64
 
 
 def _too_many_digits() -> str:

@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from .. import keys
+from ..core.limits import typed_limit
+from ..core.numbers import format_number
 from ..core.visible import visible
 
 
@@ -29,8 +31,22 @@ class EditorInput(Input):
 
     def replace(self, text: str, start: int, end: int) -> None:
         """Every key and paste comes in here: a pasted control character is shown as what it
-        is (`visible`: ␛, ⟨U+009B⟩), and kept so, never sent raw to the terminal."""
-        super().replace(visible(text), start, end)
+        is (`visible`: ␛, ⟨U+009B⟩), and kept so, never sent raw to the terminal. A paste
+        that would take the line past what the cell can hold (`limits.typed_limit`: a figure
+        64 characters, a text 6.000) is refused whole, and said, never cut."""
+        shown = visible(text)
+        if self.editing_name is not None:
+            limit = typed_limit(self.editing_name)
+            would_be = len(self.value) - (end - start) + len(shown)
+            if would_be > limit:
+                self.app.bell()
+                self.notify(
+                    f"Testo rifiutato: {self.editing_name} ne conterrebbe {format_number(would_be)} "
+                    f"caratteri, al massimo {format_number(limit)}.",
+                    severity="warning",
+                )
+                return
+        super().replace(shown, start, end)
 
     def action_cancel(self) -> None:
         self.post_message(CellEditor.Done(self.editing_name, self.value, None))
