@@ -206,29 +206,44 @@ def keymap_path() -> str:
     return os.path.join(user_config_dir("soc25", appauthor=False), KEYMAP_FILE)
 
 
+# A keymap is a few lines; a file far past this is not one (and /dev/zero is not read).
+MAX_KEYMAP_BYTES = 64 * 1024
+
+
 def load_keymap(path: str | None = None) -> tuple[dict[str, str], str]:
     """(keymap, "") from the keymap file; ({}, "") when there is none; ({}, the Italian reason)
-    when it cannot be used: it is then ignored as a whole."""
+    when it cannot be used: it is then ignored as a whole. The file is read as any file from
+    outside (`core.reading`): a folder, a FIFO, a device or a huge file is refused, not read."""
     import tomllib
 
     from .core.drafts import toml_error
+    from .core.reading import ReadError, read_bytes
 
     path = path or keymap_path()
+    default = "uso i tasti predefiniti."
     try:
-        with open(path, "rb") as fh:
-            text = fh.read().decode("utf-8-sig")
-        data = tomllib.loads(text)
+        os.stat(path)
     except FileNotFoundError:
         return {}, ""
-    except (OSError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or "non è testo UTF-8"
-        return {}, f"{path}: impossibile leggere i tasti ({why}); uso i tasti predefiniti."
+    except OSError:
+        pass  # read_bytes says why, in Italian
+    try:
+        text = read_bytes(path, limit=MAX_KEYMAP_BYTES, expected="un file di tasti TOML").decode("utf-8-sig")
+        data = tomllib.loads(text)
+    except ReadError as exc:
+        return {}, f"{str(exc).rstrip('.')}; {default}"
+    except UnicodeDecodeError:
+        return {}, f"{path}: impossibile leggere i tasti (non è testo UTF-8); {default}"
     except tomllib.TOMLDecodeError as exc:
         place, reason = toml_error(text, str(exc))
-        return {}, f"{path}: non è un file TOML valido ({place}): {reason}; uso i tasti predefiniti."
+        return {}, f"{path}: non è un file TOML valido ({place}): {reason}; {default}"
+    except RecursionError:  # "a = [[[[...]]]]" thousands deep
+        return {}, f"{path}: un valore è annidato troppo in profondità (elenchi dentro elenchi); {default}"
+    except ValueError:  # an integer past Python's 4.300 digits (int's string limit)
+        return {}, f"{path}: un numero di migliaia di cifre, non il nome di un tasto; {default}"
     problem = _keymap_problem(data)
     if problem:
-        return {}, f"{path}: {problem}; uso i tasti predefiniti."
+        return {}, f"{path}: {problem}; {default}"
     return {k: ",".join(part.strip() for part in v.split(",")) for k, v in data.items()}, ""
 
 

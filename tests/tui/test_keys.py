@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import io
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -76,6 +78,36 @@ def test_a_keymap_that_cannot_be_used_is_refused_whole_in_italian(tmp_path, monk
 def test_no_keymap_file_is_no_problem(tmp_path, monkeypatch):
     monkeypatch.setenv("SOC25_TASTI", str(tmp_path / "manca.toml"))
     assert keys.load_keymap() == ({}, "")
+
+
+def load_keymap_within(seconds: float) -> tuple[dict[str, str], str]:
+    """keys.load_keymap(), failing the test if it does not return in time (a FIFO blocked it)."""
+    result: list = []
+    reader = threading.Thread(target=lambda: result.append(keys.load_keymap()), daemon=True)
+    reader.start()
+    reader.join(seconds)
+    assert result, f"load_keymap did not return within {seconds} s"
+    return result[0]
+
+
+@pytest.mark.parametrize(
+    "make, said",
+    [
+        (lambda p: p.mkdir(), "è una cartella; atteso un file di tasti TOML"),
+        (lambda p: os.mkfifo(p), "è una pipe (FIFO), non un file; atteso un file di tasti TOML"),
+        (lambda p: p.write_text("# " + "x" * 70_000 + '\nsalva = "ctrl+w"\n'), "il file è troppo grande"),
+        (lambda p: p.write_text("salva = " + "[" * 5000 + "]" * 5000 + "\n"), "annidato troppo in profondità"),
+        (lambda p: p.write_text("salva = " + "9" * 5000 + "\n"), "un numero di migliaia di cifre"),
+    ],
+    ids=["directory", "fifo", "too-big", "deep", "long-integer"],
+)
+def test_a_keymap_path_that_is_no_keymap_is_refused_in_italian_without_hanging(tmp_path, monkeypatch, make, said):
+    path = tmp_path / "tasti.toml"
+    make(path)
+    monkeypatch.setenv("SOC25_TASTI", str(path))
+    keymap, problem = load_keymap_within(5)
+    assert keymap == {}
+    assert problem.startswith(f"{path}: ") and said in problem and problem.endswith("uso i tasti predefiniti.")
 
 
 async def test_a_keymap_remaps_keys_and_everything_that_names_them_follows(tmp_path, monkeypatch):
