@@ -8,6 +8,7 @@ to the editor only for the file flows (a recovery file written within seconds of
 
 from __future__ import annotations
 
+import codecs
 import os
 import signal
 import sys
@@ -62,6 +63,36 @@ def _screen_class(key: str) -> type[DraftScreen]:
     else:
         from .screens.final import FinalScreen as cls
     return cls
+
+
+def _lenient_driver(driver: type) -> type:
+    """Textual's Unix driver, reading bytes that are not UTF-8 as «�» (U+FFFD).
+
+    Textual 8.2.8's LinuxDriver.run_input_thread decodes the terminal's bytes with a strict
+    incremental UTF-8 decoder (`getincrementaldecoder("utf-8")()`, looked up in its module): one
+    byte that is not UTF-8 (typed or pasted in a Latin-1 terminal, `tmux send-keys -H e0`)
+    raises UnicodeDecodeError in the input thread, and Textual draws a traceback and ends the
+    program. The subclass gives that method a decoder with errors="replace": the byte becomes
+    «�», which the person sees and retypes. Other drivers (Windows reads characters, not
+    bytes; the headless driver of the tests) are returned unchanged."""
+    if driver.__module__ != "textual.drivers.linux_driver":  # its module imports termios: Unix only
+        return driver
+    from textual.drivers import linux_driver
+
+    if driver is not linux_driver.LinuxDriver or not hasattr(linux_driver, "getincrementaldecoder"):
+        return driver
+
+    def replacing(encoding: str) -> Callable[..., Any]:
+        return partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+    class LenientLinuxDriver(linux_driver.LinuxDriver):
+        def run_input_thread(self) -> None:
+            # The module's name is looked up once, when the method starts; only this process
+            # (soc25's) has a LinuxDriver, so replacing it there changes nothing else.
+            linux_driver.getincrementaldecoder = replacing  # type: ignore[assignment]
+            super().run_input_thread()
+
+    return LenientLinuxDriver
 
 
 class CellCommands(Provider):
@@ -119,6 +150,9 @@ class Soc25App(KeyGate, App[int]):
         self._built: dict[str, DraftScreen] = {}  # the draft's screens built so far
         for key, *_ in keys.QUADRI:
             self.install_screen(partial(self._build_screen, key), key)  # type: ignore[arg-type]
+
+    def get_driver_class(self) -> type:
+        return _lenient_driver(super().get_driver_class())
 
     def _build_screen(self, key: str) -> DraftScreen:
         screen = _screen_class(key)(self.editor, keymap=self.keymap)
