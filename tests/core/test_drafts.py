@@ -389,3 +389,18 @@ def test_shipped_examples_load(examples_dir):
     for path in sorted(examples_dir.glob("*.toml")):
         load(path)
     assert load(examples_dir / "vuota.toml") == Draft()
+
+
+def test_terminal_controls_in_a_text_are_escaped_in_the_file(tmp_path):
+    """tomli_w writes DEL, C1 and the bidirectional overrides raw: `cat` would send them to
+    the terminal. In the file they are \\uXXXX, the same TOML value."""
+    hostile = "A\x9bB\u202eC\x7fD\u2066E\x85"
+    draft = make(R0C=hostile)
+    path = tmp_path / "bozza.toml"
+    save(path, draft)
+    raw = path.read_bytes()
+    for char in "\x9b\u202e\x7f\u2066\x85":
+        assert char.encode("utf-8") not in raw
+    assert b"\\u009b" in raw.lower() and b"\\u202e" in raw.lower()
+    assert load(path).get("R0C") == hostile
+    assert load(path) == draft

@@ -364,3 +364,21 @@ def test_r40_write_keeps_the_comments_of_the_draft(tmp_path, capsys):
     lines = iter(saved.splitlines())
     assert all(line in lines for line in before.splitlines())  # every line, in its order
     assert load(path).R40 == propose(example("sondrio"))
+
+
+def test_a_file_far_bigger_than_a_draft_is_rewritten_whole_at_once(tmp_path):
+    """tomlkit takes time quadratic in blank lines: 200.000 of them are not kept (a draft has
+    some 150 lines), the save writes the draft as new."""
+    path = tmp_path / "bozza.toml"
+    text = (EXAMPLES / "sondrio.toml").read_text(encoding="utf-8")
+    path.write_text(text + "\n" * 200_000, encoding="utf-8")
+    draft = load(path)
+    save(path, draft)
+    assert path.read_text(encoding="utf-8") == dumps(draft)
+
+
+def test_a_draft_of_a_few_hundred_lines_keeps_its_layout(tmp_path):
+    text = (EXAMPLES / "sondrio.toml").read_text(encoding="utf-8")
+    before = "# nota\n" * 300 + text
+    after = _save_over(tmp_path, before)
+    assert after.startswith("# nota\n" * 300)

@@ -443,3 +443,103 @@ def test_taking_the_lock_removes_what_killed_writers_of_lock_and_recovery_left(t
     assert lock.acquire() is None
     assert names(tmp_path) == [".sondrio.toml.lock", "sondrio.toml"]
     lock.release()
+
+
+# --- hostile lock files, special targets, long names (issue 10, review) ---------------------
+
+
+@pytest.mark.parametrize("since", ["NaN", "Infinity", "-Infinity", "1e300", "-1e300", '"ieri"', "true"])
+def test_a_lock_file_with_an_impossible_time_is_unreadable_not_a_crash(tmp_path, since):
+    path = copy_example(tmp_path)
+    lock_file = tmp_path / ".sondrio.toml.lock"
+    lock_file.write_text(f'{{"user":"x","host":"altro-pc","pid":5,"since":{since}}}', encoding="utf-8")
+    assert session.read_holder(path) is None  # names nobody: stale after LOCK_GRACE_SECONDS
+    assert main(["r40", str(path), "--write"]) in (0, 1)
+    assert not lock_file.exists()
+
+
+@pytest.mark.parametrize("field", ['"user":["x"]', '"host":{}', '"pid":5.5', '"pid":true', '"pid":1e400'])
+def test_a_lock_file_with_a_field_of_the_wrong_type_is_unreadable(tmp_path, field):
+    path = copy_example(tmp_path)
+    fields = {"user": '"x"', "host": '"altro-pc"', "pid": "5", "since": "0"}
+    key, value = field.split(":", 1)
+    fields[key.strip('"')] = value
+    text = "{" + ",".join(f'"{k}":{v}' for k, v in fields.items()) + "}"
+    (tmp_path / ".sondrio.toml.lock").write_text(text, encoding="utf-8")
+    assert session.read_holder(path) is None
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "socket"])
+def test_a_save_never_replaces_a_pipe_a_device_or_a_socket(tmp_path, monkeypatch, kind, capsys):
+    import socket as sockets
+    import stat
+
+    target = tmp_path / "riepilogo.txt"
+    server = None
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "device":  # a null device of our own: as root, a regression would replace it
+        try:
+            os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        except PermissionError:  # not root: /dev/null, which such a user cannot replace
+            target.symlink_to("/dev/null")  # followed: the device itself is the target
+    else:
+        server = sockets.socket(sockets.AF_UNIX)
+        monkeypatch.chdir(tmp_path)  # a short path: AF_UNIX names are at most 108 bytes
+        server.bind(target.name)
+    with pytest.raises(DraftError, match="non è un file regolare.*non lo sostituisco"):
+        drafts.write_atomic(target, "testo")
+    mode = os.stat(target).st_mode
+    assert not stat.S_ISREG(mode)
+    assert [n for n in names(tmp_path) if n.endswith(".tmp")] == []
+    path = copy_example(tmp_path / "bozze")
+    assert main(["summary", str(path), "-o", str(target)]) == 2
+    assert "non è un file regolare" in capsys.readouterr().err
+    assert not stat.S_ISREG(os.stat(target).st_mode)
+    if server is not None:
+        server.close()
+
+
+def test_a_save_onto_a_folder_says_it_is_a_folder(tmp_path):
+    (tmp_path / "cartella.toml").mkdir()
+    with pytest.raises(DraftError, match="è una cartella") as refused:
+        drafts.write_atomic(tmp_path / "cartella.toml", "testo")
+    assert "intatto" not in str(refused.value)
+    assert names(tmp_path) == ["cartella.toml"]
+
+
+def test_a_draft_with_a_name_of_240_bytes_has_a_lock_a_recovery_a_backup_and_temporaries(tmp_path, dead_pid):
+    name = "è" * 115 + "-bozza.toml"  # 230 + 11 bytes: legal (at most 255)
+    assert len(name.encode()) == 241
+    path = tmp_path / name
+    shutil.copy(EXAMPLES / "sondrio.toml", path)
+    lock = session.Lock(path)
+    assert lock.acquire() is None
+    draft = load(path)
+    session.write_recovery(path, draft)
+    os.utime(session.recovery_path(path), (1e9, 1e9))
+    aside = session.set_recovery_aside(path)
+    assert aside is not None and session.recoveries_aside(path)[0][0] == aside
+    save(path, draft)
+    assert os.path.exists(backup_path(path))
+    assert all(len(n.encode()) <= 255 for n in names(tmp_path))
+    # Two long names that start alike keep apart.
+    other = tmp_path / ("è" * 115 + "-altra.toml")
+    assert session.lock_path(other) != session.lock_path(path)
+    assert backup_path(other) != backup_path(path)
+    # What a killed writer left is still found and removed.
+    fd, tmp = drafts._temp_file(str(path))
+    os.close(fd)
+    dead = os.path.basename(tmp).replace(f"-{os.getpid()}-", f"-{dead_pid}-")
+    os.rename(tmp, tmp_path / dead)
+    save(path, draft)
+    assert [n for n in names(tmp_path) if n.endswith(".tmp")] == []
+    lock.release()
+
+
+def test_the_reasons_of_a_long_or_broken_path_are_italian(tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(DraftError, match="una parte del percorso non è una cartella"):
+        drafts.write_atomic(tmp_path / "file" / "bozza.toml", "testo")
+    with pytest.raises(DraftError, match="nome o percorso troppo lungo"):
+        drafts.write_atomic(tmp_path / ("x" * 300), "testo")

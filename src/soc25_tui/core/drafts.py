@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import socket
@@ -34,6 +35,7 @@ from .limits import MAX_DRAFT_BYTES, MAX_INTEGER_DIGITS, MAX_NESTING
 from .reading import ReadError, read_bytes
 from .model import SCHEMA_VERSION, Draft
 from .values import coerce
+from .visible import json_safe
 
 HEADER = (
     "# Bozza della scheda SOC25 - Sociale - Monitoraggio degli obiettivi di servizio 2024\n"
@@ -64,7 +66,10 @@ def dumps(draft: Any) -> str:
             if value is not None:
                 table[cell.name] = value
         doc[section] = table
-    return HEADER + tomli_w.dumps(doc, multiline_strings=True)
+    # tomli_w escapes C0 but writes DEL, the C1 controls and the bidirectional overrides
+    # raw, which `cat BOZZA.toml` would send to a terminal. They can only be inside its basic
+    # strings, where \uXXXX is the same value: json_safe escapes exactly these, so.
+    return HEADER + json_safe(tomli_w.dumps(doc, multiline_strings=True))
 
 
 # tomllib's reasons, in Italian: (start of tomllib's message, Italian reason). The first match
@@ -218,8 +223,30 @@ def load(path: str | os.PathLike[str]) -> Any:
 
 
 def backup_path(path: str | os.PathLike[str]) -> str:
-    """`NAME.toml.bak`, beside the real file when `path` is a symbolic link."""
-    return real_file(path) + ".bak"
+    """`NAME.toml.bak`, beside the real file when `path` is a symbolic link (see `fit_name`
+    for a name too long to take the suffix)."""
+    folder, name = os.path.split(real_file(path))
+    return os.path.join(folder, fit_name(name, NAME_MAX - len(".bak")) + ".bak")
+
+
+NAME_MAX = 255  # bytes in a file name, on every usual file system
+
+
+def fit_name(name: str, room: int) -> str:
+    """`name` if it takes at most `room` bytes, else its start and `~` and 8 hex digits of a
+    hash of the whole name, `room` bytes in all: the files kept beside a draft (its backup,
+    lock, recovery and temporary files) add to its name, and a legal name of 240 bytes would
+    make theirs too long for the file system. The hash keeps two long names apart."""
+    raw = os.fsencode(name)
+    if len(raw) <= room:
+        return name
+    tag = "~" + hashlib.sha256(raw).hexdigest()[:8]
+    head = raw[: max(room - len(tag), 0)]
+    while head and head[-1] & 0xC0 == 0x80:  # no character cut in two
+        head = head[:-1]
+    if head and head[-1] >= 0xC0:
+        head = head[:-1]
+    return os.fsdecode(head) + tag
 
 
 def real_file(path: str | os.PathLike[str]) -> str:
@@ -300,6 +327,8 @@ _OS_REASONS = {
     errno.EROFS: "disco in sola lettura",
     errno.EISDIR: "è una cartella",
     errno.ELOOP: "collegamenti simbolici circolari",
+    errno.ENOTDIR: "una parte del percorso non è una cartella",
+    errno.ENAMETOOLONG: "nome o percorso troppo lungo",
 }
 
 
@@ -311,7 +340,8 @@ def _os_reason(exc: OSError) -> str:
 # --- atomic writes -----------------------------------------------------------------------
 #
 # A writer's temporary file is `.NAME.HOST-PID-XXXXXXXX.tmp`, beside NAME: unique (mkstemp's
-# XXXXXXXX), and saying who writes it. A write cut short (kill -9, a power cut) leaves it
+# XXXXXXXX), and saying who writes it (NAME and HOST clipped by `fit_name`, so that the whole
+# stays within NAME_MAX). A write cut short (kill -9, a power cut) leaves it
 # behind; the next write of NAME removes it once its writer is known to be gone: a process of
 # this host that no longer runs, or any writer after STALE_TEMP_SECONDS (no write lasts
 # minutes; an older version's `.NAME.XXXXXXXX.tmp` does not say who wrote it, nor does a pid
@@ -321,9 +351,20 @@ def _os_reason(exc: OSError) -> str:
 STALE_TEMP_SECONDS = 600.0
 
 
+_TEMP_NAME_ROOM, _TEMP_HOST_ROOM = 120, 64  # with a pid, 8 letters and dots: < NAME_MAX
+
+
+def _temp_stem(name: str) -> str:
+    return fit_name(name, _TEMP_NAME_ROOM)
+
+
+def _host() -> str:
+    return fit_name(socket.gethostname(), _TEMP_HOST_ROOM)
+
+
 def _temp_file(target: str) -> tuple[int, str]:
     folder, name = os.path.split(target)
-    prefix = f".{name}.{socket.gethostname()}-{os.getpid()}-"
+    prefix = f".{_temp_stem(name)}.{_host()}-{os.getpid()}-"
     return tempfile.mkstemp(dir=folder or ".", prefix=prefix, suffix=".tmp")
 
 
@@ -344,8 +385,9 @@ def remove_stale_temps(target: str | os.PathLike[str]) -> None:
     """Remove the temporary files that interrupted writes of `target` left beside it (see
     above: never a live writer's). Best effort: what cannot be removed stays."""
     folder, name = os.path.split(os.fspath(target))
-    host, me = socket.gethostname(), os.getpid()
-    pattern = re.compile(rf"\.{re.escape(name)}\.(?:(?P<host>.+)-(?P<pid>\d+)-)?[a-z0-9_]{{8}}\.tmp")
+    host, me = _host(), os.getpid()
+    names = "|".join(re.escape(it) for it in {name, _temp_stem(name)})  # older versions: whole
+    pattern = re.compile(rf"\.(?:{names})\.(?:(?P<host>.+)-(?P<pid>\d+)-)?[a-z0-9_]{{8}}\.tmp")
     try:
         entries = list(os.scandir(folder or "."))
     except OSError:
@@ -403,6 +445,10 @@ def write_atomic(
     folder = os.path.dirname(target)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     current = _stat_or_none(target)
+    if current is not None and not stat.S_ISREG(current.st_mode):
+        # A FIFO, /dev/null, a socket: replacing it with a file would break what uses it (as
+        # root, `summary -o /dev/null` would replace /dev/null). A folder: os.replace refuses.
+        raise DraftError(f"{p}: impossibile salvare: {_not_a_file(current.st_mode)}")
     model = (_stat_or_none(os.fspath(like)) if like is not None else None) or current
     tmp: str | None = None
     try:
@@ -428,6 +474,18 @@ def write_atomic(
             pass
         finally:
             os.close(fd)
+
+
+def _not_a_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "è una cartella, non un file."
+    kind = (
+        "una pipe" if stat.S_ISFIFO(mode)
+        else "un socket" if stat.S_ISSOCK(mode)
+        else "un dispositivo" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "un file speciale"
+    )
+    return f"non è un file regolare (è {kind}): non lo sostituisco."
 
 
 def create_new(path: str, data: bytes, mode: int = 0o644) -> bool:

@@ -12,7 +12,9 @@ first in its section).
 
 Safety net: the result is used only if `read` (drafts.loads) gets from it exactly the draft it
 gets from `fresh` (same cells, same types, same decimal places); otherwise, or if `previous`
-is not a draft soc25 can read, `fresh` is returned. Reading a draft never imports tomlkit:
+is not a draft soc25 can read, `fresh` is returned. So it is, too, for a file far bigger than
+a draft (some 150 lines, 5 kB): over KEEP_MAX_BYTES or KEEP_MAX_LINES, since tomlkit takes
+time quadratic in its blank lines and comments (4 MB of blank lines: minutes). Reading a draft never imports tomlkit:
 only a save over an existing file does. tomlkit has no public way to insert a key at a place
 (`_insert_after`, `_insert_at`): were they to change, the save falls back to `fresh` and the
 tests in tests/core/test_hand_edits.py fail.
@@ -23,13 +25,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .limits import MAX_DRAFT_BYTES
+KEEP_MAX_BYTES = 256 * 1024
+KEEP_MAX_LINES = 5000
 
 
 def keep_layout(previous: bytes, fresh: str, read: Callable[[str], Any]) -> str:
-    """`fresh` laid out as `previous`; `fresh` itself if `previous` is empty, too big to be a
-    draft, or not one, or if what comes out does not read as `fresh` does."""
-    if not previous.strip() or len(previous) > MAX_DRAFT_BYTES:
+    """`fresh` laid out as `previous`; `fresh` itself if `previous` is empty, far bigger than
+    a draft (see KEEP_MAX_BYTES), or not one, or if what comes out does not read as `fresh` does."""
+    if len(previous) > KEEP_MAX_BYTES or previous.count(b"\n") > KEEP_MAX_LINES or not previous.strip():
         return fresh
     try:
         before = previous.decode("utf-8-sig")

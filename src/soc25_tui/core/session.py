@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import getpass
 import json
+import math
 import os
 import socket
 import time
@@ -26,7 +27,9 @@ from .drafts import (
     DraftError,
     _os_reason,
     create_new,
+    NAME_MAX,
     dumps,
+    fit_name,
     load,
     process_alive,
     real_file,
@@ -43,9 +46,15 @@ RECOVERY_SUFFIX = ".recupero"
 LOCK_SUFFIX = ".lock"
 
 
+_ASIDE_ROOM = 32  # ".YYYYMMDD-HHMMSS-N.bak" of a recovery file set aside, and to spare
+
+
 def _sibling(path: str | os.PathLike[str], suffix: str) -> str:
+    """`.NAME<suffix>` beside the real draft; for a name too long to take the suffix (and a
+    set-aside recovery file's), NAME's start and a hash of the whole (`drafts.fit_name`)."""
     folder, name = os.path.split(os.path.abspath(real_file(path)))
-    return os.path.join(folder, f".{name}{suffix}")
+    stem = fit_name(name, NAME_MAX - 1 - len(suffix) - _ASIDE_ROOM)
+    return os.path.join(folder, f".{stem}{suffix}")
 
 
 # --- recovery ----------------------------------------------------------------------------
@@ -211,12 +220,22 @@ def _read_lock_file(lock_file: str) -> Holder | None:
         if len(raw) > _LOCK_READ_LIMIT:
             return None
         data = json.loads(raw.decode("utf-8"))
-        holder = Holder(str(data["user"]), str(data["host"]), int(data["pid"]), float(data["since"]))
+        holder = Holder(data["user"], data["host"], data["pid"], data["since"])
+        time.localtime(holder.since)  # a time describe() can show: not NaN, nor 1e300
     except PermissionError:
         raise
     except (OSError, ValueError, KeyError, TypeError, OverflowError):
         return None
-    return holder if holder.pid > 0 else None
+    return holder if _well_formed(holder) else None
+
+
+def _well_formed(holder: Holder) -> bool:
+    """Each field of the type a lock file of ours gives it (JSON can say anything)."""
+    return (
+        isinstance(holder.user, str) and isinstance(holder.host, str)
+        and type(holder.pid) is int and 0 < holder.pid < 2**31
+        and type(holder.since) in (int, float) and math.isfinite(holder.since)
+    )
 
 
 def _unreadable(seen: os.stat_result | None) -> Holder:
