@@ -183,7 +183,7 @@ def test_a_header_option_that_is_not_valid_is_said(tmp_path, capsys, existing):
     too_long = "x" * (text_limit("comune") + 1)
     assert main(["import", str(TORTONA), "-o", str(dst), "--force", "--comune", too_long]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("soc25: argomenti non validi:\n  comune: ") and too_long not in err
+    assert err.startswith("soc25: argomento non valido: comune: ") and too_long not in err
     assert dst.read_bytes() == before
 
 

@@ -13,12 +13,17 @@ A subcommand's module is imported only when it runs, so that `soc25 check` stays
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import sys
 from typing import Callable
 
 from .common import EXIT_OK, EXIT_USAGE, err
 
 SUBCOMMANDS = ("check", "import", "summary", "r40")
+
+
+_CANNOT_WRITE = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def _command(name: str | None) -> Callable[[list[str]], int]:
@@ -39,10 +44,14 @@ def _command(name: str | None) -> Callable[[list[str]], int]:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     sub = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal in Latin-9 or a pipe in ASCII cannot show «—» or «␛»: a «?», not a crash.
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")
     try:
-        if sub is not None:
-            return _command(sub)(argv[1:])
-        return _command(None)(argv)
+        status = _command(sub)(argv[1:]) if sub is not None else _command(None)(argv)
+        sys.stdout.flush()  # here, where a full disk can still be said and given status 2
+        return status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -50,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - never a traceback: one line, the details logged
+        if isinstance(exc, OSError) and exc.errno in _CANNOT_WRITE:
+            # The output itself cannot be written (`> /dev/full`, a full disk): not a bug.
+            from ..core.drafts import os_reason
+
+            err(f"impossibile scrivere l'uscita ({os_reason(exc)}).")
+            return EXIT_USAGE
         from ..core.crash import EXIT_INTERNAL, report
 
         err(report(exc))

@@ -40,16 +40,20 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         for en, it in _ARGPARSE_IT:
             message = message.replace(en, it)
+        from ..core.visible import visible
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"soc25: errore negli argomenti: {message}\n")
+        # It quotes the arguments: a file name made to retitle the terminal is shown, not obeyed.
+        self.exit(EXIT_USAGE, f"soc25: errore negli argomenti: {visible(message)}\n")
 
 
 def err(text: str) -> None:
-    """Narration for the person, on stderr (stdout stays data). It may quote a file's name
-    or content: their control characters are shown, not sent to the terminal."""
+    """One line of narration for the person, on stderr (stdout stays data). It may quote a
+    file's name or content: their control characters are shown, not sent to the terminal, a
+    newline too (a file named «x\nsoc25: OK» must not print a line of its own)."""
     from ..core.visible import visible
 
-    print(f"soc25: {visible(text, multiline=True)}", file=sys.stderr)
+    print(f"soc25: {visible(text)}", file=sys.stderr)
 
 
 def load_or_report(path: str) -> Any:

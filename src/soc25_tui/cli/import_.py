@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from .common import EXIT_OK, EXIT_USAGE, Parser, err
 
 
@@ -37,7 +39,10 @@ def run(argv: list[str]) -> int:
 
     src = Path(args.printed)
     dst = Path(args.output) if args.output else src.with_suffix(".toml")
-    if dst.exists() and not args.force:
+    if os.path.isdir(dst):
+        err(f"{dst}: è una cartella: indicare con -o il nome della bozza da creare.")
+        return EXIT_USAGE
+    if os.path.lexists(dst) and not args.force:  # lexists: False, not an error, for a name too long
         err(f"{dst} esiste già: non la sovrascrivo (usare --force per sostituirla).")
         return EXIT_USAGE
     # Everything is read, typed, checked and worded before anything is written: an import
@@ -60,7 +65,8 @@ def run(argv: list[str]) -> int:
     problems: list[str] = []
     draft = typed_draft(header, problems, base=result.draft) if header else result.draft
     if problems:
-        err("argomenti non validi:\n" + "\n".join(f"  {p}" for p in problems))
+        for problem in problems:  # one line each: a value quoted in it cannot start a line
+            err(f"argomento non valido: {problem}")
         return EXIT_USAGE
     outcome = evaluate(draft)
     notes = [] if form.encoding == UTF8 else [f"il file non è in UTF-8: letto come testo {form.encoding}."]
@@ -72,7 +78,7 @@ def run(argv: list[str]) -> int:
     try:
         # Never under a TUI that has the draft open (or is creating it): take its lock.
         with held_for_writing(dst):
-            if dst.exists() and not args.force:  # appeared while the print was read
+            if os.path.lexists(dst) and not args.force:  # appeared while the print was read
                 err(f"{dst} esiste già: non la sovrascrivo (usare --force per sostituirla).")
                 return EXIT_USAGE
             save(dst, draft, backup=args.force)

@@ -57,6 +57,12 @@ def run(argv: list[str]) -> int:
         print(f"({counter_text(count_chars(text))})", file=sys.stderr)
         if not args.write:
             return EXIT_OK
+        if "R40" in draft.invalid:  # kept from the file, unreadable or too long: still text
+            err(
+                f"{args.draft}: R40 contiene un valore non valido (vedi soc25 check): non lo "
+                "sovrascrivo. Correggerlo o svuotare R40 e ripetere il comando."
+            )
+            return EXIT_ERRORS
         if not is_blank(draft.R40):
             err(
                 f"{args.draft}: R40 contiene già una relazione "

@@ -332,7 +332,7 @@ _OS_REASONS = {
 }
 
 
-def _os_reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
     """An operating-system error in Italian (the C library speaks English)."""
     return _OS_REASONS.get(exc.errno, f"errore di sistema {exc.errno}: {exc.strerror or exc}")
 
@@ -461,7 +461,7 @@ def write_atomic(
         if tmp is not None:
             _unlink_quietly(tmp)
         kept = " Il file precedente è intatto." if current is not None else ""
-        raise DraftError(f"{p}: impossibile salvare ({_os_reason(exc)}).{kept}") from None
+        raise DraftError(f"{p}: impossibile salvare ({os_reason(exc)}).{kept}") from None
     remove_stale_temps(target)
     if hasattr(os, "O_DIRECTORY"):
         try:

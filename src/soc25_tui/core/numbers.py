@@ -57,7 +57,9 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
     what "1.234" means (see the module's docstring); a draft file cannot be asked."""
     raw = text.strip()
     if len(raw) > MAX_FIGURE_CHARS:  # no figure is written with so many characters
-        raise TooManyDigits(f"«{shortened(raw)}» non è un numero valido: {_too_many_digits()}")
+        if set(raw) <= _FIGURE_CHARS:  # digits and separators: a figure, too long
+            raise TooManyDigits(f"«{shortened(raw)}» non è un numero valido: {_too_many_digits()}")
+        raise NumberError(f"«{shortened(raw)}» non è un numero valido: atteso {_expected(integer, places)}")
     s = raw.removeprefix("€").removesuffix("€").strip()  # "€ 100", "100 €", "4391,81€"
     for sp in _SPACES[:3]:
         s = s.replace(sp, " ")
@@ -118,6 +120,9 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
     if not places:
         return value
     return value.quantize(Decimal(1).scaleb(-places))  # 15 digits and the places fit in 28
+
+
+_FIGURE_CHARS = set("0123456789.,+-€ ").union(_SPACES)
 
 
 def _too_many_digits() -> str:

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from .drafts import (
     DraftError,
-    _os_reason,
+    os_reason,
     create_new,
     NAME_MAX,
     dumps,
@@ -266,7 +266,7 @@ class LockUnavailable(DraftError):
         if exc.errno in (errno.EACCES, errno.EPERM):
             self.reason = "cartella in sola lettura"
         else:
-            self.reason = _os_reason(exc)
+            self.reason = os_reason(exc)
         super().__init__(f"impossibile creare il file di blocco nella cartella {self.folder} ({self.reason})")
 
 

@@ -12,7 +12,8 @@ How they are shown (one character or one bracketed code each, never confused wit
   ␀, a line feed as ␊, a tab as ␉ (newline and tab are kept where multi-line text is shown);
 - DEL U+007F as ␡;
 - C1 controls U+0080-U+009F and the bidirectional embeddings, overrides and isolates
-  (U+202A-U+202E, U+2066-U+2069) as their code point in angle brackets: ⟨U+009B⟩, ⟨U+202E⟩.
+  (U+202A-U+202E, U+2066-U+2069) as their code point in angle brackets: ⟨U+009B⟩, ⟨U+202E⟩;
+- a byte of a file name that is not UTF-8 (Python's surrogateescape) as ⟨0x9B⟩.
 
 `visible` is idempotent: what it returns holds none of these characters, so text already
 shown may pass again (a message quoting a value, then the line that prints the message).
@@ -23,8 +24,10 @@ from __future__ import annotations
 import re
 
 # Every character that a terminal may obey or that reorders text on screen.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates too: a file name that is not UTF-8 reaches Python as U+DC80-U+DCFF
+# (surrogateescape), and written out it would be the raw byte again (0x9B: a C1 CSI).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 _CONTROL_PICTURES = 0x2400  # U+2400 ␀ ... U+241F ␟
 _DEL_PICTURE = "\u2421"  # ␡
@@ -37,6 +40,8 @@ def _shown(match: re.Match[str]) -> str:
         return chr(_CONTROL_PICTURES + code)
     if code == 0x7F:
         return _DEL_PICTURE
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8, as surrogateescape keeps it
+        return f"⟨0x{code - 0xDC00:02X}⟩"
     return f"⟨U+{code:04X}⟩"
 
 
