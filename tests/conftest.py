@@ -46,3 +46,18 @@ def held_by_a_colleague(monkeypatch, path):
         m.setattr(session, "_me", lambda: other)
         assert session.Lock(path).acquire() is None
     return other, session.lock_path(path)
+
+
+def refuse_to_create_in(monkeypatch, folder) -> None:
+    """A read-only folder for root too (who writes through chmod 0555): os.open refuses to
+    create anything in `folder`."""
+    import errno
+
+    real_open = os.open
+
+    def refuse(p, flags, *args, **kwargs):
+        if flags & os.O_CREAT and os.path.dirname(os.path.abspath(p)) == str(folder):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(p))
+        return real_open(p, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)

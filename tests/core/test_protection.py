@@ -21,7 +21,7 @@ from soc25_tui.cli import main
 from soc25_tui.core import drafts, session
 from soc25_tui.core.drafts import DraftError, backup_path, load, save
 
-from ..conftest import EXAMPLES
+from ..conftest import EXAMPLES, refuse_to_create_in
 
 HOST = socket.gethostname()
 
@@ -291,14 +291,7 @@ def read_only_folder(monkeypatch):
         if os.geteuid() != 0:
             folder.chmod(0o555)
             return
-        real_open = os.open
-
-        def refuse(p, flags, *args, **kwargs):
-            if flags & os.O_CREAT and os.path.dirname(os.path.abspath(p)) == str(folder):
-                raise PermissionError(errno.EACCES, "Permission denied", os.fspath(p))
-            return real_open(p, flags, *args, **kwargs)
-
-        monkeypatch.setattr(os, "open", refuse)
+        refuse_to_create_in(monkeypatch, folder)
 
     yield make
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import errno
 import os
-from pathlib import Path
 
 from soc25_tui import app as app_module
 from soc25_tui.core import session
 from soc25_tui.core.drafts import load
 from soc25_tui.screens.dialogs import Choice
 
+from ..conftest import refuse_to_create_in
 from .test_tui import (
     SIZE,
     copy_example,
@@ -25,17 +25,6 @@ from .test_tui import (
     status_line,
     type_cell,
 )
-
-
-def refuse_to_create_in(monkeypatch, folder: Path) -> None:
-    real_open = os.open
-
-    def refuse(p, flags, *args, **kwargs):
-        if flags & os.O_CREAT and os.path.dirname(os.path.abspath(p)) == str(folder):
-            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(p))
-        return real_open(p, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", refuse)
 
 
 def disk_full(monkeypatch) -> None:
