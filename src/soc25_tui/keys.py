@@ -214,9 +214,7 @@ def load_keymap(path: str | None = None) -> tuple[dict[str, str], str]:
     """(keymap, "") from the keymap file; ({}, "") when there is none; ({}, the Italian reason)
     when it cannot be used: it is then ignored as a whole. The file is read as any file from
     outside (`core.reading`): a folder, a FIFO, a device or a huge file is refused, not read."""
-    import tomllib
-
-    from .core.drafts import toml_error
+    from .core.drafts import TomlError, parse_toml
     from .core.reading import ReadError, read_bytes
 
     path = path or keymap_path()
@@ -229,18 +227,16 @@ def load_keymap(path: str | None = None) -> tuple[dict[str, str], str]:
         pass  # read_bytes says why, in Italian
     try:
         text = read_bytes(path, limit=MAX_KEYMAP_BYTES, expected="un file di tasti TOML").decode("utf-8-sig")
-        data = tomllib.loads(text)
+        data = parse_toml(text)
     except ReadError as exc:
         return {}, f"{str(exc).rstrip('.')}; {default}"
     except UnicodeDecodeError:
         return {}, f"{path}: impossibile leggere i tasti (non è testo UTF-8); {default}"
-    except tomllib.TOMLDecodeError as exc:
-        place, reason = toml_error(text, str(exc))
-        return {}, f"{path}: non è un file TOML valido ({place}): {reason}; {default}"
-    except RecursionError:  # "a = [[[[...]]]]" thousands deep
-        return {}, f"{path}: un valore è annidato troppo in profondità (elenchi dentro elenchi); {default}"
-    except ValueError:  # an integer past Python's 4.300 digits (int's string limit)
-        return {}, f"{path}: un numero di migliaia di cifre, non il nome di un tasto; {default}"
+    except TomlError as exc:
+        if exc.syntax:
+            return {}, f"{path}: non è un file TOML valido ({exc.place}): {exc.reason}; {default}"
+        where = f" ({exc.place})" if exc.place else ""
+        return {}, f"{path}: {exc.reason}{where}; {default}"
     problem = _keymap_problem(data)
     if problem:
         return {}, f"{path}: {problem}; {default}"

@@ -61,9 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - never a traceback: one line, the details logged
         if isinstance(exc, OSError) and exc.errno in _CANNOT_WRITE:
             # The output itself cannot be written (`> /dev/full`, a full disk): not a bug.
-            from ..core.drafts import os_reason
+            from ..core.reading import os_reason
 
-            err(f"impossibile scrivere l'uscita ({os_reason(exc)}).")
+            err(f"impossibile scrivere l'uscita ({os_reason(exc, writing=True)}).")
             return EXIT_USAGE
         from ..core.crash import EXIT_INTERNAL, report
 

@@ -68,10 +68,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
 
     # Values that could not be read at all.
     for name, raw in draft.invalid.items():
-        why = invalid_reason(name, raw)
-        if why.startswith("«"):  # «1000…» ha troppe cifre: ...: the value is quoted already
-            why = why.partition("» ")[2]
-        why = f" ({why})" if why else ""
+        why = f" ({reason})" if (reason := invalid_reason(name, raw)) else ""
         err(name, f"«{raw_shown(raw)}» non è un valore valido{why}: atteso {expected(name)}; correggere il valore.")
 
     # Quadro 1: users and hours.

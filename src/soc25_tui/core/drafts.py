@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
@@ -32,8 +31,8 @@ import tomli_w
 from .keeping import keep_layout
 from .layout import CELL_BY_NAME, INPUT_CELLS, SECTION_BY_QUADRO
 from .limits import MAX_DRAFT_BYTES, MAX_INTEGER_DIGITS, MAX_NESTING
-from .reading import ReadError, read_bytes
 from .model import SCHEMA_VERSION, Draft
+from .reading import ReadError, os_reason, read_bytes, special_kind
 from .values import coerce
 from .visible import json_safe
 
@@ -125,6 +124,32 @@ def toml_error(text: str, detail: str) -> tuple[str, str]:
     return place, reason
 
 
+class TomlError(ValueError):
+    """A TOML text that cannot be read: where (`place`, «riga 3, colonna 7», or "") and why
+    (`reason`, Italian). `syntax`: not TOML at all; else TOML that tomllib cannot hold (a
+    value nested thousands deep, an integer of thousands of digits)."""
+
+    def __init__(self, place: str, reason: str, *, syntax: bool = False) -> None:
+        super().__init__(reason)
+        self.place, self.reason, self.syntax = place, reason, syntax
+
+
+def parse_toml(text: str, **options: Any) -> dict[str, Any]:
+    """tomllib.loads for a text from outside (a draft, the keymap): every way it can fail on
+    hostile text, its own errors and Python's (recursion, int's 4.300-digit limit), is a
+    TomlError in Italian."""
+    try:
+        return tomllib.loads(text, **options)
+    except tomllib.TOMLDecodeError as exc:
+        raise TomlError(*toml_error(text, str(exc)), syntax=True) from None
+    except RecursionError:  # "[[[[...]]]]" a thousand deep
+        raise TomlError("", "un valore è annidato troppo in profondità (elenchi dentro elenchi)") from None
+    except ValueError:  # an integer past Python's 4.300 digits (int's string limit)
+        long_run = re.search(r"\d{4301,}", text)
+        place = f"riga {text.count(chr(10), 0, long_run.start()) + 1}" if long_run else ""
+        raise TomlError(place, "un numero di migliaia di cifre") from None
+
+
 def _line_of(text: str, key: str) -> int | None:
     match = re.search(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
@@ -132,23 +157,16 @@ def _line_of(text: str, key: str) -> int | None:
 
 def loads(text: str, source: str = "bozza") -> Any:
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        place, reason = toml_error(text, str(exc))
+        data = parse_toml(text, parse_float=Decimal)
+    except TomlError as exc:
+        if exc.syntax:
+            raise DraftError(f"{source}: non è un file TOML valido ({exc.place}): {exc.reason}. "
+                             "Il file non è stato modificato.") from None
+        where = f" ({exc.place})" if exc.place else ""
         raise DraftError(
-            f"{source}: non è un file TOML valido ({place}): {reason}. Il file non è stato modificato."
-        ) from None
-    except RecursionError:  # "[[[[...]]]]" a thousand deep
-        raise DraftError(
-            f"{source}: un valore è annidato troppo in profondità (elenchi dentro elenchi): una "
-            "cella contiene un numero, un testo o SI/NO. Il file non è stato modificato."
-        ) from None
-    except ValueError:  # an integer past Python's 4.300 digits (int's string limit)
-        long_run = re.search(r"\d{4301,}", text)
-        line = f" (riga {text.count(chr(10), 0, long_run.start()) + 1})" if long_run else ""
-        raise DraftError(
-            f"{source}{line}: un numero di migliaia di cifre: una cifra ha al massimo "
-            f"{MAX_INTEGER_DIGITS} cifre prima della virgola. Il file non è stato modificato."
+            f"{source}{where}: {exc.reason}: una cella contiene un numero (al massimo "
+            f"{MAX_INTEGER_DIGITS} cifre prima della virgola), un testo o SI/NO. Il file non è "
+            "stato modificato."
         ) from None
 
     def fail(key: str, reason: str) -> DraftError:
@@ -319,24 +337,6 @@ def _give_mode(tmp: str, model: os.stat_result | None) -> None:
         pass
 
 
-_OS_REASONS = {
-    errno.ENOENT: "la cartella non esiste",
-    errno.EACCES: "permesso negato",
-    errno.EPERM: "operazione non permessa",
-    errno.ENOSPC: "disco pieno",
-    errno.EROFS: "disco in sola lettura",
-    errno.EISDIR: "è una cartella",
-    errno.ELOOP: "collegamenti simbolici circolari",
-    errno.ENOTDIR: "una parte del percorso non è una cartella",
-    errno.ENAMETOOLONG: "nome o percorso troppo lungo",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """An operating-system error in Italian (the C library speaks English)."""
-    return _OS_REASONS.get(exc.errno, f"errore di sistema {exc.errno}: {exc.strerror or exc}")
-
-
 # --- atomic writes -----------------------------------------------------------------------
 #
 # A writer's temporary file is `.NAME.HOST-PID-XXXXXXXX.tmp`, beside NAME: unique (mkstemp's
@@ -461,7 +461,7 @@ def write_atomic(
         if tmp is not None:
             _unlink_quietly(tmp)
         kept = " Il file precedente è intatto." if current is not None else ""
-        raise DraftError(f"{p}: impossibile salvare ({os_reason(exc)}).{kept}") from None
+        raise DraftError(f"{p}: impossibile salvare ({os_reason(exc, writing=True)}).{kept}") from None
     remove_stale_temps(target)
     if hasattr(os, "O_DIRECTORY"):
         try:
@@ -477,15 +477,10 @@ def write_atomic(
 
 
 def _not_a_file(mode: int) -> str:
-    if stat.S_ISDIR(mode):
+    kind = special_kind(mode)
+    if kind == "una cartella":
         return "è una cartella, non un file."
-    kind = (
-        "una pipe" if stat.S_ISFIFO(mode)
-        else "un socket" if stat.S_ISSOCK(mode)
-        else "un dispositivo" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-        else "un file speciale"
-    )
-    return f"non è un file regolare (è {kind}): non lo sostituisco."
+    return f"non è un file regolare ma {kind}: non lo sostituisco."
 
 
 def create_new(path: str, data: bytes, mode: int = 0o644) -> bool:

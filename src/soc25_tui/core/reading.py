@@ -27,24 +27,52 @@ from .limits import megabytes
 
 UTF8, UTF16, CP1252 = "UTF-8", "UTF-16", "Windows-1252"
 
-# What the operating system says, in Italian: its English never reaches the person.
-_REASONS = {
+# What the operating system says, in Italian: its English never reaches the person. One
+# table for every reader and writer of files; the errors whose sense depends on whether a file
+# was being read or written are given each way.
+_OS_REASONS = {
+    errno.ENOTDIR: "una parte del percorso non è una cartella",
+    errno.ELOOP: "troppi collegamenti simbolici nel percorso",
+    errno.ENAMETOOLONG: "nome o percorso troppo lungo",
+    errno.EIO: "errore del disco",
+    errno.EISDIR: "è una cartella",
+    errno.ENOSPC: "disco pieno",
+    errno.EROFS: "disco in sola lettura",
+}
+_WHEN_READING = {
     errno.ENOENT: "il file non esiste",
     errno.EACCES: "permesso di lettura negato",
     errno.EPERM: "permesso di lettura negato",
-    errno.ENOTDIR: "una parte del percorso non è una cartella",
-    errno.ELOOP: "troppi collegamenti simbolici nel percorso",
-    errno.ENAMETOOLONG: "percorso troppo lungo",
-    errno.EIO: "errore di lettura del disco",
-    errno.EISDIR: "è una cartella",
 }
-_NOT_A_FILE = (
-    (stat.S_ISDIR, "è una cartella"),
-    (stat.S_ISFIFO, "è una pipe (FIFO), non un file"),
-    (stat.S_ISSOCK, "è un socket, non un file"),
-    (stat.S_ISCHR, "è un dispositivo, non un file"),
-    (stat.S_ISBLK, "è un dispositivo, non un file"),
-)
+_WHEN_WRITING = {
+    errno.ENOENT: "la cartella non esiste",
+    errno.EACCES: "permesso negato",
+    errno.EPERM: "operazione non permessa",
+}
+
+
+def os_reason(exc: OSError, *, writing: bool = False) -> str:
+    """An operating-system error in Italian, for a file being read or (`writing`) written."""
+    code = exc.errno or 0
+    return ((_WHEN_WRITING if writing else _WHEN_READING).get(code) or _OS_REASONS.get(code)
+            or f"errore di sistema {errno.errorcode.get(code, code)}")
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is, in Italian («una pipe (FIFO)»); None for a
+    regular file. Neither read nor replaced: a FIFO would hang a reader, and replacing
+    /dev/null with a file would break the system."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "una cartella"
+    if stat.S_ISFIFO(mode):
+        return "una pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "un socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "un dispositivo"
+    return "un file speciale"
 
 
 _BINARY = "il file non è testo (contiene dati binari)"
@@ -81,8 +109,7 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int, expected: str) -> by
     except FileNotFoundError:
         raise ReadError(f"{p}: il file non esiste.") from None  # nothing there to be unlike `expected`
     except OSError as exc:
-        code = exc.errno or 0
-        reason = _REASONS.get(code) or f"errore del sistema {errno.errorcode.get(code, code)}"
+        reason = os_reason(exc)
     raise ReadError(f"{p}: {reason}; atteso {expected}.")
 
 
@@ -114,11 +141,11 @@ def _read_regular(p: str, limit: int) -> bytes:
 
 
 def _refuse_unless_regular(mode: int) -> None:
-    for test, reason in _NOT_A_FILE:
-        if test(mode):
-            raise _Refused(reason)
-    if not stat.S_ISREG(mode):
-        raise _Refused("non è un file ordinario")
+    kind = special_kind(mode)
+    if kind == "una cartella":
+        raise _Refused("è una cartella")
+    if kind is not None:
+        raise _Refused(f"è {kind}, non un file")
 
 
 def _too_big(limit: int, size: int | None = None) -> _Refused:

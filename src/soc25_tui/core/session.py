@@ -24,10 +24,9 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from .drafts import (
-    DraftError,
-    os_reason,
-    create_new,
     NAME_MAX,
+    DraftError,
+    create_new,
     dumps,
     fit_name,
     load,
@@ -36,6 +35,7 @@ from .drafts import (
     remove_stale_temps,
     write_atomic,
 )
+from .reading import os_reason
 
 try:
     import fcntl
@@ -266,7 +266,7 @@ class LockUnavailable(DraftError):
         if exc.errno in (errno.EACCES, errno.EPERM):
             self.reason = "cartella in sola lettura"
         else:
-            self.reason = os_reason(exc)
+            self.reason = os_reason(exc, writing=True)
         super().__init__(f"impossibile creare il file di blocco nella cartella {self.folder} ({self.reason})")
 
 

@@ -87,11 +87,14 @@ def _bounded_text(name: str, text: str) -> str:
 
 
 def invalid_reason(name: str, raw: Any) -> str:
-    """Why a value kept in `Draft.invalid` could not be read (coerce's Italian reason)."""
+    """Why a value kept in `Draft.invalid` could not be read: coerce's Italian reason,
+    without the value when it quotes it first («1000…» ha troppe cifre: ... -> ha troppe
+    cifre: ...), for a message that quotes the value itself."""
     try:
         coerce(name, raw)
     except ValueError as exc:
-        return str(exc)
+        why = str(exc)
+        return why.partition("» ")[2] if why.startswith("«") else why
     return ""
 
 
