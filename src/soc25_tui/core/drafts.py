@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -28,10 +29,14 @@ from typing import Any
 
 import tomli_w
 
+from .compare import describe, differences
 from .keeping import keep_layout
 from .layout import CELL_BY_NAME, INPUT_CELLS, SECTION_BY_QUADRO
 from .limits import MAX_DRAFT_BYTES, MAX_INTEGER_DIGITS, MAX_NESTING
 from .model import SCHEMA_VERSION, Draft
+from .review import EMPTY as EMPTY_REVIEW
+from .review import SECTION as REVIEW_SECTION
+from .review import ReviewError, from_toml, reconcile, to_toml
 from .reading import ReadError, os_reason, read_bytes, special_kind
 from .values import coerce
 from .visible import json_safe
@@ -65,6 +70,9 @@ def dumps(draft: Any) -> str:
             if value is not None:
                 table[cell.name] = value
         doc[section] = table
+    review = to_toml(draft.review)
+    if review is not None:
+        doc[REVIEW_SECTION] = review
     # tomli_w escapes C0 but writes DEL, the C1 controls and the bidirectional overrides
     # raw, which `cat BOZZA.toml` would send to a terminal. They can only be inside its basic
     # strings, where \uXXXX is the same value: json_safe escapes exactly these, so.
@@ -185,9 +193,18 @@ def loads(text: str, source: str = "bozza") -> Any:
         )
     fields: dict[str, Any] = {}
     invalid: dict[str, Any] = {}
+    review = EMPTY_REVIEW
+    if REVIEW_SECTION in data:
+        raw_review = data.pop(REVIEW_SECTION)
+        if _depth(raw_review) > MAX_NESTING:
+            raise fail(REVIEW_SECTION, "valori annidati troppo in profondità")
+        try:
+            review = from_toml(raw_review)
+        except ReviewError as exc:
+            raise fail(REVIEW_SECTION, str(exc)) from None
     for section, table in data.items():
         if section not in _SECTIONS:
-            raise fail(section, f"sezione sconosciuta; attese: {', '.join(SECTION_BY_QUADRO.values())}")
+            raise fail(section, f"sezione sconosciuta; attese: {', '.join(SECTION_BY_QUADRO.values())}, {REVIEW_SECTION}")
         if not isinstance(table, dict):
             raise fail(section, "attesa una sezione [" + section + "]")
         for key, value in table.items():
@@ -205,7 +222,9 @@ def loads(text: str, source: str = "bozza") -> Any:
             except ValueError:
                 invalid[key] = value  # as TOML gave it: written back with its own type
     # Every value went through coerce(), which gives each cell its type: no second validation.
-    return Draft.trusted(fields, invalid)
+    draft = Draft.trusted(fields, invalid, review)
+    reconcile(draft)  # approved, then changed by hand: back to da-rivedere
+    return draft
 
 
 def _depth(value: Any) -> int:
@@ -523,6 +542,13 @@ def save(path: str | os.PathLike[str], draft: Any, *, backup: bool = True) -> No
     is TOML, the comments, blank lines and order a person wrote in it are kept (`keeping`)."""
     p = os.fspath(path)
     previous = _previous(p)
+    if draft.review.state == "approvata" and previous is not None:
+        # Changed after the approval: back to da-rivedere, the cells changed in a note.
+        with contextlib.suppress(DraftError, UnicodeDecodeError):
+            approved = loads(previous.decode("utf-8-sig"), p)
+            if approved.review.state == "approvata":
+                reconcile(draft, describe(differences(approved, draft), limit=20))
+    reconcile(draft)
     text = dumps(draft) if previous is None else keep_layout(previous, dumps(draft), loads)
     if backup and previous is not None:
         try:

@@ -27,6 +27,7 @@ from typing import Any
 
 KEEP_MAX_BYTES = 256 * 1024
 KEEP_MAX_LINES = 5000
+_REVIEW = "revisione"
 
 
 def keep_layout(previous: bytes, fresh: str, read: Callable[[str], Any]) -> str:
@@ -48,7 +49,7 @@ def _as_read(draft: Any) -> dict[str, Any]:
     """Every cell the draft has, as read (an unreadable one as the file gave it), in a form
     that compares strictly: 1, True, 1.0 and 1.00 all differ (== says they do not)."""
     cells = {name: value for name, value in draft.inputs().items() if value is not None}
-    return _canonical(cells | draft.invalid)
+    return _canonical(cells | draft.invalid) | {"[revisione]": repr(draft.review)}
 
 
 def _canonical(value: Any) -> Any:
@@ -69,7 +70,10 @@ def _merge(before: str, old: dict[str, Any], fresh: str, new: dict[str, Any]) ->
         kept[name].as_string() == written[name].as_string()
     ))
     for section in written:
-        if section != "schema_version":
+        if section == _REVIEW:  # the reviewer's section is soc25's own: written whole
+            if kept[section].as_string() != written[section].as_string():
+                kept[section] = written[section]
+        elif section != "schema_version":
             _update(kept[section], written[section], keep=lambda name: old.get(name) == new.get(name))
     return kept.as_string()
 
@@ -103,6 +107,9 @@ def _insert(kept: Any, order: list[str], at: int, name: str, item: Any) -> None:
     previous_name = next((key for key in reversed(order[:at]) if same_kind(key)), None)
     next_name = next((key for key in order[at + 1 :] if same_kind(key)), None)
     if previous_name is not None:
+        before = container.item(previous_name)
+        if isinstance(item, Table) and isinstance(before, Table) and not ends_with_whitespace(before):
+            before.append(None, Whitespace("\n"))  # a blank line between the two sections
         container._insert_after(previous_name, name, item)
     elif next_name is not None:
         index = next(i for i, (key, _) in enumerate(container.body) if key is not None and key.key == next_name)

@@ -28,6 +28,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from .layout import INPUT_CELLS, Kind
+from .review import EMPTY as EMPTY_REVIEW
+from .review import Review
 
 SCHEMA_VERSION = 1
 
@@ -82,29 +84,36 @@ def warm_up() -> None:
 class Draft:
     """A SOC25 draft: every input cell of the form, by public name."""
 
-    __slots__ = (*_NAMES, "invalid")
+    __slots__ = (*_NAMES, "invalid", "review")
 
-    def __init__(self, *, invalid: dict[str, Any] | None = None, **cells: Any) -> None:
+    def __init__(self, *, invalid: dict[str, Any] | None = None, review: Review = EMPTY_REVIEW, **cells: Any) -> None:
         for name in _NAMES:
             object.__setattr__(self, name, None)
         for name, value in cells.items():
             setattr(self, name, value)  # validated
         # Values that could not be read, by public cell name, kept verbatim.
         object.__setattr__(self, "invalid", dict(invalid or {}))
+        # The reviewer's verdict and notes (core/review.py): immutable, replaced whole.
+        self.review = review
 
     @classmethod
-    def trusted(cls, cells: dict[str, Any], invalid: dict[str, Any]) -> Draft:
+    def trusted(cls, cells: dict[str, Any], invalid: dict[str, Any], review: Review = EMPTY_REVIEW) -> Draft:
         """A draft from values that already have their cell's type (the TOML loader's)."""
         draft = cls.__new__(cls)
         for name in _NAMES:
             object.__setattr__(draft, name, cells.get(name))
         object.__setattr__(draft, "invalid", invalid)
+        object.__setattr__(draft, "review", review)
         return draft
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "invalid":
             if not isinstance(value, dict):
                 raise TypeError("Draft.invalid is a dict of cell name -> value as read")
+            object.__setattr__(self, name, value)
+        elif name == "review":
+            if not isinstance(value, Review):
+                raise TypeError("Draft.review is a core.review.Review")
             object.__setattr__(self, name, value)
         else:
             object.__setattr__(self, name, validate(name, value))
@@ -121,16 +130,17 @@ class Draft:
         return {name: getattr(self, name) for name in _NAMES}
 
     def copy(self) -> Draft:
-        return type(self).trusted(self.inputs(), dict(self.invalid))
+        return type(self).trusted(self.inputs(), dict(self.invalid), self.review)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Draft):
             return NotImplemented
-        return self.inputs() == other.inputs() and self.invalid == other.invalid
+        return self.inputs() == other.inputs() and self.invalid == other.invalid and self.review == other.review
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
     def __repr__(self) -> str:
         filled = ", ".join(f"{k}={v!r}" for k, v in self.inputs().items() if v is not None)
         invalid = f", invalid={self.invalid!r}" if self.invalid else ""
-        return f"Draft({filled}{invalid})"
+        review = "" if self.review.empty else f", review={self.review!r}"
+        return f"Draft({filled}{invalid}{review})"

@@ -37,6 +37,7 @@ def as_json(path: str, draft: Any, assessment: Assessment) -> dict[str, Any]:
         "cells": cells,
         "messages": [{"quadro": m.quadro, "kind": m.kind, "text": m.text} for m in assessment.messages],
         "problems": [{"severity": p.severity, "cell": p.cell, "text": p.text} for p in assessment.problems],
+        "review": draft.review.as_json(),
     }
 
 

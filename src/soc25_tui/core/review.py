@@ -1,0 +1,284 @@
+"""The reviewer's verdict and notes, kept in the draft itself (its `[revisione]` section).
+
+A draft's `review` is a `Review`: a verdict (`STATES`: da-rivedere, the default; da-correggere;
+approvata) and notes, each on a cell (by public name, given or derived) or on the whole draft
+(`cell` None), with author (the OS user), time, text and whether it is resolved.
+
+On disk:
+
+    [revisione]
+    stato = "approvata"
+    impronta = "3f5c…"            # the cells when approved (see `fingerprint`)
+
+    [[revisione.note]]
+    cella = "R07_2021"            # absent: a note on the whole draft
+    testo = "Manca la spesa del 2021"
+    autore = "mrossi"
+    quando = 2026-12-02T10:15:00+01:00
+    risolta = false
+
+A verdict `approvata` holds for the cells as they were when it was given: when they change
+afterwards (`reconcile`, called by every load and every save), it goes back to da-rivedere and
+a note records what changed. The reviewer's own notes and verdicts never change the cells.
+
+Headless and immutable: every change returns a new `Review` (the editor's undo keeps the old).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .layout import CELL_BY_NAME
+from .limits import TEXT_MAX_CHARS
+
+SECTION = "revisione"
+DEFAULT_STATE = "da-rivedere"
+STATES = ("da-rivedere", "da-correggere", "approvata")
+STATE_WORDS = {"da-rivedere": "da rivedere", "da-correggere": "da correggere", "approvata": "approvata"}
+WHOLE = "bozza"  # how a person names the whole draft where a cell is asked (`soc25 review --note bozza …`)
+MAX_NOTES = 1000  # a draft is a few kB: a thousand notes is far past any review
+
+# The notes the program itself writes (worded here, once).
+CHANGED_AFTER = "Modificata dopo l'approvazione"
+CHANGED_OUTSIDE = ("Modificata fuori da soc25 dopo l'approvazione: le celle cambiate non si "
+                   "possono sapere; confrontare con una copia approvata (soc25 diff).")
+
+
+class ReviewError(ValueError):
+    """A `[revisione]` section that cannot be read, or a bad request: Italian, names the key."""
+
+
+@dataclass(frozen=True)
+class Note:
+    cell: str | None  # a public cell name; None: the whole draft
+    text: str
+    author: str = ""
+    time: dt.datetime | None = None
+    resolved: bool = False
+
+    @property
+    def where(self) -> str:
+        """The cell's name, or «bozza» for a note on the whole draft."""
+        return self.cell or WHOLE
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "cell": self.cell,
+            "text": self.text,
+            "author": self.author,
+            "time": self.time.isoformat() if self.time else None,
+            "resolved": self.resolved,
+        }
+
+
+@dataclass(frozen=True)
+class Review:
+    state: str = DEFAULT_STATE
+    notes: tuple[Note, ...] = ()
+    approved: str = ""  # the fingerprint of the cells when the verdict became approvata
+
+    @property
+    def empty(self) -> bool:
+        return self.state == DEFAULT_STATE and not self.notes
+
+    @property
+    def open_notes(self) -> tuple[Note, ...]:
+        return tuple(n for n in self.notes if not n.resolved)
+
+    def notes_on(self, cell: str | None) -> tuple[Note, ...]:
+        return tuple(n for n in self.notes if n.cell == cell)
+
+    def open_on(self, cell: str | None) -> tuple[Note, ...]:
+        return tuple(n for n in self.notes if n.cell == cell and not n.resolved)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"state": self.state, "notes": [n.as_json() for n in self.notes]}
+
+    # --- changes (each returns a new Review) --------------------------------------------
+
+    def with_state(self, state: str, draft: Any) -> Review:
+        check_state(state)
+        return replace(self, state=state, approved=fingerprint(draft) if state == "approvata" else "")
+
+    def with_note(self, note: Note) -> Review:
+        if len(self.notes) >= MAX_NOTES:
+            raise ReviewError(f"al massimo {MAX_NOTES} note per bozza")
+        return replace(self, notes=(*self.notes, note))
+
+    def with_resolved(self, index: int, resolved: bool = True) -> Review:
+        notes = list(self.notes)
+        notes[index] = replace(notes[index], resolved=resolved)
+        return replace(self, notes=tuple(notes))
+
+    def without(self, index: int) -> Review:
+        notes = list(self.notes)
+        del notes[index]
+        return replace(self, notes=tuple(notes))
+
+
+def check_state(state: str) -> str:
+    if state not in STATES:
+        raise ReviewError(f"stato «{state}» non valido: atteso uno tra {', '.join(STATES)}")
+    return state
+
+
+def check_cell(name: str | None) -> str | None:
+    """A cell named by a person (or a file): its public name, or None for «bozza»."""
+    if name is None or name.strip().lower() in ("", WHOLE):
+        return None
+    key = name.strip()
+    cell = CELL_BY_NAME.get(key) or CELL_BY_NAME.get(key.upper())
+    if cell is None:
+        raise ReviewError(f"cella «{name}» sconosciuta: atteso un nome pubblico del modulo "
+                          f"(R07_2021, M12_ore, R40) oppure «{WHOLE}» per la bozza intera")
+    return cell.name
+
+
+def check_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise ReviewError("il testo della nota è vuoto")
+    if len(text) > TEXT_MAX_CHARS:
+        raise ReviewError(f"nota troppo lunga: {len(text)} caratteri, al massimo {TEXT_MAX_CHARS}")
+    return text
+
+
+def who() -> str:
+    """The OS user writing a note (never fails: «sconosciuto»)."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "sconosciuto"
+    except Exception:  # noqa: BLE001 - no USER, no passwd entry (a container), Windows oddities
+        return "sconosciuto"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().astimezone().replace(microsecond=0)
+
+
+def new_note(cell: str | None, text: str, *, author: str | None = None, time: dt.datetime | None = None) -> Note:
+    return Note(check_cell(cell), check_text(text), author if author is not None else who(), time or now())
+
+
+# --- the approved version -----------------------------------------------------------------
+
+
+def fingerprint(draft: Any) -> str:
+    """A digest of every input cell's value (and of the values kept unreadable): equal exactly
+    when the cells are."""
+    digest = hashlib.sha256()
+    for name, value in draft.inputs().items():
+        if value is not None:
+            digest.update(f"{name}={type(value).__name__}:{value}\n".encode("utf-8", "surrogatepass"))
+    for name, value in sorted(draft.invalid.items()):
+        digest.update(f"!{name}={value!r}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def reconcile(draft: Any, changes: str | None = None) -> bool:
+    """An approved draft whose cells changed since the approval goes back to da-rivedere,
+    with a note saying what changed: `changes`, one line a cell (`compare.describe`), when the
+    approved version is known; else (a file changed by hand) that it cannot be told.
+    Changes `draft.review` in place; True when it did."""
+    review = draft.review
+    if review.state != "approvata" or fingerprint(draft) == review.approved:
+        return False
+    if changes is None:
+        note = Note(None, CHANGED_OUTSIDE)
+    else:
+        note = Note(None, f"{CHANGED_AFTER}:\n{changes}", who(), now())
+    draft.review = Review(DEFAULT_STATE, (*review.notes, note), "")
+    return True
+
+
+# --- TOML ---------------------------------------------------------------------------------
+
+
+def to_toml(review: Review) -> dict[str, Any] | None:
+    """The `[revisione]` table, or None when there is nothing to keep (the default verdict and
+    no notes: a Comune's draft stays as it was)."""
+    if review.empty:
+        return None
+    table: dict[str, Any] = {"stato": review.state}
+    if review.approved:
+        table["impronta"] = review.approved
+    notes = []
+    for n in review.notes:
+        item: dict[str, Any] = {}
+        if n.cell:
+            item["cella"] = n.cell
+        item["testo"] = n.text
+        if n.author:
+            item["autore"] = n.author
+        if n.time:
+            item["quando"] = n.time
+        item["risolta"] = n.resolved
+        notes.append(item)
+    if notes:
+        table["note"] = notes
+    return table
+
+
+_NOTE_KEYS = {"cella", "testo", "autore", "quando", "risolta"}
+
+
+def from_toml(table: Any) -> Review:
+    """A `[revisione]` table as tomllib gave it -> Review; ReviewError (Italian, naming the key)
+    for anything else."""
+    if not isinstance(table, dict):
+        raise ReviewError("attesa una sezione [revisione]")
+    unknown = sorted(set(table) - {"stato", "impronta", "note"})
+    if unknown:
+        raise ReviewError(f"{unknown[0]}: chiave sconosciuta nella sezione [revisione]; attese: stato, impronta, note")
+    state = table.get("stato", DEFAULT_STATE)
+    if not isinstance(state, str):
+        raise ReviewError(f"stato: atteso uno tra {', '.join(STATES)}")
+    try:
+        check_state(state)
+    except ReviewError as exc:
+        raise ReviewError(f"stato: {exc}") from None
+    approved = table.get("impronta", "")
+    if not isinstance(approved, str) or len(approved) > 64:
+        raise ReviewError("impronta: atteso il testo scritto da soc25 all'approvazione")
+    raw_notes = table.get("note", [])
+    if not isinstance(raw_notes, list):
+        raise ReviewError("note: atteso un elenco di note ([[revisione.note]])")
+    if len(raw_notes) > MAX_NOTES:
+        raise ReviewError(f"note: {len(raw_notes)} note, al massimo {MAX_NOTES}")
+    notes = []
+    for i, item in enumerate(raw_notes, 1):
+        where = f"nota {i}"
+        if not isinstance(item, dict):
+            raise ReviewError(f"{where}: attesa una tabella [[revisione.note]]")
+        unknown = sorted(set(item) - _NOTE_KEYS)
+        if unknown:
+            raise ReviewError(f"{where}: {unknown[0]}: chiave sconosciuta; attese: {', '.join(sorted(_NOTE_KEYS))}")
+        cell = item.get("cella")
+        text = item.get("testo")
+        author = item.get("autore", "")
+        when = item.get("quando")
+        resolved = item.get("risolta", False)
+        try:
+            if cell is not None and not isinstance(cell, str):
+                raise ReviewError("cella: atteso il nome pubblico di una cella")
+            cell = check_cell(cell)
+            if not isinstance(text, str):
+                raise ReviewError("testo: atteso un testo tra virgolette")
+            text = check_text(text)
+        except ReviewError as exc:
+            raise ReviewError(f"{where}: {exc}") from None
+        if not isinstance(author, str) or len(author) > 200:
+            raise ReviewError(f"{where}: autore: atteso un testo breve (il nome dell'utente)")
+        if when is not None and not isinstance(when, dt.datetime):
+            raise ReviewError(f"{where}: quando: attesa una data e ora (2026-12-02T10:15:00+01:00)")
+        if not isinstance(resolved, bool):
+            raise ReviewError(f"{where}: risolta: atteso true o false")
+        notes.append(Note(cell, text, author, when, resolved))
+    return Review(state, tuple(notes), approved)
+
+
+EMPTY = Review()
