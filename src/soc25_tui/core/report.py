@@ -18,16 +18,27 @@ from .values import cell_value
 from .visible import json_safe, visible
 
 
-def as_json(path: str, draft: Any, assessment: Assessment) -> dict[str, Any]:
-    outcome = assessment.outcome
-    cells = {}
+def cell_values(draft: Any, outcome: Outcome, *, exact: bool = False) -> dict[str, Any]:
+    """Every cell's value, given and derived, by public name in the form's order, as `check
+    --json` gives it and `soc25 export` writes it: a whole number; a decimal as a float
+    (`exact`: the Decimal itself, a derived one rounded as the portal prints it); a text;
+    "SI"/"NO"; None for an empty cell, for a value kept unreadable (the problems say it) and
+    for R0E's NON CALCOLABILE (the public names' null, SOC25.md)."""
+    values = {}
     for cell in CELLS:
         value = cell_value(cell.name, draft, outcome)
         if cell.kind is Kind.DEC and isinstance(value, Decimal):
-            value = float(value)
+            if not exact:
+                value = float(value)
         elif value == NON_CALCOLABILE:
-            value = None  # the public JSON has null for NON CALCOLABILE
-        cells[cell.name] = value
+            value = None
+        values[cell.name] = value
+    return values
+
+
+def as_json(path: str, draft: Any, assessment: Assessment) -> dict[str, Any]:
+    outcome = assessment.outcome
+    cells = cell_values(draft, outcome)
     return {
         "draft": path,
         "case": outcome.case,
