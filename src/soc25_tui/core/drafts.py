@@ -24,8 +24,9 @@ import stat
 import tempfile
 import time
 import tomllib
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 import tomli_w
 
@@ -459,10 +460,22 @@ def write_atomic(
     joined, but a crash in mid-write would then truncate the file under every name; a save
     never leaves a draft half written. (The lock, `session.Lock`, keeps two names of one file
     from being edited at once.)"""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_writer(path, like=like) as fh:
+        fh.write(payload)
+
+
+@contextlib.contextmanager
+def atomic_writer(
+    path: str | os.PathLike[str], *, like: str | os.PathLike[str] | None = None
+) -> Iterator[BinaryIO]:
+    """`write_atomic` for data written as it comes (`soc25 export` of thousands of drafts):
+    a binary file to write into, a temporary file beside `path`. When the block ends, it is
+    flushed to the disk and replaces `path` (as `write_atomic` says); when the block raises,
+    it is removed and `path` is untouched. An OSError (a full disk) is a DraftError."""
     p = os.fspath(path)
     target = real_file(p)
     folder = os.path.dirname(target)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     current = _stat_or_none(target)
     if current is not None and not stat.S_ISREG(current.st_mode):
         # A FIFO, /dev/null, a socket: replacing it with a file would break what uses it (as
@@ -470,17 +483,23 @@ def write_atomic(
         raise DraftError(f"{p}: impossibile salvare: {_not_a_file(current.st_mode)}")
     model = (_stat_or_none(os.fspath(like)) if like is not None else None) or current
     tmp: str | None = None
+    done = False
     try:
         # A unique name: the SIGHUP handler may write the file while a worker thread does.
         fd, tmp = _temp_file(target)
-        _fill(fd, payload)
+        with open(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
         _give_mode(tmp, model)
         _replace(tmp, target)
+        done = True
     except OSError as exc:
-        if tmp is not None:
-            _unlink_quietly(tmp)
         kept = " Il file precedente è intatto." if current is not None else ""
         raise DraftError(f"{p}: impossibile salvare ({os_reason(exc, writing=True)}).{kept}") from None
+    finally:
+        if tmp is not None and not done:
+            _unlink_quietly(tmp)
     remove_stale_temps(target)
     if hasattr(os, "O_DIRECTORY"):
         try:
