@@ -538,8 +538,8 @@ class Soc25App(KeyGate, App[int]):
     def _offer(self, file: str, *, startup: bool) -> None:
         """Ask whether to restore a recovery file set aside (at opening, or chosen in the
         palette), showing when it was written and each cell it would change: the draft's
-        value -> its value."""
-        from .core.compare import describe, differences
+        value -> its value, and the figures, case and messages that would change with them."""
+        from .core.compare import brief, compare
         from .screens.dialogs import Choice
 
         try:
@@ -548,8 +548,8 @@ class Soc25App(KeyGate, App[int]):
         except (DraftError, OSError) as exc:
             self.notify(f"Recupero illeggibile ({file}): {exc}", severity="error", timeout=10)
             return
-        found = differences(self.editor.draft, recovered)
-        if not found:
+        found = compare(self.editor.draft, recovered)
+        if found.equal:
             if startup:  # the same as the draft: nothing to offer, nothing lost
                 try:
                     os.unlink(file)
@@ -558,7 +558,7 @@ class Soc25App(KeyGate, App[int]):
             else:
                 self.notify(f"Il recupero del {written} è uguale alla bozza: niente da ripristinare.")
             return
-        cells = "una cella diversa" if len(found) == 1 else f"{len(found)} celle diverse"
+        cells = found.count_text()
         where = "con modifiche non salvate di una sessione precedente" if startup else "messo da parte"
         later = ("i", "ignore", "Non ora (resta da parte)") if startup else ("a", "cancel", "Annulla")
 
@@ -575,7 +575,7 @@ class Soc25App(KeyGate, App[int]):
         self.push_screen(
             Choice(f"C'è un recupero della bozza {self.path}, {where}, scritto il {written}: "
                    f"{cells} (valore nella bozza → valore recuperato). Ripristinarlo?",
-                   [("r", "restore", "Ripristina"), later], detail=describe(found)),
+                   [("r", "restore", "Ripristina"), later], detail=brief(found)),
             answer,
         )
 
@@ -584,6 +584,47 @@ class Soc25App(KeyGate, App[int]):
         if self.path is None or self._refuse_read_only():
             return
         self._offer(file, startup=False)
+
+    # --- comparing with another version (soc25 diff) -------------------------------------
+
+    def compare_with_backup(self) -> None:
+        """From the palette: the open draft as it is now against its .bak (the version the
+        last save replaced)."""
+        from .core.drafts import backup_path
+
+        bak = backup_path(self.path)
+        if not os.path.lexists(bak):
+            self.notify(f"Nessuna copia .bak di {self.path}: la crea il primo salvataggio, con la "
+                        "versione che sostituisce.", severity="warning", timeout=8)
+            return
+        self._compare_with(bak, "copia .bak")
+
+    def ask_compare_with(self) -> None:
+        """From the palette: the open draft against another draft, its path asked."""
+        from .screens.compare import CompareWithDialog
+
+        folder = os.path.dirname(self.path)
+        try:
+            names = sorted(n for n in os.listdir(folder or ".") if n.endswith((".toml", ".bak")))
+        except OSError:
+            names = []
+        self.push_screen(CompareWithDialog([os.path.join(folder, n) for n in names]),
+                         lambda path: path and self._compare_with(path, path))
+
+    def _compare_with(self, other: str, name: str) -> None:
+        """The screen of what differs from `other` to the draft as the editor holds it."""
+        from .core.compare import compare, lines
+        from .screens.compare import CompareScreen
+
+        try:
+            draft = load(other)
+            written = _when(os.stat(other).st_mtime)
+        except (DraftError, OSError) as exc:
+            self.notify(f"Confronto impossibile: {exc}", severity="error", timeout=10)
+            return
+        found = compare(draft, self.editor.draft)
+        now = "bozza aperta, com'è ora (modifiche non salvate comprese)"
+        self.push_screen(CompareScreen(lines(found, f"{name} (scritta il {written})", now), keymap=self.keymap))
 
     # --- navigation ----------------------------------------------------------------------
 
@@ -723,6 +764,11 @@ class Soc25App(KeyGate, App[int]):
             for file, changed in session.recoveries_aside(self.path):
                 yield SystemCommand("Ripristina un recupero", f"messo da parte, scritto il {_when(changed)}",
                                     partial(self.offer_aside, file))
+        if self.path is not None:
+            yield SystemCommand("Confronta con la copia .bak", "le differenze tra la versione salvata prima "
+                                "e la bozza aperta, modifiche non salvate comprese", self.compare_with_backup)
+            yield SystemCommand("Confronta con un'altra bozza…", "le differenze tra un'altra bozza e "
+                                "quella aperta, modifiche non salvate comprese", self.ask_compare_with)
 
 
 def run(path: str | None, *, read_only: bool = False) -> int:

@@ -158,7 +158,9 @@ async def test_a_recovery_set_aside_is_offered_again_from_the_palette(tmp_path):
         assert isinstance(app.screen, Choice)
         question = str(app.screen.query_one(Static).content)
         assert "messo da parte" in question and "una cella diversa" in question
-        assert str(app.screen.query_one("#detail Static", Static).content) == "M12_2024: 13 → 99"
+        # The cell, then the figures computed from it (R0B 2024: 28 - 13 + 99 = 114).
+        detail = str(app.screen.query_one("#detail Static", Static).content).splitlines()
+        assert detail[0] == "M12_2024: 13 → 99" and "R0B_2024 (calcolata): 28 → 114" in detail[1:]
         await pilot.press("r")
         await pilot.pause()
         assert app.editor.draft.M12_2024 == 99 and app.editor.dirty

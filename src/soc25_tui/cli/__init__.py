@@ -5,9 +5,11 @@
     soc25 import PRINTED.txt [-o DRAFT.toml] [--force]
     soc25 summary DRAFT.toml [--format text|html|svg|md] [-o FILE] [--width N]
     soc25 r40 DRAFT.toml [--write]
+    soc25 diff A.toml B.toml [--json]
 
-Exit status: 0 fine, 1 some draft has errors, 2 a file cannot be read or bad arguments, 3 an
-internal error (one Italian line on stderr, the traceback in a log file: core/crash.py).
+Exit status: 0 fine, 1 some draft has errors (diff: the drafts differ), 2 a file cannot be
+read or bad arguments, 3 an internal error (one Italian line on stderr, the traceback in a log
+file: core/crash.py).
 A subcommand's module is imported only when it runs, so that `soc25 check` stays light.
 """
 
@@ -20,7 +22,7 @@ from typing import Callable
 
 from .common import EXIT_OK, EXIT_USAGE, err
 
-SUBCOMMANDS = ("check", "import", "summary", "r40")
+SUBCOMMANDS = ("check", "import", "summary", "r40", "diff")
 
 
 _CANNOT_WRITE = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -36,6 +38,8 @@ def _command(name: str | None) -> Callable[[list[str]], int]:
         from .summary import run
     elif name == "r40":
         from .r40 import run
+    elif name == "diff":
+        from .diff import run
     else:
         from .tui import run
     return run

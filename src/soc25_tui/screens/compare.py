@@ -1,0 +1,97 @@
+"""The comparison of two versions of a draft (core/compare.py, as `soc25 diff` words it),
+over the whole screen and scrollable; and the question of which draft to compare with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Static
+
+from .. import keys
+from ..core.compare import Line
+from ..core.visible import visible
+
+def body(lines: Iterable[Line]) -> Group:
+    """The lines as Rich renderables (Text, never markup: a Comune's «[bold]» is shown as
+    written), every line through `visible`: the title and the headings bold, a blank line
+    before each heading, the items indented (and so the lines they wrap onto)."""
+    parts: list[RenderableType] = []
+    for line in lines:
+        text = visible(line.text)
+        if line.kind == "item":
+            parts.append(Padding(Text(text), (0, 0, 0, 2)))
+        else:
+            if line.kind == "heading":
+                parts.append(Text(""))
+            parts.append(Text(text, style="bold"))
+    return Group(*parts)
+
+
+class CompareScreen(ModalScreen[None]):
+    """What differs between two versions of the draft: the lines of `compare.lines`, the
+    first one its title. Arrows and PgUp/PgDn scroll, Esc closes."""
+
+    DEFAULT_CSS = """
+    CompareScreen { align: center middle; }
+    CompareScreen > VerticalScroll { width: 100%; height: 100%; border: heavy $accent; padding: 0 1; background: $surface; }
+    """
+    BINDINGS = keys.bindings(keys.MESSAGES)
+
+    def __init__(self, lines: list[Line], *, keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.lines = lines
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="compare") as scroll:
+            scroll.can_focus = True
+            yield Static(body(self.lines), id="compare-body")
+            close = keys.label("chiudi-messaggi", self.keymap)
+            yield Static(Text(f"\nFrecce e PagSu/PagGiù per scorrere · {close} per chiudere", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CompareWithDialog(ModalScreen[str | None]):
+    """«Confronta con un'altra bozza…»: the path of the draft to compare with (the drafts of
+    the open one's folder are suggested as it is typed)."""
+
+    DEFAULT_CSS = """
+    CompareWithDialog { align: center top; }
+    CompareWithDialog > Vertical { width: 76; height: auto; margin-top: 3; border: heavy $accent; padding: 0 1; background: $surface; }
+    """
+    BINDINGS = keys.bindings(keys.DIALOG)
+
+    def __init__(self, suggestions: list[str]) -> None:
+        super().__init__()
+        self.suggestions = suggestions
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Confronta con un'altra bozza: il percorso del file .toml "
+                         "(Invio per confrontare, Esc per annullare)")
+            yield Input(id="compare-path", placeholder="ad esempio copia-approvata.toml",
+                        suggester=SuggestFromList(self.suggestions, case_sensitive=True))
+            yield Static("", id="compare-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        path = event.value.strip()
+        if not path:
+            self.query_one("#compare-error", Static).update("✗ Indicare il file della bozza da confrontare.")
+            return
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
