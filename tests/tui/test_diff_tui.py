@@ -127,3 +127,18 @@ async def test_the_recovery_question_shows_the_figures_it_would_change(tmp_path)
         text = dialog_text(app)
         assert ": una cella diversa (valore nella bozza → valore recuperato)" in text
         assert "\nM12_2019: 15 → 42\nR0B_2019 (calcolata): 21 → 48\n" in text
+
+
+def test_the_screen_shows_text_from_the_drafts_as_written():
+    """Markup and control characters in a Comune's name or a file's are shown, not obeyed."""
+    from soc25_tui.core.compare import Line
+    from soc25_tui.screens.compare import body
+
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(body([Line("title", "Confronto: [red]a.toml → b\x1b]0;x\x07.toml"),
+                        Line("heading", "Celle diverse: 1 (1 inserita, 0 calcolate)"),
+                        Line("item", "comune: vuota → [bold]X[/]")]))
+    text = console.export_text()
+    assert "\x1b" not in text and "\x07" not in text
+    assert [line.rstrip() for line in text.splitlines()] == ["Confronto: [red]a.toml → b␛]0;x␇.toml", "",
+                                 "Celle diverse: 1 (1 inserita, 0 calcolate)", "  comune: vuota → [bold]X[/]"]

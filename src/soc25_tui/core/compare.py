@@ -346,9 +346,9 @@ def as_json(c: Comparison, before_path: str, after_path: str) -> dict[str, Any]:
     A cell's `before`/`after` are its values as `soc25 check --json` gives them (a value kept
     unreadable is null there, and is in `before_invalid`/`after_invalid` as the file has it);
     `before_text`/`after_text` as `soc25 diff` shows them."""
-    from .report import as_json as check_json
+    from .report import cell_values
 
-    values = [check_json("", draft, a)["cells"] for draft, a in zip((c.before, c.after), c.assessed)]
+    values = [cell_values(draft, a.outcome) for draft, a in zip((c.before, c.after), c.assessed)]
     drafts = (c.before, c.after)
 
     def invalid(i: int, name: str) -> str | None:
