@@ -5,6 +5,7 @@
     soc25 import PRINTED.txt [-o DRAFT.toml] [--force]
     soc25 summary DRAFT.toml [--format text|html|svg|md] [-o FILE] [--width N]
     soc25 r40 DRAFT.toml [--write]
+    soc25 export DRAFT.toml [...] [--format xlsx|csv] -o FILE [--jobs N]
     soc25 diff A.toml B.toml [--json]
 
 Exit status: 0 fine, 1 some draft has errors (diff: the drafts differ), 2 a file cannot be
@@ -22,7 +23,7 @@ from typing import Callable
 
 from .common import EXIT_OK, EXIT_USAGE, err
 
-SUBCOMMANDS = ("check", "import", "summary", "r40", "diff")
+SUBCOMMANDS = ("check", "import", "summary", "r40", "diff", "export")
 
 
 _CANNOT_WRITE = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -38,6 +39,8 @@ def _command(name: str | None) -> Callable[[list[str]], int]:
         from .summary import run
     elif name == "r40":
         from .r40 import run
+    elif name == "export":
+        from .export import run
     elif name == "diff":
         from .diff import run
     else:
