@@ -16,15 +16,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from soc25_tui.cli import main
-from soc25_tui.core.drafts import dumps
+from soc25_tui.core.drafts import DraftError, dumps, load
 from soc25_tui.core.layout import CELL_BY_NAME, CELLS, LABELS, NON_CALCOLABILE, Kind
 from soc25_tui.core.review import Note, Review
 from soc25_tui.core.visible import visible
 
 from ..conftest import EXAMPLES
 from ..factories import make
+from ..hostile import RAW_FORBIDDEN, draft_bytes
 
 FIXED = ["draft", "error", "comune", "provincia", "istat", "case", "quadro3_required", "errors",
          "warnings", "review_state", "notes_open"]
@@ -102,8 +104,15 @@ def _shown(text: str) -> str:
 
 
 def _nc(paths: list[str]) -> set[str]:
-    """The drafts whose R0E is NON CALCOLABILE in the file (the JSON says null)."""
-    return {p for p in paths if Path(p).read_text(encoding="utf-8").count(f'R0E = "{NON_CALCOLABILE}"')}
+    """The drafts whose R0E is NON CALCOLABILE (NC, N.C. in the file too): the JSON says null."""
+    found = set()
+    for path in paths:
+        try:
+            if load(path).R0E == NON_CALCOLABILE:
+                found.add(path)
+        except DraftError:
+            pass
+    return found
 
 
 def _expected_rows(objs: list[dict], paths: list[str]) -> list[list]:
@@ -356,3 +365,45 @@ def test_xlsx_cuts_a_text_past_what_an_excel_cell_holds(tmp_path, capsys):
     assert len(got["R40"]) == 32767 and got["R40"].endswith("…") and r40.startswith(got["R40"][:-1])
     row = list(csv.reader(io.StringIO((tmp_path / "x.csv").read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))[1]
     assert dict(zip(HEADER, row))["R40"] == r40  # the CSV keeps it whole
+
+
+_HOSTILE = settings(
+    max_examples=30, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@_HOSTILE
+@given(content=draft_bytes())
+def test_any_draft_exports_as_check_json_says_it_and_no_control_sequence_escapes(tmp_path_factory, capsys, content):
+    """Whatever a draft holds (huge and odd figures, control sequences, markup, wrong types,
+    other encodings): status 0 or 2, the draft untouched, the XLSX readable with the row
+    check --json gives, the CSV with no raw control sequence from the data."""
+    folder = tmp_path_factory.mktemp("ostili")
+    path = folder / "ostile.toml"
+    path.write_bytes(content)
+    (obj,) = _check_json(capsys, [str(path), str(path)])[:1]
+    xlsx, csv_path = folder.parent / f"{folder.name}.xlsx", folder.parent / f"{folder.name}.csv"
+    for out in (xlsx, csv_path):
+        status = main(["export", str(path), "-o", str(out)])
+        err = capsys.readouterr().err
+        assert status == (2 if "error" in obj else 0), err
+        assert "Traceback" not in err and not any(seq in err.encode("utf-8", "surrogateescape") for seq in RAW_FORBIDDEN)
+    assert path.read_bytes() == content and os.listdir(folder) == ["ostile.toml"]
+    (row,) = [list(r) for r in _xlsx(xlsx)["Bozze"].iter_rows(min_row=2, values_only=True)]
+    assert row == _expected_rows([obj], [str(path)])[0]
+    raw = csv_path.read_bytes()
+    assert not any(seq in raw for seq in RAW_FORBIDDEN)
+
+
+def test_xlsx_to_stdout_when_it_is_not_a_terminal(capsysbinary, monkeypatch):
+    from soc25_tui.cli import export as cli_export
+
+    sondrio = str(EXAMPLES / "sondrio.toml")
+    assert main(["export", sondrio, "--format", "xlsx", "-o", "-"]) == 0
+    book = openpyxl.load_workbook(io.BytesIO(capsysbinary.readouterr().out))
+    assert [c.value for c in book["Bozze"][2]][:4] == [sondrio, None, "SONDRIO", "SO"]
+    monkeypatch.setattr(cli_export, "isatty", lambda stream: True)
+    assert main(["export", sondrio, "--format", "xlsx", "-o", "-"]) == 2
+    captured = capsysbinary.readouterr()
+    assert captured.out == b"" and "non si scrive sul terminale" in captured.err.decode()
