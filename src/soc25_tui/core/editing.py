@@ -7,6 +7,13 @@ what it says (`display`, `why_locked`, `status_text`, the assessment); it tells 
 listeners what changed, synchronously and in order, so that a screen redraws and the file
 flows (recovery) follow.
 
+The reviewer's verdict and notes (`draft.review`, core/review.py) change through the editor
+too (`add_note`, `resolve_note`, `delete_note`, `set_verdict`): each is a step of undo, makes
+the draft modified and is told to the listeners like a cell. A cell changed in a draft whose
+verdict is approvata takes the approval away at once, in the same step of undo (`undo` gives
+it back): the verdict goes back to da-rivedere with a note listing the cells changed against
+the approved version, kept up to date while the cells go on changing.
+
 No Textual here: the TUI's screens are built with an editor, the tests drive one directly,
 and the faces to come (line mode, browser) drive the same one.
 """
@@ -15,10 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from time import monotonic
 from typing import Any, NamedTuple
 
 from .assess import Assessment, assess
+from .compare import describe, differences
 from .layout import CASE_SHORT, CELL_BY_NAME, Q3_INPUTS, Q4_ITEM_BY_CODE, R40_MAX_CHARS
 from .messages import (
     KEPT_NOT_TO_FILL,
@@ -29,6 +38,18 @@ from .messages import (
 )
 from .model import Draft, one_newline
 from .numbers import format_number
+from .review import (
+    CHANGED_AFTER,
+    DEFAULT_STATE,
+    NOTE_MARK,
+    STATE_WORDS,
+    Review,
+    ReviewError,
+    check_state,
+    fingerprint,
+    new_note,
+    reconcile,
+)
 from .rules import Outcome
 from .values import count_chars, described, display, edit_text, filled, parse_input
 from .visible import visible
@@ -45,6 +66,8 @@ class Change(NamedTuple):
     whole: bool = False  # another draft altogether (opened, restored from recovery)
     state: bool = False  # only the saved state or the read-only reason changed
     typed: bool = False  # only the text of an open edit that is not in the draft changed
+    review: bool = False  # the reviewer's verdict or notes changed (with `cells`: by a cell change)
+    unapproved: bool = False  # a cell change took the approval away: da-rivedere, with a note
 
 
 Listener = Callable[[Change], None]
@@ -53,11 +76,15 @@ Held = tuple[Any, Any]  # a cell as the draft holds it: (value, unreadable value
 
 
 class Travel(NamedTuple):
-    """What an undo or a redo did."""
+    """What an undo, a redo or a change to the review did."""
 
     notice: str  # what to tell the person
     cell: str | None = None  # the cell to show it on (None: a whole draft, or nothing done)
-    done: bool = False  # False: nothing to undo or redo, or read-only
+    done: bool = False  # False: nothing to undo or redo, refused, or read-only
+
+
+# How many changed cells the note of an approval taken away lists (then how many more).
+UNAPPROVED_CELLS = 20
 
 
 class Step:
@@ -67,6 +94,10 @@ class Step:
     def __init__(self, group: object | None, label: str = "") -> None:
         self.cells: dict[str, tuple[Held, Held]] = {}
         self.whole: tuple[Any, Any] | None = None  # (draft before, draft after)
+        # The review from how it was to how it is: a note or a verdict (no cells, `label`
+        # says what), or the approval a change of `cells` took away.
+        self.review: tuple[Review, Review] | None = None
+        self.cell: str | None = None  # a review step: the cell of its note (where to show it)
         self.group = group
         self.label = label
         self.at = monotonic()
@@ -86,6 +117,9 @@ class DraftEditor:
         self._undone: list[Step] = []
         self._group: object | None = None  # the edit whose changes make one step
         self._typed: tuple[str, str] | None = None  # an open edit's text not in the draft
+        # The draft as it was approved, once a cell change took the approval away: the note
+        # saying so lists the cells changed against it, while it is the review's last.
+        self._approved: Draft | None = None
 
     # --- state ---------------------------------------------------------------------------
 
@@ -132,11 +166,13 @@ class DraftEditor:
         for listener in list(self._listeners):
             listener(change)
 
-    def _changed(self, cells: frozenset[str], *, whole: bool = False) -> None:
+    def _changed(self, cells: frozenset[str], *, whole: bool = False, review: bool = False,
+                 unapproved: bool = False) -> None:
         # Modified means "differs from the file": typing a figure and going back is no change.
         self.dirty = self._draft != self._saved
-        self.assessment = assess(self._draft)
-        self._notify(Change(cells, whole=whole))
+        if cells or whole:  # the review alone changes no value, message or problem
+            self.assessment = assess(self._draft)
+        self._notify(Change(cells, whole=whole, review=review or unapproved, unapproved=unapproved))
 
     # --- whole drafts ----------------------------------------------------------------------
 
@@ -145,6 +181,7 @@ class DraftEditor:
         the draft before is forgotten."""
         self._done.clear()
         self._undone.clear()
+        self._approved = None
         self._draft = draft
         self._saved = draft.copy()
         self._changed(frozenset(CELL_BY_NAME), whole=True)
@@ -177,6 +214,9 @@ class DraftEditor:
             name, text = self._typed
             draft.set(name, None)
             draft.invalid[name] = text
+            # Typed into an approved draft: the recovery file says what changed (as a save
+            # would), not that it was changed outside soc25.
+            reconcile(draft, describe(differences(self._draft, draft), limit=UNAPPROVED_CELLS))
         return draft
 
     def mark_saved(self) -> None:
@@ -230,16 +270,22 @@ class DraftEditor:
         """(Comune and case, errors and warnings) for a status line of `width` columns. The
         flag and the counts are always whole, and so is the case in words unless they cannot
         fit even without the Comune (then its letter); a Comune name too long for the rest
-        is cut, with "…"."""
+        is cut, with "…". A draft under review says its verdict and how many notes are open
+        (✎) before the counts; then the Comune's name comes before the case in words."""
         o = self.outcome
         right = counts_text(self.assessment.errors, self.assessment.warnings)
+        review = self._draft.review
+        if not review.empty:  # the reviewer's verdict, and the notes still open
+            still = len(review.open_notes)
+            right = f"{STATE_WORDS[review.state]}{f' · {NOTE_MARK} {still}' if still else ''} · {right}"
         name = visible((self._draft.comune or "").strip()) or "Comune non indicato"
         prov = visible((self._draft.provincia or "").strip())
         flag = "[SOLA LETTURA] " if self.read_only else ("* " if self.dirty else "")
         who = f"{name}{f' ({prov})' if prov else ''}"
         case = f"Caso {o.case}: {CASE_SHORT[o.case]}" if o.case else "Caso non determinabile"
         room = width - len(right) - 1 - len(flag) - 3  # (" ", " · ")
-        if o.case and room - len(case) < 1:  # not even "…" beside the words: the letter only
+        short = room - len(case) < 1 or not review.empty and len(who) > room - len(case)
+        if o.case and short:  # not even "…" beside the words (a reviewer: the name whole): the letter
             case = f"Caso {o.case}"
         if len(who) > room - len(case):
             who = who[: max(room - len(case) - 1, 0)] + "…"
@@ -255,10 +301,11 @@ class DraftEditor:
             return self.read_only_note
         if value == self._draft.get(name) and name not in self._draft.invalid:
             return ""
-        before = self._held(name)
+        before, review, approved = self._held(name), self._draft.review, self._approved_copy()
         self._draft.set(name, value)
-        self._record(name, before, group)
-        self._changed(frozenset((name,)))
+        unapproved = self._follow_approval(approved)
+        self._record(name, before, group, review)
+        self._changed(frozenset((name,)), unapproved=unapproved)
         return ""
 
     def try_set_text(self, name: str, text: str) -> str:
@@ -275,10 +322,11 @@ class DraftEditor:
         """Put a cell back as it was (an unreadable value kept from the file too)."""
         if self.read_only or (self._draft.get(name) == value and self._draft.invalid.get(name) == raw):
             return
-        before = self._held(name)
+        before, review, approved = self._held(name), self._draft.review, self._approved_copy()
         self._put(name, (value, raw))
-        self._record(name, before)
-        self._changed(frozenset((name,)))
+        unapproved = self._follow_approval(approved)
+        self._record(name, before, review=review)
+        self._changed(frozenset((name,)), unapproved=unapproved)
 
     def empty_leftover(self, name: str) -> str:
         """Empty a value kept where its section does not apply; returns what to tell the
@@ -308,25 +356,136 @@ class DraftEditor:
         del self._done[:-HISTORY]
         self._undone.clear()
 
-    def _record(self, name: str, before: Held, group: object | None = None) -> None:
-        """A cell changed from `before`: a new step, or the last one when it is the same
-        edit of the same cell (an R40 typed without a pause)."""
+    def _record(self, name: str, before: Held, group: object | None = None,
+                review: Review | None = None) -> None:
+        """A cell changed from `before` (and the review from `review`, when the change took
+        the approval away or updated the note saying so): a new step, or the last one when
+        it is the same edit of the same cell (an R40 typed without a pause)."""
         group = group if group is not None else self._group
         after = self._held(name)
+        now = self._draft.review
         last = self._done[-1] if self._done else None
         if (last is not None and group is not None and last.group is group
                 and list(last.cells) == [name] and last.whole is None
                 and (isinstance(group, CellEdit) or monotonic() - last.at < TYPING_PAUSE)):
             first = last.cells[name][0]
-            if first == after:  # back to how it was: no change to undo
+            first_review = last.review[0] if last.review else (review or now)
+            if first == after:  # back to how it was: no change to undo (an approval is back)
                 self._done.pop()
+                self._draft.review = first_review
             else:
                 last.cells[name] = (first, after)
+                last.review = (first_review, now) if first_review != now else None
                 last.at = monotonic()
             return
         step = Step(group)
         step.cells[name] = (before, after)
+        if review is not None and review != now:
+            step.review = (review, now)
         self._push(step)
+
+    # --- the approval ----------------------------------------------------------------------
+
+    def _approved_copy(self) -> Draft | None:
+        """Before a cell changes: the draft as approved, when its verdict is approvata (it
+        is the draft as it is: a change takes the approval away at once)."""
+        return self._draft.copy() if self._draft.review.state == "approvata" else None
+
+    def _follow_approval(self, approved: Draft | None) -> bool:
+        """A cell just changed: an approved draft goes back to da-rivedere, with a note
+        listing the cells changed against `approved` (True then); a draft whose approval a
+        change took away keeps that note up to date while it is the review's last one (the
+        reviewer has said nothing since)."""
+        review = self._draft.review
+        if approved is not None:
+            if review.state != "approvata" or fingerprint(self._draft) == review.approved:
+                return False
+            self._approved = approved
+            return reconcile(self._draft, self._unapproved_changes())
+        last = review.notes[-1] if review.notes else None
+        if (self._approved is None or review.state != DEFAULT_STATE or last is None
+                or last.cell is not None or not last.text.startswith(f"{CHANGED_AFTER}:\n")):
+            return False
+        text = f"{CHANGED_AFTER}:\n{self._unapproved_changes()}"
+        if text != last.text:
+            self._draft.review = Review(review.state, (*review.notes[:-1], replace(last, text=text)), review.approved)
+        return False
+
+    def _unapproved_changes(self) -> str:
+        return describe(differences(self._approved, self._draft), limit=UNAPPROVED_CELLS)
+
+    # --- the reviewer's notes and verdict -------------------------------------------------
+
+    def add_note(self, cell: str | None, text: str) -> Travel:
+        """A note on `cell` (a public name; None or «bozza»: the whole draft), by the person
+        using the program (`review.who`), now."""
+        if self.read_only:
+            return Travel(self.read_only_note)
+        try:
+            note = new_note(cell, text)
+            review = self._draft.review.with_note(note)
+        except ReviewError as exc:
+            return Travel(f"Nota non aggiunta: {exc}.")
+        where = _on(note.cell)
+        self._review_step(review, f"nota aggiunta {where}", note.cell)
+        return Travel(f"Nota aggiunta {where}.", note.cell, True)
+
+    def resolve_note(self, index: int, resolved: bool = True) -> Travel:
+        """Note `index` (from 0, in the review's order) resolved, or open again."""
+        if self.read_only:
+            return Travel(self.read_only_note)
+        review = self._draft.review
+        try:
+            note = review.notes[review.check_index(index)]
+        except ReviewError as exc:
+            return Travel(f"{exc}.".capitalize())
+        if note.resolved == resolved:
+            return Travel(f"La nota {index + 1} è già {'risolta' if resolved else 'aperta'}.", note.cell)
+        what = f"nota {index + 1} {_on(note.cell)} {'segnata come risolta' if resolved else 'riaperta'}"
+        self._review_step(review.with_resolved(index, resolved), what, note.cell)
+        return Travel(f"{what[0].upper()}{what[1:]}.", note.cell, True)
+
+    def delete_note(self, index: int) -> Travel:
+        """Note `index` (from 0) taken away (undo brings it back)."""
+        if self.read_only:
+            return Travel(self.read_only_note)
+        review = self._draft.review
+        try:
+            note = review.notes[review.check_index(index)]
+        except ReviewError as exc:
+            return Travel(f"{exc}.".capitalize())
+        what = f"nota {index + 1} {_on(note.cell)} eliminata"
+        self._review_step(review.without(index), what, note.cell)
+        return Travel(f"{what[0].upper()}{what[1:]}.", note.cell, True)
+
+    def set_verdict(self, state: str) -> Travel:
+        """The reviewer's verdict (`review.STATES`); approvata holds for the cells as they
+        are now. The notice warns when the draft being approved still has errors."""
+        if self.read_only:
+            return Travel(self.read_only_note)
+        review = self._draft.review
+        try:
+            check_state(state)
+        except ReviewError as exc:
+            return Travel(f"{exc}.".capitalize())
+        if state == review.state:
+            return Travel(f"Il verdetto è già «{STATE_WORDS[state]}».")
+        what = f"verdetto da «{STATE_WORDS[review.state]}» a «{STATE_WORDS[state]}»"
+        self._review_step(review.with_state(state, self._draft), what, None)
+        notice = f"Verdetto: {STATE_WORDS[state]}."
+        errors = self.assessment.errors
+        if state == "approvata" and errors:
+            notice += f" Attenzione: la bozza ha {format_number(errors)} {'errore' if errors == 1 else 'errori'}."
+        return Travel(notice, None, True)
+
+    def _review_step(self, review: Review, label: str, cell: str | None) -> None:
+        step = Step(None, label)
+        step.review = (self._draft.review, review)
+        step.cell = cell
+        self._push(step)
+        self._draft.review = review
+        self._approved = None  # the reviewer has spoken: the note of a lost approval stays as it is
+        self._changed(frozenset(), review=True)
 
     @property
     def can_undo(self) -> bool:
@@ -352,17 +511,25 @@ class DraftEditor:
         step = source.pop()
         target.append(step)
         step.group = None  # a change made after this is a step of its own
+        verb = "Annullato" if back else "Ripetuto"
         if step.whole is not None:
             draft = step.whole[0 if back else 1].copy()
             self._draft = draft
             self._changed(frozenset(CELL_BY_NAME), whole=True)
-            verb = "Annullato" if back else "Ripetuto"
             return Travel(f"{verb}: {step.label}.", None, True)
+        if step.review is not None:
+            self._draft.review = step.review[0 if back else 1]
+        if not step.cells:  # a note or a verdict
+            self._changed(frozenset(), review=True)
+            return Travel(f"{verb}: {step.label}.", step.cell, True)
         for name, (before, after) in step.cells.items():
             self._put(name, before if back else after)
-        self._changed(frozenset(step.cells))
+        self._changed(frozenset(step.cells), review=step.review is not None)
         name = next(iter(step.cells))
-        return Travel(self._told(name, back), name, True)
+        told = self._told(name, back)
+        if step.review is not None and step.review[0].state != step.review[1].state:
+            told += f" Il verdetto torna «{STATE_WORDS[self._draft.review.state]}»."
+        return Travel(told, name, True)
 
     def _told(self, name: str, back: bool) -> str:
         """«Annullata la modifica di R07_2021: torna a 51.475,22.»"""
@@ -371,6 +538,12 @@ class DraftEditor:
             to = f"al {now[3:]}" if now.startswith("il ") else f"a {now}"
             return f"Annullata la modifica di {name}: torna {to}."
         return f"Ripetuta la modifica di {name}: di nuovo {now}."
+
+    # --- reading the review ----------------------------------------------------------------
+
+    def open_notes_on(self, name: str | None) -> list[tuple[int, Any]]:
+        """(index, note) of the open notes on a cell (None: on the whole draft)."""
+        return [(i, n) for i, n in enumerate(self._draft.review.notes) if n.cell == name and not n.resolved]
 
     # --- R40 -------------------------------------------------------------------------------
 
@@ -390,6 +563,11 @@ class DraftEditor:
         if would_be > R40_MAX_CHARS:
             return self.r40_refusal(would_be)
         return self.set("R40", current + text)
+
+
+def _on(cell: str | None) -> str:
+    """«su R07_2021», «sulla bozza intera»."""
+    return f"su {cell}" if cell else "sulla bozza intera"
 
 
 def shown_r40(text: str) -> str:

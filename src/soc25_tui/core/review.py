@@ -33,11 +33,13 @@ from typing import Any
 
 from .layout import CELL_BY_NAME
 from .limits import TEXT_MAX_CHARS
+from .numbers import format_number
 
 SECTION = "revisione"
 DEFAULT_STATE = "da-rivedere"
 STATES = ("da-rivedere", "da-correggere", "approvata")
 STATE_WORDS = {"da-rivedere": "da rivedere", "da-correggere": "da correggere", "approvata": "approvata"}
+NOTE_MARK = "✎"  # a cell with an open note, in the grid and the status line (text: NO_COLOR-safe)
 WHOLE = "bozza"  # how a person names the whole draft where a cell is asked (`soc25 review --note bozza …`)
 MAX_NOTES = 1000  # a draft is a few kB: a thousand notes is far past any review
 
@@ -110,13 +112,22 @@ class Review:
 
     def with_resolved(self, index: int, resolved: bool = True) -> Review:
         notes = list(self.notes)
+        index = self.check_index(index)
         notes[index] = replace(notes[index], resolved=resolved)
         return replace(self, notes=tuple(notes))
 
     def without(self, index: int) -> Review:
         notes = list(self.notes)
-        del notes[index]
+        del notes[self.check_index(index)]
         return replace(self, notes=tuple(notes))
+
+    def check_index(self, index: int) -> int:
+        """`index` (from 0) when it is a note of this review; else ReviewError naming the
+        note as a person counts them (from 1)."""
+        if not 0 <= index < len(self.notes):
+            have = {0: "non ha note", 1: "ha una sola nota"}.get(len(self.notes), f"ha {len(self.notes)} note")
+            raise ReviewError(f"nota {index + 1} inesistente: la bozza {have}")
+        return index
 
 
 def check_state(state: str) -> str:
@@ -142,7 +153,8 @@ def check_text(text: str) -> str:
     if not text:
         raise ReviewError("il testo della nota è vuoto")
     if len(text) > TEXT_MAX_CHARS:
-        raise ReviewError(f"nota troppo lunga: {len(text)} caratteri, al massimo {TEXT_MAX_CHARS}")
+        raise ReviewError(f"nota troppo lunga: {format_number(len(text))} caratteri, al massimo "
+                          f"{format_number(TEXT_MAX_CHARS)}")
     return text
 
 
@@ -158,6 +170,28 @@ def who() -> str:
 
 def now() -> dt.datetime:
     return dt.datetime.now().astimezone().replace(microsecond=0)
+
+
+def time_text(time: dt.datetime | None) -> str:
+    """When a note was written, as a person reads it: «02/12/2026 10:15» (the author's clock,
+    as the note keeps it); «data non indicata» for a note written without one."""
+    return time.strftime("%d/%m/%Y %H:%M") if time else "data non indicata"
+
+
+def note_heading(note: Note) -> str:
+    """«R07_2021 · mrossi · 02/12/2026 10:15 · aperta»: a note's cell (or «bozza»), author,
+    time and whether it is resolved, as the summary, `soc25 review` and the TUI list it."""
+    author = note.author or "autore non indicato"
+    return f"{note.where} · {author} · {time_text(note.time)} · {'risolta' if note.resolved else 'aperta'}"
+
+
+def open_text(review: Review) -> str:
+    """«3 note, 1 aperta»: how many notes and how many still open («nessuna nota»)."""
+    total, still = len(review.notes), len(review.open_notes)
+    if not total:
+        return "nessuna nota"
+    return (f"{format_number(total)} {'nota' if total == 1 else 'note'}, "
+            f"{format_number(still)} {'aperta' if still == 1 else 'aperte'}")
 
 
 def new_note(cell: str | None, text: str, *, author: str | None = None, time: dt.datetime | None = None) -> Note:

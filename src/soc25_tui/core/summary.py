@@ -40,6 +40,7 @@ from .layout import (
     USER_ROWS,
 )
 from .numbers import format_money, format_number
+from .review import STATE_WORDS, note_heading, open_text
 from .rules import Q3_BELOW_THRESHOLD, Q3_REQUIRED, Q3_SPENDING, Outcome
 from .values import count_chars, display, raw_shown
 from .visible import visible
@@ -396,17 +397,41 @@ def _problems(problems: list[Problem]) -> list[_Block]:
     return out
 
 
+REVIEW_TITLE = "Note della revisione"
+
+
+def _review(draft: Any) -> list[_Block]:
+    """The reviewer's verdict, then each note (numbered as `soc25 review` numbers them): its
+    cell or «bozza», author, time, whether resolved, and its text. Nothing for a draft with
+    no notes and the default verdict (a Comune's own draft)."""
+    review = draft.review
+    if review.empty:
+        return []
+    out: list[_Block] = [
+        _Heading(REVIEW_TITLE),
+        _Fields([("Verdetto", STATE_WORDS[review.state]), ("Note", open_text(review))]),
+    ]
+    for i, note in enumerate(review.notes, 1):
+        out.append(_Para(f"{i}. {note_heading(note)}", "section"))
+        out.append(_Para(note.text))
+    return out
+
+
 def document(draft: Any, assessment: Assessment | None = None, *, problems_first: bool = False) -> list[_Block]:
     """The summary's content, in the printed form's order, independent of the output format;
-    the problems at the end, or first (the TUI's final screen: seen without scrolling).
-    Every text in it has its control characters shown (`visible`): it is what every format
-    prints."""
+    the problems at the end, or first (the TUI's final screen: seen without scrolling); the
+    reviewer's notes after the problems, or before them on the final screen. Every text in
+    it has its control characters shown (`visible`): it is what every format prints."""
     a = assessment or assess(draft)
     o = a.outcome
     probs = _problems(a.problems)
+    review = _review(draft)
     form = [*_header(draft, o), *_quadro1(draft, a), *_quadro2(draft, a), *_quadro3(draft, a),
             *_quadro4(draft, o)]
-    blocks = [*probs, *form, *_nota()] if problems_first else [*form, *_nota(), *probs]
+    if problems_first:
+        blocks = [*review, *probs, *form, *_nota()]
+    else:
+        blocks = [*form, *_nota(), *probs, *review]
     return [_visible_block(b) for b in blocks]
 
 
@@ -479,7 +504,8 @@ def _rich_blocks(blocks: list[_Block], plain: bool) -> list[RenderableType]:
     for b in blocks:
         # A blank line between blocks, except inside the title and between messages.
         if previous is not None and not (isinstance(previous, _Msg) and isinstance(b, _Msg)):
-            if not isinstance(previous, _Heading):
+            # A note's heading line (style "section") sits on its text, as a heading does.
+            if not isinstance(previous, _Heading) and not (isinstance(previous, _Para) and previous.style == "section"):
                 out.append(Text())
         previous = b
         if isinstance(b, _Heading):
@@ -569,7 +595,7 @@ def _markdown(blocks: list[_Block]) -> str:
             text = _md_para(b.text)
             if b.style == "note":
                 text = f"*{text}*"
-            elif b.style == "flag":
+            elif b.style in ("flag", "section"):
                 text = f"**{text}**"
             parts.append(text)
         elif isinstance(b, _Msg):
