@@ -6,6 +6,7 @@
     soc25 summary DRAFT.toml [--format text|html|svg|md] [-o FILE] [--width N]
     soc25 r40 DRAFT.toml [--write]
     soc25 export DRAFT.toml [...] [--format xlsx|csv] -o FILE [--jobs N]
+    soc25 review DRAFT.toml [--state STATE] [--note CELL TEXT] [--resolve N] [--delete N]
     soc25 diff A.toml B.toml [--json]
 
 Exit status: 0 fine, 1 some draft has errors (diff: the drafts differ), 2 a file cannot be
@@ -23,7 +24,7 @@ from typing import Callable
 
 from .common import EXIT_OK, EXIT_USAGE, err
 
-SUBCOMMANDS = ("check", "import", "summary", "r40", "diff", "export")
+SUBCOMMANDS = ("check", "import", "summary", "r40", "diff", "review", "export")
 
 
 _CANNOT_WRITE = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -43,6 +44,8 @@ def _command(name: str | None) -> Callable[[list[str]], int]:
         from .export import run
     elif name == "diff":
         from .diff import run
+    elif name == "review":
+        from .review import run
     else:
         from .tui import run
     return run
