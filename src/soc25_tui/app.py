@@ -162,6 +162,11 @@ class Soc25App(KeyGate, App[int]):
     # --- the draft changed: the file flows follow ------------------------------------------
 
     def _draft_changed(self, change: Change) -> None:
+        if change.unapproved:
+            self.notify("La bozza era approvata: con questa modifica il verdetto torna «da rivedere» "
+                        "e una nota della revisione elenca le celle cambiate "
+                        f"({keys.label('annulla-modifica', self.keymap)} annulla la modifica e "
+                        "ridà l'approvazione).", severity="warning", timeout=10)
         if change.state:
             return
         if self.unsaved_work():
@@ -729,6 +734,57 @@ class Soc25App(KeyGate, App[int]):
             return
         self.push_screen(JumpDialog(), lambda name: name and self.jump_to(name))
 
+    # --- the review: notes and verdict ---------------------------------------------------
+
+    def action_note_add(self) -> None:
+        """A note of the review on the cell under the cursor (on the final screen: R40, or the
+        whole draft); refused, with the reason, on a draft open read-only."""
+        from .screens.dialogs import NoteDialog
+
+        if self._refuse_read_only():
+            return
+        cell = self.screen.current_cell() if isinstance(self.screen, DraftScreen) else None
+        self.push_screen(NoteDialog(self.editor, cell), lambda said: said and self.notify(said))
+
+    def action_notes(self) -> None:
+        """The notes of the review (read-only too: then they are only read); Invio goes to a
+        note's cell."""
+        from .core.review import WHOLE
+        from .screens.dialogs import NotesDialog
+
+        cell = self.screen.current_cell() if isinstance(self.screen, DraftScreen) else None
+
+        def go(where: str | None) -> None:
+            if where == WHOLE:
+                self.show_screen("final")  # a note on the whole draft: with the summary
+            elif where:
+                self.jump_to(where)
+
+        self.push_screen(NotesDialog(self.editor, cell=cell, keymap=self.keymap), go)
+
+    def action_verdict(self) -> None:
+        """The verdict of the review, one key each."""
+        from .core.review import STATE_WORDS
+        from .screens.dialogs import Choice
+
+        if self._refuse_read_only():
+            return
+        ed = self.editor
+        errors = ed.assessment.errors
+        warn = f" La bozza ha {errors} {'errore' if errors == 1 else 'errori'}." if errors else ""
+
+        def answer(choice: str | None) -> None:
+            if choice and choice != "cancel":
+                done = ed.set_verdict(choice)
+                self.notify(done.notice, severity="information" if done.done else "warning")
+
+        self.push_screen(Choice(
+            f"Verdetto della revisione della bozza {self.path} (ora: "
+            f"{STATE_WORDS[ed.draft.review.state]}).{warn} Un verdetto «approvata» torna «da rivedere» "
+            "se le celle cambiano dopo.",
+            [("r", "da-rivedere", "Da rivedere"), ("c", "da-correggere", "Da correggere"),
+             ("a", "approvata", "Approvata"), ("n", "cancel", "Annulla")]), answer)
+
     def action_help_quit(self) -> None:
         """Ctrl+C: Textual's own hint is in English; say it in Italian."""
         self.notify(f"Per uscire premere {keys.label('esci', self.keymap)} (chiede se salvare le modifiche).",
@@ -753,6 +809,8 @@ class Soc25App(KeyGate, App[int]):
                 return False
             if action != "command_palette" and self.path is None:
                 return False
+        if action in ("note_add", "notes", "verdict"):  # the review: over a draft's screens only
+            return self.path is not None and isinstance(self.screen, DraftScreen)
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

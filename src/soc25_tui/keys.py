@@ -32,6 +32,9 @@ APP, QUADRO, FINAL, GRID, EDIT, START, HELP, MESSAGES, DIALOG = (
 # Scopes whose bindings are active at the same time: a key must not do two things in one.
 CHAINS = ((APP, QUADRO, GRID), (APP, QUADRO, EDIT), (APP, FINAL), (APP, START), (HELP,),
           (MESSAGES,), (DIALOG,))
+# The list of the reviewer's notes (a dialog over the screens of a draft) has keys of its own.
+NOTES = "notes"
+CHAINS = (*CHAINS, (NOTES,))
 
 
 class Key(NamedTuple):
@@ -79,6 +82,15 @@ TABLE: tuple[Key, ...] = (
         command="Annulla l'ultima modifica"),
     Key("ripeti-modifica", "ctrl+y", "redo", "Ripeti modifica", APP, "ripeti-modifica",
         "ripete la modifica annullata", priority=True, command="Ripeti la modifica annullata"),
+    Key("nota", "ctrl+n", "note_add", "Nota", APP, "nota",
+        "nota della revisione sulla cella (nella schermata finale: su R40 o sulla bozza intera)",
+        priority=True, command="Aggiungi una nota della revisione"),
+    Key("note", "ctrl+r", "notes", "Note", APP, "note",
+        "note della revisione: leggerle, segnarle risolte, eliminarle, andare alla cella",
+        priority=True, command="Note della revisione"),
+    Key("verdetto", "ctrl+t", "verdict", "Verdetto", APP, "verdetto",
+        "verdetto della revisione: da rivedere, da correggere, approvata", priority=True,
+        command="Verdetto della revisione"),
     Key("esci", "ctrl+q", "quit", "Esci", APP, "esci",
         "esci (chiede se ci sono modifiche non salvate)", show=True, priority=True,
         command="Esci dal programma"),
@@ -106,6 +118,10 @@ TABLE: tuple[Key, ...] = (
     Key("chiudi-aiuto", "escape,f1,q", "close", "Chiudi", HELP, "chiudi"),
     Key("chiudi-messaggi", "escape,f7,q", "close", "Chiudi", MESSAGES, "chiudi"),
     Key("annulla-dialogo", "escape", "cancel", "Annulla", DIALOG, "annulla"),
+    Key("vai-nota", "enter", "jump", "Vai alla cella", NOTES, "invio"),
+    Key("risolvi-nota", "r,space", "toggle", "Risolta / aperta", NOTES, "risolvi"),
+    Key("elimina-nota", "delete", "delete", "Elimina", NOTES, "elimina"),
+    Key("chiudi-note", "escape,q", "close", "Chiudi", NOTES, "chiudi"),
 )
 BY_ID = {key.id: key for key in TABLE}
 
@@ -164,7 +180,7 @@ def help_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str]]:
     their keys themselves)."""
     rows: dict[str, tuple[list[str], str]] = {}
     for key in TABLE:
-        if key.scope in (START, HELP, MESSAGES, DIALOG):
+        if key.scope in (START, HELP, MESSAGES, DIALOG, NOTES):
             continue
         labels, text = rows.setdefault(key.row, ([], key.help))
         for part in label(key.id, keymap).split(" / "):
@@ -251,7 +267,7 @@ def _takes_typing(key_id: str, key: str) -> bool:
     entry = BY_ID[key_id]
     if key.startswith(_MODIFIERS) or re.fullmatch(r"f\d{1,2}", key):
         return False
-    if entry.scope in (START, HELP, MESSAGES, DIALOG):
+    if entry.scope in (START, HELP, MESSAGES, DIALOG, NOTES):
         return False
     character = key_to_character(key)
     if character is not None and character.isprintable() or key.startswith("shift+") and len(key) == 7:

@@ -20,6 +20,7 @@ from .. import keys
 from ..core.checks import ERROR
 from ..core.editing import CellEdit, Change, DraftEditor
 from ..core.layout import CELL_BY_NAME, QUADRO_TITLES, Kind
+from ..core.review import NOTE_MARK, time_text
 from ..widgets.editor import CellEditor
 from ..widgets.grid import FormGrid, GridSpec, spec_cells
 from ..widgets.panels import HeaderBar, MessagePanel, NavBar, messages_text
@@ -85,6 +86,10 @@ class DraftScreen(Screen):
 
     def leaving(self) -> None:
         """Another screen is about to be shown (F-keys, a jump)."""
+
+    def current_cell(self) -> str | None:
+        """The cell the cursor is on (where a note of the review goes); None: the whole draft."""
+        return None
 
     def close_edit(self) -> bool:
         """End what is being typed (before an undo): a valid figure stays, as confirmed.
@@ -188,10 +193,11 @@ class QuadroScreen(DraftScreen):
             self.grid.rebuild(self.build_spec())
         grid = self.grid
         marks = ed.assessment.marks
+        noted = {note.cell for note in ed.draft.review.open_notes}
         texts = {}
         for name in grid.cell_names:
             text = self.cell_text(name)
-            mark = marks.get(name)
+            mark = (marks.get(name) or "") + (NOTE_MARK if name in noted else "")
             texts[name] = self._marked(name, text, mark) if mark else text
         grid.show_values(texts)
         self.query_one(HeaderBar).show(ed.status_text)
@@ -219,14 +225,15 @@ class QuadroScreen(DraftScreen):
 
     def _marked(self, name: str, text: Text, mark: str) -> Text:
         """A cell with a problem, marked in the grid as text (✗ error, ! warning), not only by
-        a colour: the mark stands in for an empty cell or before the value when it fits the
-        column, and always before a text (whose end is cut with "…" anyway); a figure too long
-        for both is underlined instead (a figure is never cut)."""
+        a colour, and one with an open note of the review (✎; «✗✎» both): the mark stands in
+        for an empty cell or before the value when it fits the column, and always before a
+        text (whose end is cut with "…" anyway); a figure too long for both is underlined
+        instead (a figure is never cut)."""
         shown = text.plain
         style = f"{text.style} bold".strip()
         if shown in ("", "·"):
             shown = mark
-        elif len(shown) + 2 <= self.grid.width_of(name) or text.justify == "left":
+        elif len(shown) + len(mark) + 1 <= self.grid.width_of(name) or text.justify == "left":
             shown = f"{mark} {shown}"
         else:
             style += " underline"
@@ -246,6 +253,7 @@ class QuadroScreen(DraftScreen):
         line = self.edit_line
         if name is None:
             line.show_cell(None, "", "", f"Frecce per spostarsi, {self.label('cella-successiva')} cella successiva.")
+            line.show_note("")
             return
         ed = self.draft_editor
         problems = ed.assessment.problems_of(name)
@@ -262,6 +270,21 @@ class QuadroScreen(DraftScreen):
         line.show_cell(name, self._title(name), ed.display(name), hint)
         if problems:
             line.set_status(hint, error=problems[0].severity == ERROR)
+        line.show_note(self.note_line(name))
+
+    def note_line(self, name: str) -> str:
+        """The first open note of the review on `name`, as the edit line shows it ("": none):
+        «✎ Nota di mrossi, 02/12/2026 10:15 (e altre 2: Ctrl+R): Manca la spesa»."""
+        notes = self.draft_editor.open_notes_on(name)
+        if not notes:
+            return ""
+        _, note = notes[0]
+        more = f" (e altre {len(notes) - 1}: {self.label('note')})" if len(notes) > 1 else ""
+        author = note.author or "autore non indicato"
+        return f"{NOTE_MARK} Nota di {author}, {time_text(note.time)}{more}: {note.text}"
+
+    def current_cell(self) -> str | None:
+        return self.grid.current if self.is_mounted else None
 
     # --- editing -------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Small modal dialogs: quit with changes, recovery, new draft, jump to a cell, help."""
+"""Small modal dialogs: quit with changes, recovery, new draft, jump to a cell, help, and the
+reviewer's notes (a note on a cell, the list of the notes)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from .. import keys
-from ..core.layout import CELLS, resolve_cell_name
+from ..core.editing import DraftEditor
+from ..core.layout import CELL_BY_NAME, CELLS, resolve_cell_name
+from ..core.limits import TEXT_MAX_CHARS
+from ..core.review import NOTE_MARK, STATE_WORDS, WHOLE, note_heading, open_text
 from ..core.visible import visible
 
 
@@ -221,6 +226,192 @@ class HelpScreen(ModalScreen[None]):
                 f"La bozza si salva con {label('salva')}; un file di recupero viene scritto pochi "
                 f"secondi dopo ogni modifica. {label('chiudi-aiuto')} per chiudere."
             )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# --- the reviewer's notes -----------------------------------------------------------------
+
+
+class _ShownInput(Input):
+    """An Input whose pasted control characters are shown as what they are (`visible`), never
+    sent raw to the terminal; pasted lines become one (a note is written on one line)."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(visible(" ".join(text.splitlines()) if "\n" in text or "\r" in text else text), start, end)
+
+
+def _where(cell: str | None) -> str:
+    """«R07_2021 · 2021 · R07 - Spesa …», «la bozza intera»."""
+    if cell is None:
+        return "la bozza intera"
+    c = CELL_BY_NAME[cell]
+    return f"{cell} · {c.column} · {c.code} - {c.label}" if c.column else f"{cell} · {c.title}"
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """A note of the review on a cell (or on the whole draft): its text typed, the cell as
+    proposed (the one under the cursor) or changed. Added through the editor (a step of undo);
+    dismissed with what to tell the person, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    NoteDialog { align: center middle; }
+    NoteDialog > Vertical { width: 76; height: auto; max-height: 100%; border: heavy $accent; padding: 0 1; background: $surface; }
+    NoteDialog Input { margin-bottom: 1; }
+    NoteDialog #note-open { max-height: 6; color: $text-muted; }
+    NoteDialog #note-error { text-style: bold; }
+    """
+    BINDINGS = keys.bindings(keys.DIALOG)
+
+    def __init__(self, editor: DraftEditor, cell: str | None) -> None:
+        super().__init__()
+        self.editor = editor
+        self.cell = cell
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_data(f"Nota della revisione su {_where(self.cell)}", style="bold"))
+            already = self.editor.open_notes_on(self.cell)
+            if already:
+                lines = [f"{NOTE_MARK} {i + 1}. {note_heading(n)}: {' '.join(n.text.split())}" for i, n in already]
+                yield Static(_data("Note aperte su questa cella:\n" + "\n".join(lines)), id="note-open")
+            yield Static(f"Cella (nome pubblico, oppure «{WHOLE}» per la bozza intera):")
+            names = [WHOLE, *(cell.name for cell in CELLS)]
+            yield _ShownInput(self.cell or WHOLE, id="note-cell",
+                              suggester=SuggestFromList(names, case_sensitive=False))
+            yield Static("Testo della nota:")
+            yield _ShownInput(id="note-text", max_length=TEXT_MAX_CHARS,
+                              placeholder="ad esempio: Manca la spesa del 2021, allegare la delibera")
+            yield Static("", id="note-error")
+            yield Static(Text("Invio aggiunge la nota · Esc annulla", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#note-text", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = self.query_one("#note-text", Input).value
+        if event.input.id == "note-cell" and not text.strip():
+            self.query_one("#note-text", Input).focus()
+            return
+        cell = self.query_one("#note-cell", Input).value
+        done = self.editor.add_note(cell, text)
+        if not done.done:
+            self.query_one("#note-error", Static).update(_data("✗ " + done.notice))
+            return
+        self.dismiss(done.notice)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+NOTE_LINES = 4  # lines of a note's text the list shows (all of it: the summary, `soc25 review`)
+
+
+def note_option(index: int, note) -> Text:  # noqa: ANN001 - a core.review.Note
+    """A note as the list shows it: number and heading, then its text (data: `visible`)."""
+    text = Text()
+    text.append(f"{index + 1}. ", style="bold")
+    text.append(visible(note_heading(note)), style="" if note.resolved else "bold")
+    lines = visible(note.text, multiline=True).splitlines() or [""]
+    for line in lines[:NOTE_LINES]:
+        text.append("\n   " + line)
+    if len(lines) > NOTE_LINES:
+        text.append(f"\n   … (altre {len(lines) - NOTE_LINES} righe)", style="dim")
+    return text
+
+
+class NotesDialog(ModalScreen[str | None]):
+    """The notes of the review: the verdict above, each note numbered (as `soc25 review` and
+    the summary number them). A note is marked resolved or open again, or deleted, through the
+    editor (each a step of undo); Invio goes to its cell: dismissed with the cell's public
+    name («bozza»: the whole draft), or None when closed."""
+
+    DEFAULT_CSS = """
+    NotesDialog { align: center middle; }
+    NotesDialog > Vertical { width: 90%; height: 90%; border: heavy $accent; padding: 0 1; background: $surface; }
+    NotesDialog OptionList { height: 1fr; }
+    NotesDialog #notes-said { height: auto; max-height: 2; }
+    """
+    BINDINGS = keys.bindings(keys.NOTES)
+
+    def __init__(self, editor: DraftEditor, *, cell: str | None = None,
+                 keymap: dict[str, str] | None = None) -> None:
+        """`cell`: the first note on it is highlighted (the cell under the cursor)."""
+        super().__init__()
+        self.editor = editor
+        self.cell = cell
+        self.keymap = keymap
+        self._unsubscribe = editor.subscribe(lambda change: self._fill() if change.review else None)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("", id="notes-title")
+            yield OptionList(id="notes")
+            yield Static("", id="notes-said")
+            label = lambda key_id: keys.label(key_id, self.keymap)  # noqa: E731
+            yield Static(Text(
+                f"Frecce per scegliere · Invio va alla cella · {label('risolvi-nota')} risolta / aperta · "
+                f"{label('elimina-nota')} elimina · {label('chiudi-note')} chiude "
+                f"({label('annulla-modifica')}, chiuso l'elenco, annulla)", style="dim"))
+
+    def on_mount(self) -> None:
+        self._fill()
+        notes = self.editor.draft.review.notes
+        first = next((i for i, n in enumerate(notes) if n.cell == self.cell and not n.resolved), None)
+        listing = self.query_one(OptionList)
+        if notes:
+            listing.highlighted = first if first is not None else 0
+        listing.focus()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    def _fill(self) -> None:
+        if not self.query("#notes"):  # not composed yet, or gone
+            return
+        review = self.editor.draft.review
+        title = Text(f"Note della revisione · verdetto: {STATE_WORDS[review.state]} · {open_text(review)}",
+                     style="bold")
+        self.query_one("#notes-title", Static).update(title)
+        listing = self.query_one(OptionList)
+        at = listing.highlighted
+        listing.clear_options()
+        if not review.notes:
+            listing.add_option(Option(Text("Nessuna nota: la si aggiunge dalla cella con "
+                                           f"{keys.label('nota', self.keymap)}."), disabled=True))
+            return
+        listing.add_options([Option(note_option(i, n), id=str(i)) for i, n in enumerate(review.notes)])
+        if at is not None:
+            listing.highlighted = min(at, len(review.notes) - 1)
+
+    def _chosen(self) -> int | None:
+        at = self.query_one(OptionList).highlighted
+        return at if at is not None and at < len(self.editor.draft.review.notes) else None
+
+    def _say(self, text: str) -> None:
+        self.query_one("#notes-said", Static).update(_data(text))
+
+    def action_toggle(self) -> None:
+        i = self._chosen()
+        if i is not None:
+            note = self.editor.draft.review.notes[i]
+            self._say(self.editor.resolve_note(i, not note.resolved).notice)
+
+    def action_delete(self) -> None:
+        i = self._chosen()
+        if i is not None:
+            self._say(self.editor.delete_note(i).notice)
+
+    def action_jump(self) -> None:
+        i = self._chosen()
+        if i is not None:
+            self.dismiss(self.editor.draft.review.notes[i].where)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_jump()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -19,6 +19,8 @@ from ..core.messages import counter_text
 from ..core.model import one_newline
 from ..core.numbers import format_number
 from ..core.r40 import propose
+from ..core.review import NOTE_MARK
+from ..core.visible import visible
 from ..core.values import count_chars
 from ..widgets.panels import HeaderBar, NavBar
 from .base import DraftScreen
@@ -56,7 +58,11 @@ class FinalScreen(DraftScreen):
         "aggiorna mentre si scrive; un testo più lungo viene rifiutato). {proponi} propone un testo "
         "costruito dai dati della bozza: se R40 contiene già del testo chiede prima di "
         "sostituirlo. Sotto: la nota finale, il riepilogo dell'intera scheda e i problemi "
-        "ancora aperti. Tab passa dalla relazione al riepilogo."
+        "ancora aperti. Tab passa dalla relazione al riepilogo.\n\n"
+        "Revisione (ATS): il verdetto è nella riga di stato; le note della revisione sono in "
+        "testa al riepilogo. {nota} aggiunge una nota su R40 (dalla relazione) o sulla bozza "
+        "intera (dal riepilogo); {note} le elenca: Invio va alla cella della nota; {verdetto} "
+        "dà il verdetto."
     )
     BINDINGS = keys.bindings(keys.FINAL)
     SUMMARY_DELAY = 0.4
@@ -127,6 +133,11 @@ class FinalScreen(DraftScreen):
             )
         if ed.read_only:
             notes.append(ed.read_only_note)
+        noted = ed.open_notes_on("R40")
+        if noted:  # the reviewer's note on R40 (as the edit line of a Quadro shows a cell's)
+            note = noted[0][1]
+            said = f"Nota di {note.author or 'autore non indicato'}: {' '.join(note.text.split())}"
+            notes.append(f"{NOTE_MARK} {visible(said)}")  # the file's data: shown, never obeyed
         if notes:
             line.append(" · " + " · ".join(notes))
         self.query_one("#r40-counter", Static).update(line)
@@ -176,6 +187,10 @@ class FinalScreen(DraftScreen):
             self._aimed = bool(self._aimed) or at_end
             self.ready = False
         return True
+
+    def current_cell(self) -> str | None:
+        """R40 while the relazione has the focus; else the whole draft (the summary)."""
+        return "R40" if self.is_mounted and self.area.has_focus else None
 
     def _cursor_to_end(self) -> None:
         area = self.area

@@ -1,7 +1,8 @@
 """CellEditor: the edit line under each Quadro's grid.
 
 Shows the highlighted cell's public name and label, its value, and, as text (never only a
-colour), what is wrong with what is being typed. The draft keeps the last valid value.
+colour), what is wrong with what is being typed. The draft keeps the last valid value. Under
+it, while the cell has an open note of the review, the note (marked ✎, as in the grid).
 """
 
 from __future__ import annotations
@@ -72,7 +73,12 @@ class EditorInput(Input):
 
 
 class CellEditor(Vertical):
-    """Title line, input line, status line."""
+    """Title line, input line, status line, and the reviewer's note on the cell (if any)."""
+
+    DEFAULT_CSS = """
+    CellEditor #editor-note { height: auto; max-height: 2; display: none; }
+    CellEditor #editor-note.-shown { display: block; }
+    """
 
     class Done(Message):
         """Editing ended: `direction` 1/-1 to confirm and move, None to cancel."""
@@ -94,6 +100,7 @@ class CellEditor(Vertical):
         inp.edited = self._edited
         yield inp
         yield Static("", id="editor-status")
+        yield Static("", id="editor-note")
 
     @property
     def input(self) -> EditorInput:
@@ -133,6 +140,16 @@ class CellEditor(Vertical):
         status = self.query_one("#editor-status", Static)
         status.update(Text(("✗ " if error else "") + visible(text), overflow="ellipsis"))
         status.set_class(error, "-error")
+
+    def show_note(self, text: str) -> None:
+        """The reviewer's open note on the cell ("": none, the line is hidden). A note comes
+        from the draft's file: shown as data (`visible`, Text, never markup), on one line."""
+        if text == getattr(self, "_note", ""):
+            return
+        self._note = text
+        note = self.query_one("#editor-note", Static)
+        note.update(Text(visible(" ".join(text.split())), overflow="ellipsis"))
+        note.set_class(bool(text), "-shown")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # already told, synchronously (`EditorInput.edited`)
