@@ -209,3 +209,16 @@ async def test_the_recovery_file_keeps_the_notes(tmp_path, monkeypatch):
     recovered = load(session.recovery_path(path)).review
     assert [n.text for n in recovered.notes] == ["Nota non salvata"]
     assert load(path).review.notes == ()  # not saved: only in the recovery file
+
+
+async def test_the_help_names_the_mark_and_the_keys_of_the_review(tmp_path):
+    from .test_tui import dialog_text
+
+    app = open_app(copy_example(tmp_path, "sondrio"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        text = " ".join(dialog_text(app).split())
+        assert "✎ segna una cella con una nota della revisione aperta" in text
+        assert "Ctrl+N nota della revisione sulla cella" in text
+        assert "Ctrl+T verdetto della revisione" in text

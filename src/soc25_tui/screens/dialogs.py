@@ -219,7 +219,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 "\nNella griglia ✗ segna una cella con un errore, ! una con un avviso: il testo "
                 "compare sotto la griglia quando il cursore è sulla cella "
-                f"({label('finale')}: tutti i problemi).\n"
+                f"({label('finale')}: tutti i problemi). {NOTE_MARK} segna una cella con una nota "
+                f"della revisione aperta, che compare sotto la riga di modifica ({label('note')}: "
+                "tutte le note).\n"
                 "Numeri: 1.984.440,83 oppure 1984440,83 (anche 1984440.83). Un valore non valido "
                 "viene spiegato nella riga di modifica, sotto la griglia, e la bozza conserva "
                 "quello precedente.\n"
