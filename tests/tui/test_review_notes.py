@@ -222,3 +222,26 @@ async def test_the_help_names_the_mark_and_the_keys_of_the_review(tmp_path):
         assert "✎ segna una cella con una nota della revisione aperta" in text
         assert "Ctrl+N nota della revisione sulla cella" in text
         assert "Ctrl+T verdetto della revisione" in text
+
+
+async def test_a_note_from_the_file_is_shown_as_data_everywhere(tmp_path):
+    path = copy_example(tmp_path, "sondrio")
+    hostile = "[red]rosso[/] \x1b]0;titolo\x07 \u202edestra\n[link=x]y[/link]"
+    draft = load(path)
+    draft.review = draft.review.with_note(rv.Note("R06", hostile, "\x1b[2Jx"))  # no time: as a file may say
+    from soc25_tui.core.drafts import save
+
+    save(path, draft)
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "R06")
+        line = note_line(app)
+        assert "[red]rosso[/] ␛]0;titolo␇ ⟨U+202E⟩destra [link=x]y[/link]" in line
+        assert "Nota di ␛[2Jx, data non indicata" in line
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        prompt = app.screen.query_one(OptionList).get_option_at_index(0).prompt.plain
+        assert prompt == ("1. R06 · ␛[2Jx · data non indicata · aperta\n"
+                          "   [red]rosso[/] ␛]0;titolo␇ ⟨U+202E⟩destra\n   [link=x]y[/link]")
+        for text in (line, prompt):
+            assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
