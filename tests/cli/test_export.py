@@ -285,7 +285,7 @@ def test_jobs_give_the_same_file_in_the_order_given(tmp_path, capsys):
     for jobs in ("1", "2"):
         for fmt in ("csv", "xlsx"):
             out = tmp_path / f"j{jobs}.{fmt}"
-            assert main(["export", *paths, "-o", str(out), "--jobs", jobs]) == 2
+            assert main(["export", *paths, "-o", str(out), "-j" if fmt == "csv" else "--jobs", jobs]) == 2
             outs.append(out)
     capsys.readouterr()
     assert outs[0].read_bytes() == outs[2].read_bytes()
