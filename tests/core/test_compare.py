@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from soc25_tui.core.compare import Difference, describe, differences
+from soc25_tui.core.compare import Difference, brief, compare, describe, differences
 from soc25_tui.core.editing import DraftEditor
 
 from ..factories import example
@@ -43,3 +43,20 @@ def test_a_recovery_keeps_the_text_of_an_edit_not_valid_yet():
     edit.type("x")
     edit.cancel()
     assert editor.pending_text is None and editor.recovery_draft() == example("tortona")
+
+
+def test_one_more_cell_is_said_in_the_singular():
+    draft = example("tortona")
+    other = draft.copy()
+    other.M12_2024, other.M15_2024 = 14, 6
+    assert describe(differences(draft, other), limit=1) == "M12_2024: 13 → 14\n… e un'altra cella"
+    # The recovery question shows max(1, limit // 2) derived figures, then how many more:
+    # M12 hours 845 -> 900 over 13 users: 69,23; 1.000 inhabitants: R04 = 28 / 1.000 = 2,80%.
+    other = draft.copy()
+    other.M12_ore, other.R03 = 900, 1000
+    assert brief(compare(draft, other), limit=2).splitlines() == [
+        "M12_ore: 845 → 900",
+        "R03: 1.120 → 1.000",
+        "M12_media (calcolata): 65,00 → 69,23",
+        "… e un'altra cella calcolata",
+    ]

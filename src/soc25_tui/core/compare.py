@@ -98,8 +98,13 @@ def describe(found: list[Difference], *, limit: int = 0) -> str:
     shown = found[:limit] if limit else found
     lines = [_cell_line(d) for d in shown]
     if len(found) > len(shown):
-        lines.append(f"… e altre {len(found) - len(shown)} celle")
+        lines.append(_more(len(found) - len(shown), "cella", "celle"))
     return "\n".join(lines)
+
+
+def _more(n: int, one: str, many: str) -> str:
+    """«… e un'altra cella», «… e altre 3 celle»: how many more a list leaves out."""
+    return f"… e un'altra {one}" if n == 1 else f"… e altre {format_number(n)} {many}"
 
 
 def _cell_line(d: Difference) -> str:
@@ -317,7 +322,7 @@ def brief(c: Comparison, *, limit: int = 12) -> str:
     shown = derived[:max(1, limit // 2)]
     out += [_cell_line(d) for d in shown]
     if len(derived) > len(shown):
-        out.append(f"… e altre {len(derived) - len(shown)} celle calcolate")
+        out.append(_more(len(derived) - len(shown), "cella calcolata", "celle calcolate"))
     if c.case:
         out.append(f"Caso: {c.case[0] or CASE_UNKNOWN} → {c.case[1] or CASE_UNKNOWN}")
     if c.quadro3:
