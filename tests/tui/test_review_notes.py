@@ -245,3 +245,18 @@ async def test_a_note_from_the_file_is_shown_as_data_everywhere(tmp_path):
                           "   [red]rosso[/] ␛]0;titolo␇ ⟨U+202E⟩destra\n   [link=x]y[/link]")
         for text in (line, prompt):
             assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+
+
+async def test_the_edit_line_counts_the_other_open_notes_in_italian(tmp_path):
+    path = copy_example(tmp_path, "sondrio")
+    with open(path, "a", encoding="utf-8") as fh:
+        for text in ("Prima", "Seconda", "Terza"):
+            fh.write(f'\n[[revisione.note]]\ncella = "R07_2021"\ntesto = "{text}"\nautore = "ats2"\n')
+        fh.write('\n[[revisione.note]]\ncella = "R08"\ntesto = "Quarta"\n')
+        fh.write('\n[[revisione.note]]\ncella = "R08"\ntesto = "Quinta"\n')
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, "R07_2021")
+        assert note_line(app) == "✎ Nota di ats2, data non indicata (e altre 2: Ctrl+R): Prima"
+        await goto(pilot, "R08")
+        assert note_line(app) == "✎ Nota di autore non indicato, data non indicata (e un'altra: Ctrl+R): Quarta"

@@ -20,6 +20,7 @@ from .. import keys
 from ..core.checks import ERROR
 from ..core.editing import CellEdit, Change, DraftEditor
 from ..core.layout import CELL_BY_NAME, QUADRO_TITLES, Kind
+from ..core.numbers import format_number
 from ..core.review import NOTE_MARK, time_text
 from ..widgets.editor import CellEditor
 from ..widgets.grid import FormGrid, GridSpec, spec_cells
@@ -279,7 +280,11 @@ class QuadroScreen(DraftScreen):
         if not notes:
             return ""
         _, note = notes[0]
-        more = f" (e altre {len(notes) - 1}: {self.label('note')})" if len(notes) > 1 else ""
+        others = len(notes) - 1
+        more = ""
+        if others:
+            count = "un'altra" if others == 1 else f"altre {format_number(others)}"
+            more = f" (e {count}: {self.label('note')})"
         author = note.author or "autore non indicato"
         return f"{NOTE_MARK} Nota di {author}, {time_text(note.time)}{more}: {note.text}"
 
