@@ -310,6 +310,9 @@ def test_exit_zero_when_every_draft_is_read_even_with_errors(tmp_path, capsys):
         (["-o", "{d}/nuova.toml"], "l'esportazione non scrive su una bozza"),
         (["-o", "{d}/a.toml"], "l'esportazione non scrive su una bozza"),
         (["--format", "csv", "-o", "{d}/link"], "è una delle bozze da esportare"),
+        (["-o", "{d}/ufficio.csv"], "b.toml, una bozza: l'esportazione non la sovrascrive"),
+        (["-o", "{d}/ieri.xlsx"], "b.toml.bak, la copia .bak di una bozza: l'esportazione non"),
+        (["--format", "csv", "-o", "{d}/b.toml.bak"], "b.toml.bak: è la copia .bak di una bozza"),
         (["--format", "csv", "-o", "{d}/x.xlsx"], "l'estensione .xlsx è di un file XLSX"),
         (["-o", "{d}/x.txt"], "indicare il formato con --format"),
         (["--format", "csv", "-o", "{d}"], "è una cartella"),
@@ -321,6 +324,11 @@ def test_refusals_write_nothing_and_exit_two(tmp_path, capsys, argv, said):
     draft = tmp_path / "a.toml"
     draft.write_text(dumps(make()), encoding="utf-8")
     os.symlink(draft, tmp_path / "link")
+    other = tmp_path / "b.toml"  # a draft not exported, and its backup, behind links
+    other.write_text(dumps(make(comune="ALTRO")), encoding="utf-8")
+    shutil.copy(other, tmp_path / "b.toml.bak")
+    os.symlink(other, tmp_path / "ufficio.csv")
+    os.symlink(tmp_path / "b.toml.bak", tmp_path / "ieri.xlsx")
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     argv = [a.replace("{d}", str(tmp_path)) for a in argv]
     try:

@@ -33,6 +33,11 @@ def _jobs_arg(text: str) -> int:
     return value
 
 
+def _is_draft_name(path: str) -> bool:
+    """A draft's name (NAME.toml) or its backup's (NAME.toml.bak)."""
+    return path.lower().endswith((".toml", ".toml.bak"))
+
+
 def _same_file(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -53,6 +58,14 @@ def _refusal(output: str, fmt: str, drafts: list[str]) -> str | None:
     for draft in drafts:
         if _same_file(output, draft):
             return f"{output}: è una delle bozze da esportare: non la sovrascrivo."
+    real = os.path.realpath(output)
+    if _is_draft_name(real):
+        # A link named ufficio.csv to another draft, or to a draft's .bak (or that .bak
+        # named): written through, the spreadsheet would take the draft's place.
+        what = "una bozza" if real.lower().endswith(".toml") else "la copia .bak di una bozza"
+        if real != os.path.abspath(output):
+            what = f"un collegamento a {real}, {what}"
+        return f"{output}: è {what}: l'esportazione non la sovrascrive."
     return None
 
 
