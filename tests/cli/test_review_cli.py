@@ -154,3 +154,24 @@ def test_the_help_names_the_command(capsys):
         main(["review", "--help"])
     out = capsys.readouterr().out
     assert "--resolve N" in out and "soc25 review sondrio.toml --note R07_2021" in out
+
+
+def test_approving_a_draft_with_errors_warns_as_the_tui_does(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(rv, "who", lambda: "ats1")
+    path = tmp_path / "vuota.toml"
+    shutil.copy(EXAMPLES / "vuota.toml", path)
+    capsys.readouterr()
+    main(["check", str(path), "--json"])
+    errors = [p for p in json.loads(capsys.readouterr().out)["problems"] if p["severity"] == "errore"]
+    assert len(errors) > 1
+    assert main(["review", str(path), "--state", "approvata"]) == 0  # the reviewer decides
+    err = capsys.readouterr().err
+    assert f"attenzione: la bozza approvata ha {len(errors)} errori" in err
+    assert review_of(path, capsys)["state"] == "approvata"
+    # a draft without errors: no warning
+    assert main(["review", str(tmp_path / "vuota.toml"), "--state", "da-rivedere"]) == 0
+    assert "attenzione" not in capsys.readouterr().err
+    sondrio = tmp_path / "sondrio.toml"
+    shutil.copy(EXAMPLES / "sondrio.toml", sondrio)
+    assert main(["review", str(sondrio), "--state", "approvata"]) == 0
+    assert "attenzione" not in capsys.readouterr().err

@@ -120,6 +120,8 @@ def run(argv: list[str]) -> int:
                 draft.review = review
                 save(args.draft, draft)
                 err(f"revisione di {args.draft} aggiornata (versione precedente in {args.draft}.bak).")
+                if args.state == "approvata":
+                    _warn_errors(draft)
     except DraftHeld as exc:
         err(str(exc))
         return EXIT_USAGE
@@ -129,6 +131,18 @@ def run(argv: list[str]) -> int:
     if args.json:
         _write_json(draft.review)
     return EXIT_OK
+
+
+def _warn_errors(draft) -> None:  # noqa: ANN001 - a core.model.Draft
+    """An approval given to a draft that still has errors is said (as the TUI's notice says
+    it): the reviewer may mean it, but should know."""
+    from ..core.assess import assess
+    from ..core.numbers import format_number
+
+    errors = assess(draft).errors
+    if errors:
+        err(f"attenzione: la bozza approvata ha {format_number(errors)} {'errore' if errors == 1 else 'errori'} "
+            "(soc25 check li elenca).")
 
 
 def _show(path: str, *, as_json: bool) -> int:
