@@ -175,3 +175,28 @@ def test_approving_a_draft_with_errors_warns_as_the_tui_does(tmp_path, capsys, m
     shutil.copy(EXAMPLES / "sondrio.toml", sondrio)
     assert main(["review", str(sondrio), "--state", "approvata"]) == 0
     assert "attenzione" not in capsys.readouterr().err
+
+
+def test_import_force_keeps_the_review_and_a_changed_print_takes_the_approval_away(tmp_path, capsys, monkeypatch):
+    from ..conftest import TORTONA, seed_text
+
+    monkeypatch.setattr(rv, "who", lambda: "ats1")
+    dst = tmp_path / "tortona.toml"
+    assert main(["import", str(TORTONA), "-o", str(dst)]) == 0
+    assert main(["review", str(dst), "--note", "R07_2021", "Verificata", "--state", "approvata"]) == 0
+    # the same print again: nothing changed, the approval holds
+    assert main(["import", str(TORTONA), "-o", str(dst), "--force"]) == 0
+    review = review_of(dst, capsys)
+    assert review["state"] == "approvata"
+    assert [(n["cell"], n["text"]) for n in review["notes"]] == [("R07_2021", "Verificata")]
+    # a print with R07 2021 at 60.000,00 instead of Tortona's 51.475,22
+    other = tmp_path / "tortona-nuova.txt"
+    other.write_text(seed_text(TORTONA).replace("34786,95 51475,22", "34786,95 60000,00", 1), encoding="utf-8")
+    assert main(["import", str(other), "-o", str(dst), "--force"]) == 0
+    assert "approvata" in capsys.readouterr().out  # the import says the approval is gone
+    review = review_of(dst, capsys)
+    assert review["state"] == "da-rivedere"
+    assert [(n["cell"], n["text"]) for n in review["notes"]] == [
+        ("R07_2021", "Verificata"),
+        (None, "Modificata dopo l'approvazione:\nR07_2021: 51.475,22 → 60.000,00"),
+    ]

@@ -81,16 +81,42 @@ def run(argv: list[str]) -> int:
             if os.path.lexists(dst) and not args.force:  # appeared while the print was read
                 err(f"{dst} esiste già: non la sovrascrivo (usare --force per sostituirla).")
                 return EXIT_USAGE
+            # The reviewer's verdict and notes belong to the draft, not to the print: a draft
+            # replaced keeps them, and an approval holds only if the cells are the same.
+            kept = _review_of(dst) if args.force else None
+            if kept is not None:
+                draft.review = kept
             save(dst, draft, backup=args.force)
     except (DraftHeld, DraftError) as exc:
         err(str(exc))
         return EXIT_USAGE
     print(f"Creata {visible(str(dst))} (stampa in formato {result.layout}).")  # a name is data
+    if kept is not None:
+        from ..core.review import STATE_WORDS, open_text
+
+        if kept.state == "approvata" and draft.review.state != "approvata":
+            notes.append(f"revisione conservata ({open_text(draft.review)}): la bozza era approvata e "
+                         "le celle sono cambiate, ora è da rivedere con una nota che le elenca.")
+        else:
+            notes.append(f"revisione conservata: verdetto «{STATE_WORDS[draft.review.state]}», "
+                         f"{open_text(draft.review)}.")
     for line in warnings:
         print(f"  attenzione: {line}")
     for note in notes:
         print(f"  nota: {note}")
     return EXIT_OK
+
+
+def _review_of(path: os.PathLike[str]):  # noqa: ANN202 - a core.review.Review or None
+    """The review of the draft at `path`, when it has one to keep (None: none, or no draft
+    that can be read: it is replaced whole, its .bak keeps it)."""
+    from ..core.drafts import DraftError, load
+
+    try:
+        review = load(path).review
+    except DraftError:
+        return None
+    return None if review.empty else review
 
 
 _EXPECTED = "il testo di una scheda SOC25 stampata, estratto dal PDF (un file .txt)"
