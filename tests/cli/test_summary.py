@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -151,3 +152,18 @@ def test_terminal_output_colour_only_without_no_color(no_color):
     colour = any(p.isdigit() and (30 <= int(p) <= 38 or 90 <= int(p) <= 97) for p in params)
     assert colour is (not no_color)
     assert "\x1b[1" in out  # bold headings either way
+
+
+@pytest.mark.parametrize("target", ["sondrio.toml", "altra.toml", "altra.toml.bak", "link.txt"])
+def test_output_never_written_over_a_draft(tmp_path, capsys, target):
+    """`-o` on the draft itself (or another, its .bak, a link to one) would replace the draft
+    with its summary: refused, status 2, every file as it was."""
+    draft = tmp_path / "sondrio.toml"
+    shutil.copy(EXAMPLES / "sondrio.toml", draft)
+    shutil.copy(EXAMPLES / "tortona.toml", tmp_path / "altra.toml")
+    shutil.copy(EXAMPLES / "tortona.toml", tmp_path / "altra.toml.bak")
+    os.symlink(tmp_path / "altra.toml", tmp_path / "link.txt")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert main(["summary", str(draft), "-o", str(tmp_path / target)]) == 2
+    assert "il riepilogo non si scrive su una bozza" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

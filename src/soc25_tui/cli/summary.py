@@ -57,6 +57,11 @@ def run(argv: list[str]) -> int:
     from ..core.summary import build, export
     from ..core.visible import visible
 
+    if args.output and os.path.realpath(args.output).lower().endswith((".toml", ".toml.bak")):
+        # The draft itself, another, a .bak or a link to one: its summary would replace it.
+        err(f"{args.output}: è una bozza (o la sua copia .bak, o un collegamento a una): il "
+            "riepilogo non si scrive su una bozza; indicare un file .txt, .html, .svg o .md.")
+        return EXIT_USAGE
     fmt = args.format
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
