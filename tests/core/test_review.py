@@ -68,6 +68,18 @@ def test_approved_then_edited_by_hand_reads_as_da_rivedere(draft_file):
     assert review.notes[-1].text == rv.CHANGED_OUTSIDE
 
 
+def test_approved_by_hand_without_soc25s_fingerprint_says_so(draft_file):
+    """«stato = "approvata"» written in the file: no cell changed, the approval was never
+    given by soc25; the note says that, not that cells changed."""
+    with open(draft_file, "a", encoding="utf-8") as fh:
+        fh.write('\n[revisione]\nstato = "approvata"\n')
+    review = drafts.load(draft_file).review
+    assert review.state == "da-rivedere"
+    assert review.notes[-1].text == rv.APPROVED_BY_HAND
+    assert "scritta a mano" in rv.APPROVED_BY_HAND and "soc25 review" in rv.APPROVED_BY_HAND
+    assert "modificata" not in rv.APPROVED_BY_HAND.lower()
+
+
 def test_notes_alone_do_not_undo_an_approval(draft_file):
     d = drafts.load(draft_file)
     d.review = d.review.with_state("approvata", d).with_note(rv.new_note(None, "Vista", author="x"))

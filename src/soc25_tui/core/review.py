@@ -47,6 +47,9 @@ MAX_NOTES = 1000  # a draft is a few kB: a thousand notes is far past any review
 CHANGED_AFTER = "Modificata dopo l'approvazione"
 CHANGED_OUTSIDE = ("Modificata fuori da soc25 dopo l'approvazione: le celle cambiate non si "
                    "possono sapere; confrontare con una copia approvata (soc25 diff).")
+APPROVED_BY_HAND = ("Approvazione scritta a mano nel file, senza l'impronta che soc25 registra "
+                    "approvando: il verdetto torna da rivedere. Per approvare: soc25 review "
+                    "BOZZA.toml --state approvata, oppure Ctrl+T nell'interfaccia.")
 
 
 class ReviewError(ValueError):
@@ -216,13 +219,14 @@ def fingerprint(draft: Any) -> str:
 def reconcile(draft: Any, changes: str | None = None) -> bool:
     """An approved draft whose cells changed since the approval goes back to da-rivedere,
     with a note saying what changed: `changes`, one line a cell (`compare.describe`), when the
-    approved version is known; else (a file changed by hand) that it cannot be told.
+    approved version is known; else (a file changed by hand) that it cannot be told, or (an
+    approval written by hand, without `impronta`) that soc25 never gave it.
     Changes `draft.review` in place; True when it did."""
     review = draft.review
     if review.state != "approvata" or fingerprint(draft) == review.approved:
         return False
-    if changes is None:
-        note = Note(None, CHANGED_OUTSIDE)
+    if changes is None:  # a file changed by hand; or approved by hand, never by soc25
+        note = Note(None, CHANGED_OUTSIDE if review.approved else APPROVED_BY_HAND)
     else:
         note = Note(None, f"{CHANGED_AFTER}:\n{changes}", who(), now())
     draft.review = Review(DEFAULT_STATE, (*review.notes, note), "")
