@@ -415,3 +415,20 @@ def test_xlsx_to_stdout_when_it_is_not_a_terminal(capsysbinary, monkeypatch):
     assert main(["export", sondrio, "--format", "xlsx", "-o", "-"]) == 2
     captured = capsysbinary.readouterr()
     assert captured.out == b"" and "non si scrive sul terminale" in captured.err.decode()
+
+
+def test_a_path_with_characters_xml_cannot_hold_still_makes_a_workbook(tmp_path, capsys):
+    """U+FFFE in a file's name (a draft that reads, one that does not): the XLSX is still
+    XML that Excel and openpyxl open, the character shown as the other texts show it."""
+    good = tmp_path / "a\ufffeb.toml"
+    shutil.copy(EXAMPLES / "sondrio.toml", good)
+    bad = tmp_path / "rotta\uffff.toml"
+    bad.write_text("comune = [", encoding="utf-8")
+    out = tmp_path / "ufficio.xlsx"
+    assert main(["export", str(good), str(bad), "-o", str(out)]) == 2
+    capsys.readouterr()
+    rows = list(_xlsx(out)["Bozze"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][0] == str(tmp_path / "a⟨U+FFFE⟩b.toml") and rows[0][1] is None
+    assert rows[0][2:4] == ("SONDRIO", "SO")
+    assert rows[1][0] == str(tmp_path / "rotta⟨U+FFFF⟩.toml")
+    assert "rotta⟨U+FFFF⟩.toml" in rows[1][1] and "\uffff" not in rows[1][1]

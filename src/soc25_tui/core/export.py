@@ -115,10 +115,10 @@ Row = tuple[Any, ...]  # one value per column: None, int, Decimal or str
 _NOT_XML = re.compile("[\ufffe\uffff]")  # not XML characters, and not control characters either
 
 
-def shown(text: str) -> str:
+def shown(text: str, *, multiline: bool = True) -> str:
     """A text of a draft as the table holds it: control characters (and what XML cannot hold)
-    shown, newlines and tabs kept."""
-    text = visible(text, multiline=True)
+    shown, newlines and tabs kept (`multiline`; a file's name or an error: shown too)."""
+    text = visible(text, multiline=multiline)
     if _NOT_XML.search(text):
         text = _NOT_XML.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
     return text
@@ -131,7 +131,7 @@ def row_values(path: str) -> tuple[str | None, Row]:
         draft = load(path)
     except DraftError as exc:
         error = str(exc)
-        return error, (visible(path), visible(error), *_EMPTY_ROW)
+        return error, (shown(path, multiline=False), shown(error, multiline=False), *_EMPTY_ROW)
     assessment = assess(draft)
     outcome = assessment.outcome
     cells = cell_values(draft, outcome, exact=True)
@@ -140,11 +140,11 @@ def row_values(path: str) -> tuple[str | None, Row]:
     q3 = outcome.quadro3_required if outcome.quadro3_known else None
     review = draft.review
     values = (
-        visible(path), None, cells["comune"], cells["provincia"], cells["istat"], outcome.case,
+        None, None, cells["comune"], cells["provincia"], cells["istat"], outcome.case,
         None if q3 is None else ("SI" if q3 else "NO"), assessment.errors, assessment.warnings,
         review.state, len(review.open_notes), *(cells[name] for name in _CELL_NAMES),
     )
-    return None, tuple(shown(v) if isinstance(v, str) and i > 0 else v for i, v in enumerate(values))
+    return None, (shown(path, multiline=False), *(shown(v) if isinstance(v, str) else v for v in values[1:]))
 
 
 # --- CSV ------------------------------------------------------------------------------------
