@@ -37,11 +37,13 @@ from .screens.base import DraftScreen, Navigate
 from .screens.quadro1 import Quadro1Screen
 
 if TYPE_CHECKING:  # pragma: no cover - imported when there is no draft to open
-    from .screens.start import StartScreen
+    from .screens.review_table import ReviewTableScreen
 
 # Seconds from a change to the recovery file holding it: at most this (plus the write, in a
 # thread), however fast the typing goes on; a crash a moment later loses nothing confirmed.
 RECOVERY_DELAY = 0.25
+# How often the open draft's file is looked at, to show a version another program saved.
+WATCH_SECONDS = 2.0
 
 
 def _when(mtime: float) -> str:
@@ -100,7 +102,7 @@ class CellCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         app = self.app
-        if app.path is None:  # the start screen: no draft to go into yet
+        if app.path is None:  # the review table: no draft to go into yet
             return
         matcher = self.matcher(query)
         exact = resolve_cell_name(query) if query.strip() else None
@@ -133,13 +135,17 @@ class Soc25App(KeyGate, App[int]):
     COMMANDS = App.COMMANDS | {CellCommands}
     BINDINGS = keys.bindings(keys.APP)
 
-    def __init__(self, path: str | None, draft: Any | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | None, draft: Any | None = None, *, read_only: bool = False,
+                 folder: str | None = None) -> None:
         super().__init__()
         self.path = path
+        # The review table's folder (`soc25 CARTELLA`, `soc25` alone: "."): its drafts are
+        # opened from it, and Ctrl+Q in a draft goes back to it. None: one draft only.
+        self.folder = folder if folder is not None or path is not None else "."
+        self.view_only = read_only
         if draft is None and path is not None and os.path.exists(path):
             draft = load(path)  # never show (and then save) a blank form over an existing draft
-        self.editor = DraftEditor(draft, read_only_reason="aperta con --view." if read_only else "")
-        self.editor.subscribe(self._draft_changed)
+        self._new_editor(draft)
         self.keymap, self._keymap_problem = keys.load_keymap()
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -153,6 +159,16 @@ class Soc25App(KeyGate, App[int]):
 
     def get_driver_class(self) -> type:
         return _lenient_driver(super().get_driver_class())
+
+    _unsubscribe_editor: Callable[[], None] | None = None
+
+    def _new_editor(self, draft: Any | None) -> None:
+        """A fresh editor for the draft opened (the screens built from now on are built with
+        it); the App listens to it, and no longer to the one before."""
+        if self._unsubscribe_editor is not None:
+            self._unsubscribe_editor()
+        self.editor = DraftEditor(draft, read_only_reason="aperta con --view." if self.view_only else "")
+        self._unsubscribe_editor = self.editor.subscribe(self._draft_changed)
 
     def _build_screen(self, key: str) -> DraftScreen:
         screen = _screen_class(key)(self.editor, keymap=self.keymap)
@@ -266,13 +282,47 @@ class Soc25App(KeyGate, App[int]):
                 self.lock.release()
             os._exit(129)
 
-    def _stamp(self) -> tuple[int, int] | None:
-        """What the draft file looks like on disk (to notice another program writing it)."""
+    def _stamp(self) -> tuple[int, int, int] | None:
+        """What the draft file looks like on disk (to notice another program writing it): a
+        save replaces the file (a new inode), and a coarse clock may leave its time as it was."""
         try:
             st = os.stat(self.path)
         except (OSError, TypeError):
             return None
-        return st.st_mtime_ns, st.st_size
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    _disk_seen: tuple[int, int, int] | None = None  # a version on disk already said
+
+    def _watch_disk(self) -> None:
+        """Every WATCH_SECONDS: a new version of the open draft saved by another program (the
+        Comune, `soc25 review`) is shown when this one is read-only or has no changes of its
+        own; changes made here are never replaced: that is said, and saving asks first."""
+        if self.path is None or self._disk is None:
+            return
+        stamp = self._stamp()
+        if stamp is None or stamp == self._disk or stamp == self._disk_seen:
+            return
+        self._disk_seen = stamp
+        ed = self.editor
+        if not ed.read_only:
+            for screen in self._built.values():  # a figure being typed is confirmed first
+                if screen.is_mounted:
+                    screen.close_edit()
+        if ed.read_only or not self.unsaved_work():
+            try:
+                draft = load(self.path)
+            except DraftError as exc:
+                self.notify(f"La bozza è stata cambiata da un altro programma, ma la nuova versione "
+                            f"non si può leggere: {exc}", severity="warning", timeout=10)
+                return
+            self._disk = stamp
+            ed.load(draft)
+            self.notify("La bozza è stata salvata da un altro programma: mostrata la nuova versione.",
+                        timeout=8)
+        else:
+            self.notify("La bozza è stata salvata da un altro programma. Le modifiche fatte qui non "
+                        "sono salvate e restano: salvando si chiederà se sovrascrivere la versione "
+                        "su disco.", severity="warning", timeout=15)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -350,10 +400,12 @@ class Soc25App(KeyGate, App[int]):
                 self._recovery_now(session.set_recovery_aside)
                 self._leave()
 
+        back = self.folder is not None  # Ctrl+Q goes back to the review table
         self.push_screen(
             Choice(
                 "La bozza ha modifiche non salvate.",
-                [("s", "save", "Salva ed esci"), ("e", "discard", "Esci senza salvare"),
+                [("s", "save", "Salva e torna all'elenco" if back else "Salva ed esci"),
+                 ("e", "discard", "Torna all'elenco senza salvare" if back else "Esci senza salvare"),
                  ("a", "cancel", "Annulla")],
             ),
             answer,
@@ -372,7 +424,35 @@ class Soc25App(KeyGate, App[int]):
             self._discard_recovery()  # only ever this session's: see _offer_recovery
         if self.lock:
             self.lock.release()
+            self.lock = None
+        if self.folder is not None and self.path is not None:
+            self._close_draft()
+            return
         self.exit(0)
+
+    def _close_draft(self) -> None:
+        """Back to the review table from a draft: its screens go (the next draft opened gets
+        new ones, built with an editor of its own), its lock is released (by `_leave`)."""
+        if self._recovery_timer is not None:
+            self._recovery_timer.stop()
+            self._recovery_timer = None
+        self._recovery_seq += 1  # a recovery write asked for and not yet done is not done
+        popped = []
+        while len(self.screen_stack) > 1:
+            popped.append(self.screen_stack[-1])
+            self.pop_screen()  # each removed by Textual once uninstalled below
+        for key, *_ in keys.QUADRI:
+            built = self._built.pop(key, None)
+            self.uninstall_screen(key)
+            if built is not None and built not in popped and built.is_attached:
+                built.remove()
+            self.install_screen(partial(self._build_screen, key), key)  # type: ignore[arg-type]
+        self.path = None
+        self._disk = self._disk_seen = None
+        self._lock_problem = None
+        self.discarded = False
+        self._recovery_failing = False
+        self._new_editor(None)
 
     # --- opening -------------------------------------------------------------------------
 
@@ -380,9 +460,9 @@ class Soc25App(KeyGate, App[int]):
         """The first screen: Quadro 1 of the draft (no blank screen painted before it), the
         list of drafts when no draft was named, or an empty screen under the new-draft form."""
         if self.path is None:
-            from .screens.start import StartScreen
+            from .screens.review_table import ReviewTableScreen
 
-            return StartScreen(keymap=self.keymap)
+            return ReviewTableScreen(self.folder or ".", keymap=self.keymap)
         if not os.path.exists(self.path):
             return Screen()
         self._take_lock()
@@ -399,6 +479,7 @@ class Soc25App(KeyGate, App[int]):
                 pass
         if self._keymap_problem:
             self.notify(self._keymap_problem, severity="error", timeout=15)
+        self.set_interval(WATCH_SECONDS, self._watch_disk)
         if self.path is not None and not os.path.exists(self.path):
             from .screens.dialogs import NewDraftDialog
 
@@ -406,11 +487,11 @@ class Soc25App(KeyGate, App[int]):
         elif self.path is not None:
             self.call_after_refresh(self._after_opening)
 
-    def on_start_screen_open(self, message: StartScreen.Open) -> None:
+    def on_review_table_screen_open(self, message: ReviewTableScreen.Open) -> None:
         self.open_path(message.path)
 
     def open_path(self, path: str) -> None:
-        """Load a draft and show it (chosen on the start screen, or found where a new one was
+        """Load a draft and show it (chosen in the review table, or found where a new one was
         to be created)."""
         try:
             draft = load(path)
@@ -418,13 +499,13 @@ class Soc25App(KeyGate, App[int]):
             self.notify(str(exc), severity="error", timeout=10)
             return
         self.path = path
-        self.editor.load(draft)
+        self._new_editor(draft)
         self._opened()
 
-    def on_start_screen_new(self, message: StartScreen.New) -> None:
+    def on_review_table_screen_new(self, message: ReviewTableScreen.New) -> None:
         from .screens.dialogs import NewDraftDialog
 
-        self.push_screen(NewDraftDialog(None), self._created)
+        self.push_screen(NewDraftDialog(None, folder=self.folder), self._created)
 
     def _created(self, result: tuple[str, str, str] | None) -> None:
         if result is None:
@@ -444,15 +525,15 @@ class Soc25App(KeyGate, App[int]):
         except DraftError as exc:
             if type(self.screen_stack[0]) is Screen:  # `soc25 DIR/NEW.toml`: nothing to show
                 self.exit(2, message=Text(f"soc25: {visible(str(exc))}"))
-            else:  # from the start screen: the list is still there
+            else:  # from the review table: the list is still there
                 self.notify(str(exc), severity="error", timeout=10)
             return
         self.path = path
-        self.editor.load(draft)
+        self._new_editor(draft)
         self._opened()
 
     def _opened(self) -> None:
-        """A draft chosen on the start screen, or just created: show its Quadro 1."""
+        """A draft chosen in the review table, or just created: show its Quadro 1."""
         self._take_lock()
         self.show_screen("q1")
         self._after_opening()
@@ -830,9 +911,22 @@ class Soc25App(KeyGate, App[int]):
 
 
 def run(path: str | None, *, read_only: bool = False) -> int:
-    """`soc25 [DRAFT.toml] [--view]`: load first (errors go to stderr), then start the app."""
+    """`soc25 [DRAFT.toml | CARTELLA] [--view]`: load first (errors go to stderr), then start
+    the app; a folder (or nothing: the current one) opens the review table."""
     draft = None
-    if path is not None and os.path.exists(path):
+    folder = None
+    if path is None or os.path.isdir(path):
+        folder = path or "."
+        try:
+            os.scandir(folder).close()
+        except OSError as exc:
+            from .core.reading import os_reason
+
+            print(f"soc25: {visible(folder)}: impossibile leggere la cartella ({os_reason(exc)}).",
+                  file=sys.stderr)
+            return 2
+        path = None
+    elif os.path.exists(path):
         try:
             draft = load(path)
         except DraftError as exc:
@@ -845,7 +939,11 @@ def run(path: str | None, *, read_only: bool = False) -> int:
         # Said now, not after Comune and Provincia have been typed for nothing.
         print(f"soc25: {path}: la cartella {os.path.dirname(path)} non esiste.", file=sys.stderr)
         return 2
-    app = Soc25App(path, draft, read_only=read_only)
+    if folder is not None:
+        from .screens.review_table import prepare_workers
+
+        prepare_workers()  # before Textual takes sys.stderr over
+    app = Soc25App(path, draft, read_only=read_only, folder=folder)
     try:
         result = app.run()
     finally:

@@ -27,10 +27,12 @@ from textual.keys import key_to_character
 
 # Who binds a key: the app (always active, priority), a Quadro screen, the final screen,
 # the grid of a Quadro, the edit line, the start screen, the dialogs.
-APP, QUADRO, FINAL, GRID, EDIT, START, HELP, MESSAGES, DIALOG = (
-    "app", "quadro", "final", "grid", "edit", "start", "help", "messages", "dialog")
+# The review table (START: the screen, ROWS: its table of drafts) is the first screen of
+# `soc25 CARTELLA` and of `soc25` alone.
+APP, QUADRO, FINAL, GRID, EDIT, START, ROWS, HELP, MESSAGES, DIALOG = (
+    "app", "quadro", "final", "grid", "edit", "start", "rows", "help", "messages", "dialog")
 # Scopes whose bindings are active at the same time: a key must not do two things in one.
-CHAINS = ((APP, QUADRO, GRID), (APP, QUADRO, EDIT), (APP, FINAL), (APP, START), (HELP,),
+CHAINS = ((APP, QUADRO, GRID), (APP, QUADRO, EDIT), (APP, FINAL), (APP, START, ROWS), (HELP,),
           (MESSAGES,), (DIALOG,))
 # The list of the reviewer's notes (a dialog over the screens of a draft) has keys of its own.
 NOTES = "notes"
@@ -113,8 +115,24 @@ TABLE: tuple[Key, ...] = (
     Key("svuota", "delete", "clear_cell", "Svuota", GRID, "svuota", "svuota la cella"),
     Key("risposte", "", "", "", GRID, "risposte", "Quadro 4: SI / NO / nessuna risposta",
         label="S / N / Spazio"),
-    Key("nuova", "n", "new", "Nuova bozza", START, "nuova", "elenco delle bozze: nuova bozza", show=True),
-    Key("apri", "enter", "open", "Apri", START, "invio"),
+    Key("nuova", "n", "new", "Nuova bozza", START, "nuova", "quadro d'insieme: nuova bozza", show=True),
+    Key("apri", "enter", "open", "Apri", START, "invio", show=True),
+    Key("ordina", "s", "sort_next", "Ordina", START, "ordina", "quadro d'insieme: ordina per la colonna successiva",
+        show=True),
+    Key("ordine-inverso", "i", "sort_reverse", "Inverti ordine", START, "ordina"),
+    Key("filtra", "slash,f", "filter", "Filtra", START, "filtra", "quadro d'insieme: filtra per Comune, "
+        "provincia o file", show=True),
+    Key("filtra-caso", "c", "cycle_case", "Caso", START, "filtra", show=True),
+    Key("filtra-stato", "v", "cycle_state", "Stato", START, "filtra", show=True),
+    Key("togli-filtri", "escape", "clear_filters", "Togli filtri", START, "filtra"),
+    Key("riga-su", "up", "cursor(-1)", "Riga precedente", ROWS, "righe"),
+    Key("riga-giu", "down", "cursor(1)", "Riga successiva", ROWS, "righe"),
+    Key("pagina-su", "pageup", "page(-1)", "Pagina precedente", ROWS, "righe"),
+    Key("pagina-giu", "pagedown", "page(1)", "Pagina successiva", ROWS, "righe"),
+    Key("prima-riga", "home", "first", "Prima riga", ROWS, "righe"),
+    Key("ultima-riga", "end", "last", "Ultima riga", ROWS, "righe"),
+    Key("colonne-sinistra", "left", "columns(-1)", "Colonne a sinistra", ROWS, "righe"),
+    Key("colonne-destra", "right", "columns(1)", "Colonne a destra", ROWS, "righe"),
     Key("chiudi-aiuto", "escape,f1,q", "close", "Chiudi", HELP, "chiudi"),
     Key("chiudi-messaggi", "escape,f7,q", "close", "Chiudi", MESSAGES, "chiudi"),
     Key("annulla-dialogo", "escape", "cancel", "Annulla", DIALOG, "annulla"),
@@ -137,7 +155,7 @@ def bindings(scope: str) -> list[Binding]:
 _NAMES = {
     "escape": "Esc", "enter": "Invio", "delete": "Canc", "backspace": "Backspace",
     "tab": "Tab", "space": "Spazio", "up": "↑", "down": "↓", "left": "←", "right": "→",
-    "pageup": "PagSu", "pagedown": "PagGiù", "home": "Inizio", "end": "Fine",
+    "pageup": "PagSu", "pagedown": "PagGiù", "home": "Inizio", "end": "Fine", "slash": "/",
 }
 
 
@@ -180,7 +198,7 @@ def help_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str]]:
     their keys themselves)."""
     rows: dict[str, tuple[list[str], str]] = {}
     for key in TABLE:
-        if key.scope in (START, HELP, MESSAGES, DIALOG, NOTES):
+        if key.scope in (START, ROWS, HELP, MESSAGES, DIALOG, NOTES):
             continue
         labels, text = rows.setdefault(key.row, ([], key.help))
         for part in label(key.id, keymap).split(" / "):
@@ -267,7 +285,7 @@ def _takes_typing(key_id: str, key: str) -> bool:
     entry = BY_ID[key_id]
     if key.startswith(_MODIFIERS) or re.fullmatch(r"f\d{1,2}", key):
         return False
-    if entry.scope in (START, HELP, MESSAGES, DIALOG, NOTES):
+    if entry.scope in (START, ROWS, HELP, MESSAGES, DIALOG, NOTES):
         return False
     character = key_to_character(key)
     if character is not None and character.isprintable() or key.startswith("shift+") and len(key) == 7:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from textual import events
-from textual.widgets import DataTable
 
 from soc25_tui.app import Soc25App
 from soc25_tui.core.drafts import dumps, load
@@ -116,8 +115,15 @@ async def test_the_list_of_drafts_shows_file_names_and_comuni_as_written(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(40):  # the folder is read in a worker thread
             await pilot.pause(0.05)
-            if app.screen.query_one(DataTable).row_count:
+            if app.screen.table.rows:
                 break
         screen = on_screen(app).replace("&#160;", " ")
-        assert "a␛[2J.toml" in screen and "[bold]X[/]␛]0;t␇ (MI)" in screen
+        # The Comune in its column, the file's name on the line about the row under the cursor.
+        assert "./a␛[2J.toml" in screen and "[bold]X[/]␛]0;t␇" in screen
+        assert _RAW.search(screen) is None
+        await pilot.press("right", "right", "right", "right", "right", "right", "right", "right",
+                          "right", "right", "right", "right")  # as far as the File column
+        await pilot.pause()
+        screen = on_screen(app).replace("&#160;", " ")
+        assert "[bold]X[/]␛]0;t␇" in screen and " a␛[2J.toml" in screen
         assert _RAW.search(screen) is None

@@ -1457,18 +1457,16 @@ async def test_start_screen_lists_drafts_and_opens_one(tmp_path, monkeypatch):
     (tmp_path / "rotta.toml").write_text("[quadro1\n", encoding="utf-8")
     app = Soc25App(None)
     async with app.run_test(size=SIZE) as pilot:
-        from soc25_tui.screens.start import StartScreen
-        from textual.widgets import DataTable
+        from soc25_tui.screens.review_table import ReviewTableScreen
 
         screen = app.screen
-        assert isinstance(screen, StartScreen)
-        await _wait_for(pilot, lambda: len(screen.infos) == 2)
-        table = screen.query_one(DataTable)
-        rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
-        assert rows["./rotta.toml"][1].plain == "non leggibile"
-        assert str(rows["./sondrio.toml"][1]) == "SONDRIO (SO)" and rows["./sondrio.toml"][2] == "A"
-        target = [i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == "./sondrio.toml"][0]
-        table.move_cursor(row=target)
+        assert isinstance(screen, ReviewTableScreen)
+        await _wait_for(pilot, lambda: len(screen.table.rows) == 2)
+        table = screen.table
+        rows = {row.path: table.line_text(i).split() for i, row in enumerate(table.rows)}
+        assert rows["./rotta.toml"][:2] == ["non", "leggibile"]
+        assert rows["./sondrio.toml"][1:4] == ["SONDRIO", "SO", "A"]
+        table.move_to([row.path for row in table.rows].index("./sondrio.toml"))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, Quadro1Screen)
@@ -1622,8 +1620,8 @@ async def test_a_dangling_link_does_not_stop_the_start_screen(tmp_path, monkeypa
     app = Soc25App(None)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        await _wait_for(pilot, lambda: len(screen.infos) == 2)
-        problems = {info.path: info.problem for info in screen.infos}
+        await _wait_for(pilot, lambda: len(screen.rows) == 2)
+        problems = {row.path: row.problem for row in screen.rows.values()}
         assert "non leggibile" in problems["./link.toml"] and problems["./sondrio.toml"] == ""
 
 

@@ -1,4 +1,5 @@
-"""`soc25 [DRAFT.toml] [--view]`: the full-screen form-filler (Textual is imported only here)."""
+"""`soc25 [DRAFT.toml | FOLDER] [--view]`: the full-screen form-filler, or the review table of a
+folder's drafts (Textual is imported only here)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ EPILOG = (
 
 def run(argv: list[str]) -> int:
     p = Parser(prog="soc25", description="Compila la scheda SOC25 da terminale.", epilog=EPILOG)
-    p.add_argument("draft", nargs="?", metavar="BOZZA.toml",
+    p.add_argument("draft", nargs="?", metavar="BOZZA.toml | CARTELLA",
                    help="la bozza da aprire (se non esiste la crea, chiedendo Comune e provincia); "
-                        "senza: l'elenco delle bozze della cartella")
-    p.add_argument("--view", action="store_true", help="apri in sola lettura")
+                        "una cartella, o niente (la cartella corrente): il quadro d'insieme delle "
+                        "sue bozze, una riga per bozza")
+    p.add_argument("--view", action="store_true", help="apri in sola lettura (anche le bozze aperte "
+                   "dal quadro d'insieme)")
     args = p.parse_args(argv)
     try:
         from ..app import run as run_app

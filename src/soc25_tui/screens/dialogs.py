@@ -82,9 +82,10 @@ class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
     """
     BINDINGS = keys.bindings(keys.DIALOG)
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, *, folder: str | None = None) -> None:
         super().__init__()
         self.path = path
+        self.folder = folder  # where a file name typed without a folder goes (the review table's)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -109,6 +110,8 @@ class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
         path = self.path or values.get("new-file", "")
         if path and not path.endswith(".toml"):
             path += ".toml"
+        if path and not self.path and self.folder not in (None, "", ".") and not os.path.dirname(path):
+            path = os.path.join(self.folder, path)
         comune, prov = values["new-comune"], values["new-provincia"].upper()
         error = ""
         folder = os.path.dirname(path) or "."
