@@ -114,6 +114,10 @@ def test_cells_are_named_by_public_name_or_bozza():
     assert rv.check_cell("r07_2021") == "R07_2021"
     assert rv.check_cell("R09") == "R09"  # a derived cell takes notes too
     assert rv.check_cell("bozza") is None
+    # in any case, as a person types them (the names mix cases: M12_ore, R10_modalita, comune)
+    assert rv.check_cell("m12_ore") == "M12_ore" and rv.check_cell("M12_ORE") == "M12_ore"
+    assert rv.check_cell("r10_Modalita") == "R10_modalita" and rv.check_cell("Comune") == "comune"
+    assert rv.check_cell(" BOZZA ") is None
     with pytest.raises(rv.ReviewError):
         rv.check_cell("R07_2099")
     with pytest.raises(rv.ReviewError):

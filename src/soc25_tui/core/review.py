@@ -139,12 +139,16 @@ def check_state(state: str) -> str:
     return state
 
 
+_BY_FOLDED = {name.casefold(): cell for name, cell in CELL_BY_NAME.items()}  # no two names fold alike
+
+
 def check_cell(name: str | None) -> str | None:
-    """A cell named by a person (or a file): its public name, or None for «bozza»."""
+    """A cell named by a person (or a file), in any case (m12_ore, Comune): its public name,
+    or None for «bozza»."""
     if name is None or name.strip().lower() in ("", WHOLE):
         return None
     key = name.strip()
-    cell = CELL_BY_NAME.get(key) or CELL_BY_NAME.get(key.upper())
+    cell = CELL_BY_NAME.get(key) or _BY_FOLDED.get(key.casefold())
     if cell is None:
         raise ReviewError(f"cella «{name}» sconosciuta: atteso un nome pubblico del modulo "
                           f"(R07_2021, M12_ore, R40) oppure «{WHOLE}» per la bozza intera")
