@@ -447,6 +447,9 @@ class Soc25App(KeyGate, App[int]):
             if built is not None and built not in popped and built.is_attached:
                 built.remove()
             self.install_screen(partial(self._build_screen, key), key)  # type: ignore[arg-type]
+        table = self.screen_stack[0]
+        if hasattr(table, "returned"):  # the review table: back on the draft's row
+            table.returned(self.path)
         self.path = None
         self._disk = self._disk_seen = None
         self._lock_problem = None
@@ -505,6 +508,9 @@ class Soc25App(KeyGate, App[int]):
     def on_review_table_screen_new(self, message: ReviewTableScreen.New) -> None:
         from .screens.dialogs import NewDraftDialog
 
+        if self.view_only:
+            self.notify("Aperto con --view: nessuna bozza nuova.", severity="warning")
+            return
         self.push_screen(NewDraftDialog(None, folder=self.folder), self._created)
 
     def _created(self, result: tuple[str, str, str] | None) -> None:

@@ -346,3 +346,36 @@ def test_soc25_folder_in_a_pseudo_terminal(tmp_path, terminal):  # noqa: F811
     t.type(b"\x11")
     t.proc.wait(timeout=30)
     assert t.proc.returncode == 0
+
+
+async def test_a_new_draft_from_the_table_is_made_in_its_folder_and_shown_there(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not the table's folder
+    folder = ats(tmp_path, broken=False)
+    app = Soc25App(None, folder=str(folder))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await all_read(pilot, app, 4)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"bormio", "enter", *"Bormio", "enter", *"SO", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Quadro1Screen) and app.path == str(folder / "bormio.toml")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await until(pilot, lambda: "bormio" in order(screen), "the new draft's row")
+        assert screen.table.current.path == str(folder / "bormio.toml")  # the cursor on it
+        assert line(screen, "bormio").split()[:2] == ["Bormio", "SO"]
+    assert not (tmp_path / "bormio.toml").exists()
+
+
+async def test_view_only_opens_every_draft_read_only_and_makes_none(tmp_path):
+    folder = ats(tmp_path, broken=False)
+    app = Soc25App(None, folder=str(folder), read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await all_read(pilot, app, 4)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.editor.read_only and not os.path.exists(session.lock_path(screen.table.current.path))
+        await pilot.press("ctrl+q", "n")
+        await pilot.pause()
+        assert app.screen is screen and "--view" in said(app)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.toml" for n in NAMES)

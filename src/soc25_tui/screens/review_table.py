@@ -93,6 +93,7 @@ class ReviewTableScreen(Screen):
         self.case: str | None = None
         self.state: str | None = None
         self.opened: str | None = None  # the draft last opened from here
+        self._aim: str | None = None  # the row to put the cursor on once it is read
         self._wake = threading.Event()
         self._stopping = False
 
@@ -118,7 +119,7 @@ class ReviewTableScreen(Screen):
             f"{k('apri')}: apre la bozza (in sola lettura se è aperta da un'altra persona); "
             f"{k('esci')} nella bozza torna qui, sulla stessa riga.\n"
             f"{k('ordina')}: ordina per la colonna successiva · {k('ordine-inverso')}: inverte l'ordine.\n"
-            f"{k('filtra')}: filtra per Comune, provincia o nome del file: scrivere il testo (le "
+            f"{k('filtra').replace(' / ', ' o ')}: filtra per Comune, provincia o nome del file: scrivere il testo (le "
             "frecce spostano intanto la riga), Invio per tenerlo, Esc per toglierlo.\n"
             f"{k('filtra-caso')}: solo un caso (A, B, C, D, non determinabile) · "
             f"{k('filtra-stato')}: solo uno stato della revisione · {k('togli-filtri')}: toglie i filtri.\n"
@@ -251,6 +252,8 @@ class ReviewTableScreen(Screen):
 
     def _show(self, keep: str | None = None) -> None:
         table = self.table
+        if keep is None and self._aim is not None and self._aim in self.rows:
+            keep, self._aim = self._aim, None
         if keep is None and table.current is not None:
             keep = table.current.path
         if self._order.column != self.sort:
@@ -383,6 +386,11 @@ class ReviewTableScreen(Screen):
             event.stop()
             self.text += event.text.splitlines()[0] if event.text.strip() else ""
             self._show()
+
+    def returned(self, path: str) -> None:
+        """The App is back from draft `path` (opened from here, or just created): its row is
+        read again and the cursor goes on it."""
+        self.opened = self._aim = path
 
     def on_screen_resume(self) -> None:
         """Back from a draft (or a dialog): its row is read again at once, and the folder
