@@ -200,3 +200,13 @@ def test_import_force_keeps_the_review_and_a_changed_print_takes_the_approval_aw
         ("R07_2021", "Verificata"),
         (None, "Modificata dopo l'approvazione:\nR07_2021: 51.475,22 → 60.000,00"),
     ]
+
+
+def test_the_message_names_the_backup_where_it_is(draft_file, tmp_path, capsys):
+    """A draft reached by a link: the .bak is beside the real file, and the message says so."""
+    link = tmp_path / "collegamento.toml"
+    link.symlink_to(draft_file)
+    assert main(["review", str(link), "--note", "bozza", "Vista"]) == 0
+    err = capsys.readouterr().err
+    assert f"versione precedente in {backup_path(draft_file)})" in err
+    assert Path(backup_path(draft_file)).exists() and not Path(f"{link}.bak").exists()

@@ -89,7 +89,7 @@ def run(argv: list[str]) -> int:
     if not changing:
         return _show(args.draft, as_json=args.json)
 
-    from ..core.drafts import DraftError, save
+    from ..core.drafts import DraftError, backup_path, save
     from ..core.session import DraftHeld, held_for_writing
 
     try:
@@ -119,7 +119,7 @@ def run(argv: list[str]) -> int:
             else:
                 draft.review = review
                 save(args.draft, draft)
-                err(f"revisione di {args.draft} aggiornata (versione precedente in {args.draft}.bak).")
+                err(f"revisione di {args.draft} aggiornata (versione precedente in {backup_path(args.draft)}).")
                 if args.state == "approvata":
                     _warn_errors(draft)
     except DraftHeld as exc:
