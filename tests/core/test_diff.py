@@ -18,6 +18,7 @@ from soc25_tui.core.compare import Difference, as_json, as_text, brief, compare,
 from soc25_tui.core.layout import CASE_WORDS
 from soc25_tui.core.review import Note, Review
 
+from ..conftest import EXAMPLES
 from ..factories import example
 
 WHEN = dt.datetime(2026, 12, 2, 10, 15, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -76,6 +77,24 @@ def test_a_value_kept_unreadable_counts_and_brings_its_problem():
     again.invalid["M15_2024"] = "molti"
     assert compare(after, again).cells[:1] == (
         Difference("M15_2024", "il valore non valido «tanti»", "il valore non valido «molti»"),)
+
+
+def test_unreadable_values_equal_to_python_but_not_in_the_file_differ():
+    """R34 = 1 then R34 = true (both kept unreadable: SI or NO is expected): Python holds
+    1 == True, the file does not. The cell differs, as the approval's fingerprint says."""
+    from soc25_tui.core.drafts import loads
+    from soc25_tui.core.review import fingerprint
+
+    text = (EXAMPLES / "tortona.toml").read_text(encoding="utf-8")
+    assert 'R34 = "NO"' in text
+    one, true = (loads(text.replace('R34 = "NO"', f"R34 = {v}")) for v in ("1", "true"))
+    assert fingerprint(one) != fingerprint(true)
+    c = compare(one, true)
+    assert c.cells == (Difference("R34", "il valore non valido «1»", "il valore non valido «true»"),)
+    assert differences(one, true) == list(c.given)
+    # and 1 against 1.0 (a decimal where a whole number is expected), the same way
+    dec = loads(text.replace('R34 = "NO"', "R34 = 1.0"))
+    assert [d.name for d in compare(one, dec).cells] == ["R34"]
 
 
 def test_a_change_of_case_of_quadro_3_and_of_the_portals_messages():
