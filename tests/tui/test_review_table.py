@@ -379,3 +379,22 @@ async def test_view_only_opens_every_draft_read_only_and_makes_none(tmp_path):
         await pilot.pause()
         assert app.screen is screen and "--view" in said(app)
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.toml" for n in NAMES)
+
+
+async def test_the_table_with_no_color_says_everything_in_text(tmp_path, monkeypatch):
+    """NO_COLOR: the cursor's row is marked «▸», the sort column named with its arrow, an
+    unreadable draft in words (Textual's NO_COLOR filter needs a style on every piece drawn:
+    the table once crashed it)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = Soc25App(None, folder=str(ats(tmp_path)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await all_read(pilot, app, 5)
+        await pilot.press("down", "i")  # on lomellina; then by Comune, descending
+        await pilot.pause()
+        drawn = app.export_screenshot().replace("&#160;", " ")  # drawn, through the filter
+        assert app.no_color and "non leggibile" in drawn and "↓" in drawn
+        table = screen.table
+        assert table.line_text(-1).split()[:2] == ["Comune", "↓"]
+        assert table.current.path.endswith("lomellina.toml")
+        assert table.line_text(table.cursor).startswith("▸ (lomellina.toml)")
+        assert [table.line_text(i)[0] for i in range(5)].count("▸") == 1

@@ -143,19 +143,21 @@ class RowTable(ScrollView, can_focus=True, inherit_bindings=False):
             return cells
 
     def _segments(self, index: int) -> list[Segment]:
+        # Every segment has a style (the widget's own at least): Textual's NO_COLOR filter
+        # reads the colour of each one.
+        plain = self.rich_style
         if index < 0:
-            texts, styles, mark, base = self.header(), None, " " * cell_len(MARK), HEADER
+            texts, styles, mark, base = self.header(), None, " " * cell_len(MARK), plain + HEADER
         else:
             row = self.rows[index]
             texts = self._cells(row)
             styles = self.styles_of(row) if self.styles_of else None
             mark = MARK if index == self.cursor else " " * cell_len(MARK)
-            base = CURSOR if index == self.cursor else None
+            base = plain + CURSOR if index == self.cursor else plain
         out = [Segment(mark, base)]
         for i, (spec, text) in enumerate(zip(self.columns, texts)):
             style = styles[i] if styles else None
-            if base is not None:
-                style = base + style if style is not None else base
+            style = base + style if style is not None else base
             right = spec.right and index >= 0
             out.append(Segment(fit(text, spec.width, right), style))
             out.append(Segment(" ", base))
