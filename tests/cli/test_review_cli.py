@@ -210,3 +210,16 @@ def test_the_message_names_the_backup_where_it_is(draft_file, tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"versione precedente in {backup_path(draft_file)})" in err
     assert Path(backup_path(draft_file)).exists() and not Path(f"{link}.bak").exists()
+
+
+def test_import_force_over_a_draft_that_does_not_read_says_its_review_is_in_the_bak(tmp_path, capsys):
+    from ..conftest import TORTONA
+
+    dst = tmp_path / "tortona.toml"
+    broken = '[revisione]\nstato = "approvata"\ncolore = "rosso"\n'  # a key [revisione] does not have
+    dst.write_text(broken, encoding="utf-8")
+    assert main(["import", str(TORTONA), "-o", str(dst), "--force"]) == 0
+    assert "restano solo nella copia .bak" in capsys.readouterr().out
+    assert Path(backup_path(dst)).read_text(encoding="utf-8") == broken
+    assert main(["import", str(TORTONA), "-o", str(tmp_path / "nuova.toml"), "--force"]) == 0
+    assert "copia .bak" not in capsys.readouterr().out  # nothing was there

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from .common import EXIT_OK, EXIT_USAGE, Parser, err
 
@@ -83,7 +84,7 @@ def run(argv: list[str]) -> int:
                 return EXIT_USAGE
             # The reviewer's verdict and notes belong to the draft, not to the print: a draft
             # replaced keeps them, and an approval holds only if the cells are the same.
-            kept = _review_of(dst) if args.force else None
+            kept, unreadable = _review_of(dst) if args.force else (None, False)
             if kept is not None:
                 draft.review = kept
             save(dst, draft, backup=args.force)
@@ -91,6 +92,9 @@ def run(argv: list[str]) -> int:
         err(str(exc))
         return EXIT_USAGE
     print(f"Creata {visible(str(dst))} (stampa in formato {result.layout}).")  # a name is data
+    if unreadable:
+        notes.append("la bozza sostituita non si leggeva: il verdetto e le note della revisione che "
+                     "avesse restano solo nella copia .bak.")
     if kept is not None:
         from ..core.review import STATE_WORDS, open_text
 
@@ -107,16 +111,18 @@ def run(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _review_of(path: os.PathLike[str]):  # noqa: ANN202 - a core.review.Review or None
-    """The review of the draft at `path`, when it has one to keep (None: none, or no draft
-    that can be read: it is replaced whole, its .bak keeps it)."""
+def _review_of(path: os.PathLike[str]) -> tuple[Any, bool]:
+    """The review of the draft at `path`, when it has one to keep (else None), and whether
+    the file there cannot be read as a draft (it is replaced whole: its .bak keeps it)."""
     from ..core.drafts import DraftError, load
 
+    if not os.path.lexists(path):
+        return None, False
     try:
         review = load(path).review
     except DraftError:
-        return None
-    return None if review.empty else review
+        return None, True
+    return (None if review.empty else review), False
 
 
 _EXPECTED = "il testo di una scheda SOC25 stampata, estratto dal PDF (un file .txt)"
