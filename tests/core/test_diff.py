@@ -95,6 +95,9 @@ def test_unreadable_values_equal_to_python_but_not_in_the_file_differ():
     # and 1 against 1.0 (a decimal where a whole number is expected), the same way
     dec = loads(text.replace('R34 = "NO"', "R34 = 1.0"))
     assert [d.name for d in compare(one, dec).cells] == ["R34"]
+    # and a kept «nan», never equal to itself in Python, is the same in the same file
+    nan = text.replace("M12_2019 = 15", "M12_2019 = nan")
+    assert "M12_2019 = nan" in nan and compare(loads(nan), loads(nan)).equal
 
 
 def test_a_change_of_case_of_quadro_3_and_of_the_portals_messages():
