@@ -142,3 +142,20 @@ def test_the_screen_shows_text_from_the_drafts_as_written():
     assert "\x1b" not in text and "\x07" not in text
     assert [line.rstrip() for line in text.splitlines()] == ["Confronto: [red]a.toml → b␛]0;x␇.toml", "",
                                  "Celle diverse: 1 (1 inserita, 0 calcolate)", "  comune: vuota → [bold]X[/]"]
+
+
+async def test_compare_with_a_path_from_the_home_folder(tmp_path, monkeypatch):
+    """«~/approvata.toml», as a person over SSH types it: the home folder's file."""
+    home = tmp_path / "casa"
+    home.mkdir()
+    shutil.copy(EXAMPLES / "tortona.toml", home / "approvata.toml")
+    monkeypatch.setenv("HOME", str(home))
+    app = open_app(copy_example(tmp_path, "tortona"))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_cell(pilot, "M12_2019", "42")
+        await from_the_palette(pilot, "Confronta con un'altra bozza")
+        app.screen.query_one(Input).value = "~/approvata.toml"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen), notices(app)
+        assert "  M12_2019: 15 → 42" in comparison(app).splitlines()

@@ -3,6 +3,7 @@ over the whole screen and scrollable; and the question of which draft to compare
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from rich.console import Group, RenderableType
@@ -17,6 +18,7 @@ from textual.widgets import Input, Static
 from .. import keys
 from ..core.compare import Line
 from ..core.visible import visible
+
 
 def body(lines: Iterable[Line]) -> Group:
     """The lines as Rich renderables (Text, never markup: a Comune's «[bold]» is shown as
@@ -87,7 +89,7 @@ class CompareWithDialog(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        path = event.value.strip()
+        path = os.path.expanduser(event.value.strip())  # «~/bozze/x.toml», as a shell takes it
         if not path:
             self.query_one("#compare-error", Static).update("✗ Indicare il file della bozza da confrontare.")
             return
