@@ -666,7 +666,8 @@ class Soc25App(KeyGate, App[int]):
 
         self.push_screen(
             Choice(f"C'è un recupero della bozza {self.path}, {where}, scritto il {written}: "
-                   f"{cells} (valore nella bozza → valore recuperato). Ripristinarlo?",
+                   f"{cells}{' (valore nella bozza → valore recuperato)' if found.given else ''}. "
+                   "Ripristinarlo?",
                    [("r", "restore", "Ripristina"), later], detail=brief(found)),
             answer,
         )

@@ -121,3 +121,26 @@ def test_cli_empty_draft(capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "nessuna frase proponibile" in captured.err
+
+
+def test_cli_write_on_an_approved_draft_says_the_approval_is_gone(tmp_path, capsys):
+    """r40 --write changes a cell: an approval given before goes back to da-rivedere, with the
+    note naming R40, and the command says so; the .bak is named where it is (beside the real
+    file, through a link)."""
+    from soc25_tui.core.drafts import save
+
+    real = tmp_path / "sondrio.toml"
+    shutil.copy(EXAMPLES / "sondrio.toml", real)
+    draft = load(real)
+    draft.review = draft.review.with_state("approvata", draft)
+    save(real, draft)
+    link = tmp_path / "collegamento.toml"
+    link.symlink_to(real)
+    capsys.readouterr()
+    assert main(["r40", str(link), "--write"]) == 0
+    err = capsys.readouterr().err
+    assert f"versione precedente in {backup_path(real)})" in err
+    assert "la bozza era approvata" in err and "«da rivedere»" in err
+    review = load(real).review
+    assert review.state == "da-rivedere"
+    assert review.notes[-1].text.startswith("Modificata dopo l'approvazione:\nR40:")

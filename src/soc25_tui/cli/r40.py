@@ -25,7 +25,7 @@ def run(argv: list[str]) -> int:
 
     from contextlib import ExitStack
 
-    from ..core.drafts import DraftError, save
+    from ..core.drafts import DraftError, backup_path, save
     from ..core.messages import counter_text
     from ..core.r40 import is_blank, propose
     from ..core.values import count_chars
@@ -70,13 +70,16 @@ def run(argv: list[str]) -> int:
                 "utili della proposta, oppure svuotare R40 e ripetere il comando."
             )
             return EXIT_ERRORS
+        approved = draft.review.state == "approvata"
         draft.set("R40", text)
         try:
             save(args.draft, draft)
         except DraftError as exc:
             err(str(exc))
             return EXIT_USAGE
-        err(f"proposta scritta in R40 di {args.draft} (versione precedente in {args.draft}.bak).")
+        err(f"proposta scritta in R40 di {args.draft} (versione precedente in {backup_path(args.draft)}).")
+        if approved and draft.review.state != "approvata":
+            err("la bozza era approvata: con R40 cambiato la revisione torna «da rivedere» (una nota lo dice).")
         if "[Completare:" in text:
             err("completare i punti segnati «[Completare: ...]» prima dell'invio.")
         return EXIT_OK
