@@ -38,6 +38,16 @@ HOURS_IN_2024 = 366 * 24  # 8.784: 2024 is a leap year; no one is assisted longe
 SOCIAL_WORKER_CELLS = ("R01_2020", "R01_2024", "R01A_2024", "R10_numero")
 
 
+# Each row of users: its input cells, each said whether it counts users (not hours), and
+# its cells of hours (None: a row without) and of 2024, named once here rather than for every
+# draft checked.
+_ROW_CELLS = tuple(
+    (row, tuple((name, not name.endswith("_ore")) for name in row.input_cells),
+     f"{row.code}_ore" if row.has_hours else None, f"{row.code}_2024")
+    for row in USER_ROWS
+)
+
+
 class Problem(NamedTuple):
     severity: str  # ERROR or WARNING
     cell: str  # public cell name
@@ -73,23 +83,24 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
 
     # Quadro 1: users and hours.
     population = draft.R03 if isinstance(draft.R03, int) and draft.R03 > 0 else None
-    for row in USER_ROWS:
-        for name in row.input_cells:
-            value = draft.get(name)
+    get = draft.get
+    for row, cells, cell_ore, cell_2024 in _ROW_CELLS:
+        for name, users in cells:
+            value = get(name)
             if value is None:
                 if name not in draft.invalid:
                     err(name, "cella vuota: indicare il numero (0 se nessuno).")
             elif value < 0:
                 err(name, f"il valore {value} è negativo: atteso un numero intero ≥ 0.")
-            elif population and not name.endswith("_ore") and value > population:
+            elif population and users and value > population:
                 warn(
                     name,
                     f"{format_number(value)} utenti {row.kind.short} ({row.area.label.lower()}) "
                     f"per {format_number(population)} abitanti (R03): più utenti che abitanti, "
                     f"{SLIP}.",
                 )
-        if row.has_hours:
-            ore, u24 = draft.get(f"{row.code}_ore"), draft.get(f"{row.code}_2024")
+        if cell_ore is not None:
+            ore, u24 = get(cell_ore), get(cell_2024)
             if ore and ore > 0 and not u24:
                 err(
                     f"{row.code}_ore",

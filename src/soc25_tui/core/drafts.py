@@ -16,22 +16,15 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
-import socket
 import stat
-import tempfile
 import time
 import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-import tomli_w
-
-from .compare import describe, differences
-from .keeping import keep_layout
 from .layout import CELL_BY_NAME, INPUT_CELLS, SECTION_BY_QUADRO
 from .limits import MAX_DRAFT_BYTES, MAX_INTEGER_DIGITS, MAX_NESTING
 from .model import SCHEMA_VERSION, Draft
@@ -48,6 +41,7 @@ HEADER = (
     "# R40, ...); una cella assente è vuota. Importi e decimali con il punto: 1984440.83.\n\n"
 )
 _SECTIONS = set(SECTION_BY_QUADRO.values())
+_SECTION_OF = {cell.name: SECTION_BY_QUADRO[cell.quadro] for cell in INPUT_CELLS}  # where each input cell goes
 
 
 class DraftError(Exception):
@@ -77,6 +71,8 @@ def dumps(draft: Any) -> str:
     # tomli_w escapes C0 but writes DEL, the C1 controls and the bidirectional overrides
     # raw, which `cat BOZZA.toml` would send to a terminal. They can only be inside its basic
     # strings, where \uXXXX is the same value: json_safe escapes exactly these, so.
+    import tomli_w  # writing only: `soc25 check` never does
+
     return HEADER + json_safe(tomli_w.dumps(doc, multiline_strings=True))
 
 
@@ -209,13 +205,13 @@ def loads(text: str, source: str = "bozza") -> Any:
         if not isinstance(table, dict):
             raise fail(section, "attesa una sezione [" + section + "]")
         for key, value in table.items():
-            cell = CELL_BY_NAME.get(key)
-            if cell is None or cell.derived:
-                why = "è calcolata dal programma e non va scritta" if cell else "cella sconosciuta"
-                raise fail(key, why)
-            if SECTION_BY_QUADRO[cell.quadro] != section:
+            if _SECTION_OF.get(key) != section:  # not an input cell of this section: why
+                cell = CELL_BY_NAME.get(key)
+                if cell is None or cell.derived:
+                    why = "è calcolata dal programma e non va scritta" if cell else "cella sconosciuta"
+                    raise fail(key, why)
                 raise fail(key, f"la cella va nella sezione [{SECTION_BY_QUADRO[cell.quadro]}]")
-            if _depth(value) > MAX_NESTING:
+            if isinstance(value, (list, dict)) and _depth(value) > MAX_NESTING:
                 raise fail(key, "valore annidato troppo in profondità (elenchi dentro elenchi): "
                                 "atteso un numero, un testo o SI/NO")
             try:
@@ -250,10 +246,12 @@ def load(path: str | os.PathLike[str]) -> Any:
         raw = read_bytes(p, limit=MAX_DRAFT_BYTES, expected="una bozza SOC25 (un file .toml di pochi kB)")
     except ReadError as exc:
         raise DraftError(str(exc)) from None
+    # As "utf-8-sig" would, without importing that codec: a byte-order mark is not text.
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
-        text = raw.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = body.count(b"\n", 0, exc.start) + 1
         raise DraftError(
             f"{p} (riga {line}): il file non è testo UTF-8. Il file non è stato modificato."
         ) from None
@@ -278,6 +276,8 @@ def fit_name(name: str, room: int) -> str:
     raw = os.fsencode(name)
     if len(raw) <= room:
         return name
+    import hashlib  # for a long name only
+
     tag = "~" + hashlib.sha256(raw).hexdigest()[:8]
     head = raw[: max(room - len(tag), 0)]
     while head and head[-1] & 0xC0 == 0x80:  # no character cut in two
@@ -379,10 +379,14 @@ def _temp_stem(name: str) -> str:
 
 
 def _host() -> str:
+    import socket  # writing only: `soc25 check` never does
+
     return fit_name(socket.gethostname(), _TEMP_HOST_ROOM)
 
 
 def _temp_file(target: str) -> tuple[int, str]:
+    import tempfile  # writing only: `soc25 check` never does
+
     folder, name = os.path.split(target)
     prefix = f".{_temp_stem(name)}.{_host()}-{os.getpid()}-"
     return tempfile.mkstemp(dir=folder or ".", prefix=prefix, suffix=".tmp")
@@ -559,6 +563,9 @@ def create_new(path: str, data: bytes, mode: int = 0o644) -> bool:
 def save(path: str | os.PathLike[str], draft: Any, *, backup: bool = True) -> None:
     """Save atomically; the previous version (if any) becomes NAME.toml.bak. Over a file that
     is TOML, the comments, blank lines and order a person wrote in it are kept (`keeping`)."""
+    from .compare import describe, differences  # saving only: `soc25 check` never does
+    from .keeping import keep_layout
+
     p = os.fspath(path)
     previous = _previous(p)
     if draft.review.state == "approvata" and previous is not None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from time import monotonic
 from typing import Any, NamedTuple
 
@@ -408,7 +407,7 @@ class DraftEditor:
             return False
         text = f"{CHANGED_AFTER}:\n{self._unapproved_changes()}"
         if text != last.text:
-            self._draft.review = Review(review.state, (*review.notes[:-1], replace(last, text=text)), review.approved)
+            self._draft.review = Review(review.state, (*review.notes[:-1], last._replace(text=text)), review.approved)
         return False
 
     def _unapproved_changes(self) -> str:

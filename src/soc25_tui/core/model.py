@@ -23,7 +23,7 @@ does not wait for it.
 
 from __future__ import annotations
 
-import threading
+import _thread
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -47,7 +47,9 @@ _PY_TYPES: dict[Kind, Any] = {
 _KIND: dict[str, Kind] = {cell.name: cell.kind for cell in INPUT_CELLS}
 _NAMES: tuple[str, ...] = tuple(_KIND)
 _ADAPTERS: dict[Kind, Any] = {}  # Kind -> pydantic.TypeAdapter, built on first use
-_BUILDING = threading.Lock()  # the TUI's warm-up thread and its UI thread may both ask
+# The TUI's warm-up thread and its UI thread may both ask (threading.Lock is this lock;
+# the threading module itself costs `soc25 check` a millisecond to import).
+_BUILDING = _thread.allocate_lock()
 
 
 def one_newline(value: Any) -> Any:
@@ -100,8 +102,9 @@ class Draft:
     def trusted(cls, cells: dict[str, Any], invalid: dict[str, Any], review: Review = EMPTY_REVIEW) -> Draft:
         """A draft from values that already have their cell's type (the TOML loader's)."""
         draft = cls.__new__(cls)
+        put, get = object.__setattr__, cells.get  # looked up once: thousands of drafts come here
         for name in _NAMES:
-            object.__setattr__(draft, name, cells.get(name))
+            put(draft, name, get(name))
         object.__setattr__(draft, "invalid", invalid)
         object.__setattr__(draft, "review", review)
         return draft

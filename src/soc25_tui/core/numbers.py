@@ -27,11 +27,12 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from .limits import MAX_FIGURE_CHARS, MAX_INTEGER_DIGITS, shortened
 
 _SPACES = ("\u00a0", "\u202f", "\u2009", " ")
-_DIGITS = re.compile(r"^\d+$")
+# Patterns compiled on first use (re's cache): `soc25 check` reads no figure as text.
+_DIGITS = r"^\d+$"
 # Thousands groups: the first of one to three digits, not starting with 0 ("0.125" and
 # "012.345" are not thousands), then groups of exactly three.
-_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[.]\d{3})+$")
-_SPACE_GROUPED = re.compile(r"^[1-9]\d{0,2}(?: \d{3})+$")
+_GROUPED = r"^[1-9]\d{0,2}(?:[.]\d{3})+$"
+_SPACE_GROUPED = r"^[1-9]\d{0,2}(?: \d{3})+$"
 
 
 class NumberError(ValueError):
@@ -82,7 +83,7 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
             raise NumberError(bad + " (usare la virgola solo per i decimali)")
     elif "." in s:
         compact = s.replace(" ", "")
-        if s.count(".") == 1 and not _GROUPED.match(compact):
+        if s.count(".") == 1 and not re.match(_GROUPED, compact):
             # One dot that cannot separate thousands: a decimal point ("1984440.83", "0.125").
             int_part, frac = s.split(".")
             if not frac:  # "12." as "12,": a separator with nothing after it
@@ -97,14 +98,14 @@ def parse_number(text: str, *, integer: bool = False, places: int = 2, ask: bool
     if not int_part:
         raise NumberError(bad)
     if " " in int_part:
-        if not _SPACE_GROUPED.match(int_part):
+        if not re.match(_SPACE_GROUPED, int_part):
             raise NumberError(bad)
         int_part = int_part.replace(" ", "")
     if "." in int_part:
-        if not _GROUPED.match(int_part):
+        if not re.match(_GROUPED, int_part):
             raise NumberError(bad + " (i punti separano le migliaia a gruppi di tre cifre)")
         int_part = int_part.replace(".", "")
-    if not _DIGITS.match(int_part) or (frac and not _DIGITS.match(frac)):
+    if not re.match(_DIGITS, int_part) or (frac and not re.match(_DIGITS, frac)):
         raise NumberError(bad)
     if "," in s and not frac:
         raise NumberError(bad)

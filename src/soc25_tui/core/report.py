@@ -6,7 +6,9 @@ its control characters by `visible`, the JSON escapes them (`json_text`)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import functools
+import operator
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .assess import Assessment
@@ -14,7 +16,6 @@ from .layout import CASE_WORDS, CELLS, NON_CALCOLABILE, USER_ROWS, Kind
 from .messages import CASE_UNKNOWN, COMPOSED_MARK, VERBATIM, counts_text, quadro3_line
 from .numbers import format_money, format_number
 from .rules import Outcome
-from .values import cell_value
 from .visible import json_safe, visible
 
 
@@ -24,16 +25,38 @@ def cell_values(draft: Any, outcome: Outcome, *, exact: bool = False) -> dict[st
     (`exact`: the Decimal itself, a derived one rounded as the portal prints it); a text;
     "SI"/"NO"; None for an empty cell, for a value kept unreadable (the problems say it) and
     for R0E's NON CALCOLABILE (the public names' null, SOC25.md)."""
-    values = {}
-    for cell in CELLS:
-        value = cell_value(cell.name, draft, outcome)
-        if cell.kind is Kind.DEC and isinstance(value, Decimal):
-            if not exact:
-                value = float(value)
-        elif value == NON_CALCOLABILE:
-            value = None
-        values[cell.name] = value
+    return dict(zip(_NAMES, _values(draft, outcome, exact)))
+
+
+def _values(draft: Any, outcome: Outcome, exact: bool) -> list[Any]:
+    """`cell_values`'s values, in the form's order: `values.cell_value` for each cell, with
+    each cell's lookups made once for all drafts (thousands come here, from `check --json`
+    and `export`), and the loops only over the cells that need them."""
+    derived = outcome.values
+    values = list(_IN_FORM_ORDER(_INPUT_VALUES(draft) + tuple(map(derived.get, _DERIVED))))
+    for i, quantum in _DERIVED_AT:
+        value = values[i]
+        if isinstance(value, Decimal):
+            values[i] = value.quantize(quantum, rounding=ROUND_HALF_UP)  # as the portal prints it
+    if not exact:
+        for i in _DECIMAL_AT:
+            value = values[i]
+            if isinstance(value, Decimal):
+                values[i] = float(value)
+    if NON_CALCOLABILE in values:
+        values = [None if value == NON_CALCOLABILE else value for value in values]
     return values
+
+
+_NAMES = tuple(cell.name for cell in CELLS)
+_INPUT_VALUES = operator.attrgetter(*(cell.name for cell in CELLS if not cell.derived))
+_DERIVED = tuple(cell.name for cell in CELLS if cell.derived)
+# (input values + derived values) -> the form's order
+_SOURCE = {i: k for k, i in enumerate([i for i, c in enumerate(CELLS) if not c.derived]
+                                      + [i for i, c in enumerate(CELLS) if c.derived])}
+_IN_FORM_ORDER = operator.itemgetter(*(_SOURCE[i] for i in range(len(CELLS))))
+_DERIVED_AT = tuple((i, Decimal(1).scaleb(-cell.places)) for i, cell in enumerate(CELLS) if cell.derived)
+_DECIMAL_AT = tuple(i for i, cell in enumerate(CELLS) if cell.kind is Kind.DEC)
 
 
 def as_json(path: str, draft: Any, assessment: Assessment) -> dict[str, Any]:
@@ -50,6 +73,71 @@ def as_json(path: str, draft: Any, assessment: Assessment) -> dict[str, Any]:
         "problems": [{"severity": p.severity, "cell": p.cell, "text": p.text} for p in assessment.problems],
         "review": draft.review.as_json(),
     }
+
+
+def json_line(path: str, draft: Any, assessment: Assessment) -> str:
+    """`json_text(as_json(path, draft, assessment))`, byte for byte, written as text directly
+    from the same values (`cell_values`): `check --json` writes thousands of these. No
+    dictionary is built for json's sake, each key is written once for all, and each text is
+    escaped as `json_text` escapes it by `_json_string`, which remembers the texts that come
+    back draft after draft (the portal's messages, «cella vuota: ...»)."""
+    string = _json_string
+    outcome = assessment.outcome
+    block = outcome.block
+    known = outcome.quadro3_known
+    parts = [
+        '{"draft": ', json_safe(_encode_basestring()(path)),
+        ', "case": ', "null" if outcome.case is None else string(outcome.case),
+        ', "quadro3_required": ', ("true" if outcome.quadro3_required else "false") if known else "null",
+        ', "quadro4_block": [', ", ".join(map(string, block.codes)) if block else "",
+        '], "cells": {',
+    ]
+    add = parts.append
+    add(_cells_json(_values(draft, outcome, False)))
+    add('}, "messages": [')
+    add(", ".join([f'{{"quadro": {int.__repr__(m.quadro)}, "kind": {string(m.kind)}, "text": {string(m.text)}}}'
+                   for m in assessment.messages]))
+    add('], "problems": [')
+    add(", ".join([f'{{"severity": {string(p.severity)}, "cell": {string(p.cell)}, "text": {string(p.text)}}}'
+                   for p in assessment.problems]))
+    add('], "review": ')
+    add(json_text(draft.review.as_json()))
+    add("}")
+    return "".join(parts)
+
+
+_JSON_KEYS = tuple(("" if i == 0 else ", ") + f'"{name}": ' for i, name in enumerate(_NAMES))
+
+
+def _cells_json(values: list[Any]) -> str:
+    """The "cells" object's members as json writes them, from `_values` (no dictionary)."""
+    parts = []
+    add = parts.append
+    for key, value in zip(_JSON_KEYS, values):
+        kind = type(value)
+        if kind is int:
+            add(key + int.__repr__(value))
+        elif value is None:
+            add(key + "null")
+        elif kind is str:
+            add(key + _json_string(value))
+        elif kind is float and value - value == 0:  # finite (json writes NaN and Infinity its way)
+            add(key + float.__repr__(value))
+        else:
+            add(key + json_text(value))
+    return "".join(parts)
+
+
+def _encode_basestring() -> Any:
+    from json.encoder import encode_basestring  # json's own, in C: as json.dumps(ensure_ascii=False)
+
+    return encode_basestring
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_string(text: str) -> str:
+    """A text as a JSON string, as `json_text` writes it (its control characters escaped)."""
+    return json_safe(_encode_basestring()(text))
 
 
 def case_line(outcome: Outcome) -> str:

@@ -106,22 +106,31 @@ def _quadro3_reason(case: str | None, r09: Decimal | None) -> str:
     return Q3_REQUIRED if r09 >= Q3_THRESHOLD else Q3_BELOW_THRESHOLD
 
 
+# Each row of users: its cells of 2019 and 2024, of the hours and of the average (None for a
+# row without hours), named once here rather than for every draft evaluated.
+_ROW_CELLS = tuple(
+    (f"{row.code}_2019", f"{row.code}_2024", *((f"{row.code}_ore", f"{row.code}_media") if row.has_hours else (None, None)))
+    for row in USER_ROWS
+)
+
+
 def _evaluate(d: Any) -> Outcome:
     values: dict[str, Any] = {}
     tot19 = tot24 = 0
-    for row in USER_ROWS:
-        u19, u24 = d.get(f"{row.code}_2019"), d.get(f"{row.code}_2024")
+    get = d.get
+    for cell_2019, cell_2024, cell_ore, cell_media in _ROW_CELLS:
+        u19, u24 = get(cell_2019), get(cell_2024)
         tot19 += u19 or 0
         tot24 += u24 or 0
-        if row.has_hours:
-            ore = d.get(f"{row.code}_ore")
+        if cell_ore is not None:
+            ore = get(cell_ore)
             if ore is None:
                 media = None
             elif not u24:
                 media = Decimal("0.00")
             else:
                 media = (Decimal(ore) / Decimal(u24)).quantize(CENT, rounding=ROUND_HALF_UP)
-            values[f"{row.code}_media"] = media
+            values[cell_media] = media
     values["R0B_2019"], values["R0B_2024"] = tot19, tot24
 
     # Social workers.

@@ -15,10 +15,8 @@ value -> the text a person reads or edits. One module for every face and output.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-
-import tomli_w
 
 from .layout import CELL_BY_NAME, NON_CALCOLABILE, Kind
 from .limits import MAX_INTEGER_DIGITS, shortened, text_limit
@@ -31,6 +29,27 @@ from .visible import visible
 
 def coerce(name: str, value: Any) -> Any:
     """Turn a TOML value into the cell's type; raise ValueError with an Italian reason."""
+    # The usual values first, each as the general way below would give it: a draft has a
+    # hundred cells and `check` reads thousands of drafts.
+    kind = type(value)
+    if kind is int:
+        if name in _WHOLE and -_BOUND < value < _BOUND:
+            return value
+    elif kind is Decimal:
+        quantum = _QUANTUM.get(name)
+        if quantum is not None and value.is_finite() and -_DECIMAL_BOUND < value < _DECIMAL_BOUND:
+            rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+            if rounded == value:
+                return rounded
+    elif kind is str:
+        if value in ("SI", "NO") and name in _SINO:
+            return value
+        if "\r" not in value and len(value) <= _TEXT_LIMIT.get(name, -1):
+            return value
+    return _coerce(name, value)
+
+
+def _coerce(name: str, value: Any) -> Any:
     cell = CELL_BY_NAME[name]
     kind = cell.kind
     if kind is Kind.TEXT:
@@ -73,6 +92,17 @@ def coerce(name: str, value: Any) -> Any:
     if number != number.to_integral_value():
         raise ValueError("atteso un numero intero")
     return int(number)
+
+
+# What `coerce` takes as it is: a whole number of the cell's bound (a number of digits past
+# it is refused below) in a whole-number cell; a decimal with no more places than its cell's
+# (the quantum); a text of its cell's bound without a Windows line end; SI or NO.
+_BOUND = 10**MAX_INTEGER_DIGITS
+_DECIMAL_BOUND = Decimal(_BOUND)  # compared with a Decimal without converting it each time
+_WHOLE = frozenset(c.name for c in CELL_BY_NAME.values() if c.kind in (Kind.INT, Kind.ATS_RATIO) and not c.derived)
+_QUANTUM = {c.name: Decimal(1).scaleb(-c.places) for c in CELL_BY_NAME.values() if c.kind is Kind.DEC and not c.derived}
+_TEXT_LIMIT = {c.name: text_limit(c.name) for c in CELL_BY_NAME.values() if c.kind is Kind.TEXT and not c.derived}
+_SINO = frozenset(c.name for c in CELL_BY_NAME.values() if c.kind is Kind.SINO and not c.derived)
 
 
 def _bounded_text(name: str, text: str) -> str:
@@ -310,4 +340,6 @@ def raw_text_toml(value: Any) -> str:
             for key, item in value.items()
         )
         return "{ " + ", ".join(pairs) + " }"
+    import tomli_w  # only for a value kept unreadable: not on `check`'s usual path
+
     return tomli_w.dumps({"x": value}).removeprefix("x = ").removesuffix("\n")

@@ -26,8 +26,10 @@ import re
 # Every character that a terminal may obey or that reorders text on screen.
 # Lone surrogates too: a file name that is not UTF-8 reaches Python as U+DC80-U+DCFF
 # (surrogateescape), and written out it would be the raw byte again (0x9B: a C1 CSI).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# The patterns of this module are compiled on first use (re's cache): most text has none of
+# these characters, and compiling them would cost `soc25 check` two milliseconds of its start.
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_UNSAFE_MULTILINE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 _CONTROL_PICTURES = 0x2400  # U+2400 ␀ ... U+241F ␟
 _DEL_PICTURE = "\u2421"  # ␡
@@ -52,20 +54,19 @@ def visible(text: str, *, multiline: bool = False) -> str:
     a message of several lines); elsewhere they are shown too (␊, ␉)."""
     if text.isprintable():  # the usual case, and quick: no control character at all
         return text
-    pattern = _UNSAFE_MULTILINE if multiline else _UNSAFE
-    return pattern.sub(_shown, text)
+    return re.sub(_UNSAFE_MULTILINE if multiline else _UNSAFE, _shown, text)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 def json_safe(document: str) -> str:
     """A JSON text (json.dumps with ensure_ascii=False) with the characters json leaves raw
     escaped as \\uXXXX: DEL, the C1 controls and the bidirectional overrides. json escapes
     C0 itself; these can only be inside strings, so the result is the same JSON value."""
-    if document.isprintable() or _JSON_UNSAFE.search(document) is None:  # quick, then sure
+    if document.isprintable() or re.search(_JSON_UNSAFE, document) is None:  # quick, then sure
         return document
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 __all__ = ["json_safe", "visible"]
