@@ -20,7 +20,7 @@ _ARGPARSE_IT = (
 )
 
 if TYPE_CHECKING:  # for type checkers: Parser is an ArgumentParser (made below, on first use)
-    from argparse import ArgumentParser as Parser
+    from argparse import ArgumentParser as Parser  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -129,7 +129,8 @@ def _cells_json(values: list[Any]) -> str:
 
 
 def _encode_basestring() -> Any:
-    from json.encoder import encode_basestring  # json's own, in C: as json.dumps(ensure_ascii=False)
+    """json's own string encoder (in C), the one json.dumps(..., ensure_ascii=False) uses."""
+    from json.encoder import encode_basestring
 
     return encode_basestring
 
