@@ -256,7 +256,7 @@ def test_an_unforeseen_toml_error_is_still_italian(monkeypatch):
 
     monkeypatch.setattr(drafts.tomllib, "loads", odd)
     with pytest.raises(DraftError) as caught:
-        loads("x = 1\n", "b.toml")
+        loads("x = [1]\n", "b.toml")  # an array: not the plain TOML core/quicktoml reads itself
     assert str(caught.value) == (
         "b.toml: non è un file TOML valido (riga 4, colonna 2): errore di sintassi TOML. "
         "Il file non è stato modificato."
