@@ -165,7 +165,7 @@ def test_a_draft_over_the_size_bound_is_refused_without_reading_it_all(tmp_path)
         fh.write(b"# " + b"x" * (MAX_DRAFT_BYTES + 10) + b"\n")
     with pytest.raises(DraftError) as exc:
         load(big)
-    assert str(exc.value) == f"{big}: il file è troppo grande: al massimo 4 MB; atteso una bozza SOC25 (un file .toml di pochi kB)."
+    assert str(exc.value) == f"{big}: il file è troppo grande: al massimo 4 MB; atteso un file .toml di una bozza SOC25 (pochi kB)."
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
@@ -187,7 +187,7 @@ def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path):
         with open(fifo, "wb"):
             pass
         pytest.fail("load() waited on a FIFO")
-    assert outcome and str(outcome[0]) == f"{fifo}: è una pipe (FIFO), non un file; atteso una bozza SOC25 (un file .toml di pochi kB)."
+    assert outcome and str(outcome[0]) == f"{fifo}: è una pipe (FIFO), non un file; atteso un file .toml di una bozza SOC25 (pochi kB)."
 
 
 def test_a_directory_is_refused_in_italian(tmp_path):

@@ -122,3 +122,23 @@ def test_cells_are_named_by_public_name_or_bozza():
         rv.check_cell("R07_2099")
     with pytest.raises(rv.ReviewError):
         rv.new_note("R40", "x" * 6001)
+
+
+def test_a_bad_review_section_names_its_line(draft_file):
+    text = draft_file.read_text(encoding="utf-8") + '\n[revisione]\nstato = "ok"\n'
+    draft_file.write_text(text, encoding="utf-8")
+    header = text.splitlines().index("[revisione]") + 1
+    with pytest.raises(DraftError) as info:
+        drafts.load(draft_file)
+    assert f"(riga {header}): revisione: stato" in str(info.value)
+
+
+def test_an_r40_of_one_character_is_worded_in_the_singular():
+    from soc25_tui.core.model import Draft
+    from soc25_tui.core.rules import evaluate
+    from soc25_tui.core.values import described
+
+    draft = Draft(R40="x")
+    assert described("R40", draft, evaluate(draft)) == "un testo di un carattere"
+    draft = Draft(R40="xy")
+    assert described("R40", draft, evaluate(draft)) == "un testo di 2 caratteri"

@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty
+from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, jobs_arg
 
 _FORMATS = ("xlsx", "csv")
 _SUFFIX_FORMAT = {".xlsx": "xlsx", ".csv": "csv"}
@@ -21,16 +21,6 @@ def _format_arg(text: str) -> str:
     if text not in _FORMATS:
         raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {' o '.join(_FORMATS)}")
     return text
-
-
-def _jobs_arg(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» non è un numero intero di processi") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} processi: almeno 1")
-    return value
 
 
 def _is_draft_name(path: str) -> bool:
@@ -88,7 +78,7 @@ def run(argv: list[str]) -> int:
     )
     p.add_argument("-o", "--output", metavar="FILE", required=True,
                    help="il file da scrivere (sostituito per intero); «-» per l'uscita standard")
-    p.add_argument("-j", "--jobs", type=_jobs_arg, metavar="N",
+    p.add_argument("-j", "--jobs", type=jobs_arg, metavar="N",
                    help="processi che leggono le bozze (predefinito: tutti i processori)")
     args = p.parse_args(argv)
 

@@ -20,7 +20,6 @@ import os
 import re
 import stat
 import time
-import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -148,6 +147,8 @@ def parse_toml(text: str, **options: Any) -> dict[str, Any]:
     quick = read_plain(text, options.get("parse_float", float))
     if quick is not None:
         return quick
+    import tomllib  # here: the drafts soc25 writes never need it
+
     try:
         return tomllib.loads(text, **options)
     except tomllib.TOMLDecodeError as exc:
@@ -161,7 +162,9 @@ def parse_toml(text: str, **options: Any) -> dict[str, Any]:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", text, re.MULTILINE)
+    """The line where `key` is given (NAME = …) or opens a section ([NAME], [[NAME.note]])."""
+    name = re.escape(key)
+    match = re.search(rf"^[ \t]*(?:\"?{name}\"?[ \t]*=|\[\[?[ \t]*{name}[ \t]*[\].])", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
@@ -248,7 +251,7 @@ def _depth(value: Any) -> int:
 def load(path: str | os.PathLike[str]) -> Any:
     p = os.fspath(path)
     try:  # a folder, a FIFO (never opened: it would hang), a file of 50 MB: refused here
-        raw = read_bytes(p, limit=MAX_DRAFT_BYTES, expected="una bozza SOC25 (un file .toml di pochi kB)")
+        raw = read_bytes(p, limit=MAX_DRAFT_BYTES, expected="un file .toml di una bozza SOC25 (pochi kB)")
     except ReadError as exc:
         raise DraftError(str(exc)) from None
     # As "utf-8-sig" would, without importing that codec: a byte-order mark is not text.

@@ -28,12 +28,14 @@ dataclasses and far cheaper to define, which counts for the start-up of `soc25 c
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .layout import CELL_BY_NAME
 from .limits import TEXT_MAX_CHARS
 from .numbers import format_number
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 SECTION = "revisione"
 DEFAULT_STATE = "da-rivedere"
@@ -174,6 +176,8 @@ def who() -> str:
 
 
 def now() -> dt.datetime:
+    import datetime as dt  # here: `soc25 check` never writes a note
+
     return dt.datetime.now().astimezone().replace(microsecond=0)
 
 
@@ -271,6 +275,8 @@ _NOTE_KEYS = {"cella", "testo", "autore", "quando", "risolta"}
 def from_toml(table: Any) -> Review:
     """A `[revisione]` table as tomllib gave it -> Review; ReviewError (Italian, naming the key)
     for anything else."""
+    import datetime as dt  # here: most drafts have no [revisione]
+
     if not isinstance(table, dict):
         raise ReviewError("attesa una sezione [revisione]")
     unknown = sorted(set(table) - {"stato", "impronta", "note"})

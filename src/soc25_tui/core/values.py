@@ -302,6 +302,8 @@ def described(name: str, draft: Any, outcome: Any) -> str:
         return f"il valore non valido «{raw_shown(draft.invalid[name])}»"
     if name == "R40":
         n = count_chars(draft.R40 or "")
+        if n == 1:
+            return "un testo di un carattere"
         return f"un testo di {format_number(n)} caratteri" if n else "vuota"
     return display(name, draft, outcome) or "vuota"
 
