@@ -31,8 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
+
+from varied import vary  # the folder of this script is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,14 +100,7 @@ def generate(folder: Path, n: int, seed: int = 2024) -> list[str]:
     examples = [load(p) for p in sorted((ROOT / "examples").glob("*.toml"))]
     names = []
     for i in range(n):
-        d = examples[i % len(examples)].copy()
-        d.set("comune", f"COMUNE {i:05d}")
-        d.set("R03", rng.randint(300, 300_000))
-        d.set("M12_2024", rng.randint(0, 5000))
-        d.set("R05", Decimal(rng.randint(100, 2000)) / 100)
-        d.set("R06", Decimal(rng.randint(10_000_000, 900_000_000)) / 100)
-        d.set("R07_2021", Decimal(rng.randint(10_000_000, 900_000_000)) / 100)
-        d.set("R08", Decimal(rng.randint(100_000, 30_000_000)) / 100)
+        d = vary(examples[i % len(examples)], i, rng)
         name = f"{i}.toml"
         (folder / name).write_text(dumps(d), encoding="utf-8")
         names.append(name)

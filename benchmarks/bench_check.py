@@ -18,8 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
+
+from varied import vary  # the folder of this script is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -45,15 +46,8 @@ def generate(folder: Path, n: int, seed: int = 2024) -> list[Path]:
     examples = [load(ROOT / "examples" / f"{name}.toml") for name in ("sondrio", "lomellina", "tortona")]
     paths = []
     for i in range(n):
-        d = examples[i % 3].copy()
-        d.set("comune", f"COMUNE {i:04d}")
+        d = vary(examples[i % 3], i, rng)
         d.set("provincia", "ZZ")
-        d.set("R03", rng.randint(300, 300_000))
-        d.set("M12_2024", rng.randint(0, 5000))
-        d.set("R05", Decimal(rng.randint(100, 2000)) / 100)
-        d.set("R06", Decimal(rng.randint(10_000_000, 900_000_000)) / 100)
-        d.set("R07_2021", Decimal(rng.randint(10_000_000, 900_000_000)) / 100)
-        d.set("R08", Decimal(rng.randint(100_000, 30_000_000)) / 100)
         path = folder / f"comune_{i:04d}.toml"
         path.write_text(dumps(d), encoding="utf-8")
         paths.append(path)

@@ -32,8 +32,9 @@ import statistics
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
+
+from varied import vary  # the folder of this script is on sys.path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,15 +60,8 @@ def generate(folder: Path, n: int, seed: int = 2025) -> None:
         if i % 500 == 499:
             path.write_text("[quadro1\n", encoding="utf-8")
             continue
-        d = examples[i % 3].copy()
-        d.set("comune", f"COMUNE {i:04d}")
+        d = vary(examples[i % 3], i, rng)
         d.set("provincia", rng.choice(("MI", "SO", "PV", "AL", "BG")))
-        d.set("R03", rng.randint(300, 300_000))
-        d.set("M12_2024", rng.randint(0, 5000))
-        d.set("R05", Decimal(rng.randint(100, 2000)) / 100)
-        d.set("R06", Decimal(rng.randint(10_000_000, 900_000_000)) / 100)
-        d.set("R07_2021", Decimal(rng.randint(10_000_000, 900_000_000)) / 100)
-        d.set("R08", Decimal(rng.randint(100_000, 30_000_000)) / 100)
         d.review = d.review.with_state(rng.choice(STATES), d)
         path.write_text(dumps(d), encoding="utf-8")
 
