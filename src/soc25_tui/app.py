@@ -902,10 +902,17 @@ class Soc25App(KeyGate, App[int]):
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from .screens.review_table import ReviewTableScreen
+
+        on_table = isinstance(screen, ReviewTableScreen)  # no draft open: nothing to save or note
         for key in keys.TABLE:
+            if on_table and key.id not in keys.WITHOUT_A_DRAFT:
+                continue
             if key.command:
                 yield SystemCommand(key.description, f"{key.command} ({keys.label(key.id, self.keymap)})",
                                     partial(self.run_action, key.action))
+        if on_table:
+            return
         if self.path is not None and not self.editor.read_only:
             for file, changed in session.recoveries_aside(self.path):
                 yield SystemCommand("Ripristina un recupero", f"messo da parte, scritto il {_when(changed)}",

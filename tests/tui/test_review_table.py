@@ -398,3 +398,21 @@ async def test_the_table_with_no_color_says_everything_in_text(tmp_path, monkeyp
         assert table.current.path.endswith("lomellina.toml")
         assert table.line_text(table.cursor).startswith("▸ (lomellina.toml)")
         assert [table.line_text(i)[0] for i in range(5)].count("▸") == 1
+
+
+async def test_the_palette_of_the_table_offers_only_what_means_something_without_a_draft(tmp_path):
+    """On the table no draft is open: no «Salva», no review note or verdict, no compare; in a
+    draft opened from it they are there."""
+    folder = ats(tmp_path, broken=False)
+    app = Soc25App(None, folder=str(folder))
+    async with app.run_test(size=SIZE) as pilot:
+        await all_read(pilot, app, 4)
+        on_table = [c.title for c in app.get_system_commands(app.screen)]
+        assert sorted(on_table) == ["Aiuto", "Esci"]
+        for absent in ("Salva", "Nota", "Note", "Verdetto", "Annulla modifica", "Confronta con la copia .bak"):
+            assert absent not in on_table
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Quadro1Screen), "the draft")
+        in_draft = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Salva" in in_draft and "Verdetto" in in_draft and "Nota" in in_draft
+        assert "Confronta con la copia .bak" in in_draft
