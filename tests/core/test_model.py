@@ -98,3 +98,16 @@ def test_opening_and_showing_a_draft_does_not_import_pydantic(examples_dir, tmp_
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     last = out.strip().splitlines()[-1]
     assert last == "SCREEN {'values': '15', 'pydantic': False} BEFORE False AFTER True", out
+
+
+def test_drafts_with_values_kept_unreadable_are_equal_as_the_file_writes_them():
+    """1, true and 1.0 kept from a file are three different texts in it: a draft holding one is
+    not the same as one holding another (the editor's «modified» flag), while a kept «nan» is
+    the same as itself."""
+    from decimal import Decimal
+
+    one, true, one_dot = Draft(invalid={"R34": 1}), Draft(invalid={"R34": True}), Draft(invalid={"R34": 1.0})
+    assert one != true and one != one_dot and true != one_dot
+    assert Draft(invalid={"R34": [1, 2]}) == Draft(invalid={"R34": [1, 2]})
+    nan = Decimal("nan")
+    assert Draft(invalid={"R03": nan}) == Draft(invalid={"R03": Decimal("nan")})

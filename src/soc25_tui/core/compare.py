@@ -30,7 +30,7 @@ from .checks import Problem
 from .layout import CASE_WORDS, CELL_BY_NAME, CELLS, Kind
 from .limits import shortened
 from .messages import CASE_UNKNOWN, COMPOSED_MARK, VERBATIM, Message, quadro3_line
-from .model import Draft
+from .model import Draft, same_kept
 from .numbers import format_number
 from .review import STATE_WORDS, Note
 from .rules import Outcome, evaluate
@@ -59,13 +59,7 @@ class Line(NamedTuple):
 def _same_cell(name: str, derived: bool, before: Draft, after: Draft, ob: Outcome, oa: Outcome) -> bool:
     if derived:
         return cell_value(name, before, ob) == cell_value(name, after, oa)
-    return before.get(name) == after.get(name) and _same_kept(before.invalid.get(name), after.invalid.get(name))
-
-
-def _same_kept(a: Any, b: Any) -> bool:
-    """Two values kept unreadable (or None) are the same when the file writes them alike:
-    1, true and 1.0 are equal to Python, not in the file (nor to `review.fingerprint`)."""
-    return a is b or repr(a) == repr(b)
+    return before.get(name) == after.get(name) and same_kept(before.invalid.get(name), after.invalid.get(name))
 
 
 def _shown(name: str, draft: Draft, outcome: Outcome) -> str:

@@ -83,6 +83,12 @@ def warm_up() -> None:
         _adapter(kind)
 
 
+def same_kept(a: Any, b: Any) -> bool:
+    """Two values kept unreadable (or None) are the same when the file writes them alike:
+    1, true and 1.0 are equal to Python, not in the file (nor to `review.fingerprint`)."""
+    return a is b or repr(a) == repr(b)
+
+
 class Draft:
     """A SOC25 draft: every input cell of the form, by public name."""
 
@@ -138,7 +144,9 @@ class Draft:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Draft):
             return NotImplemented
-        return self.inputs() == other.inputs() and self.invalid == other.invalid and self.review == other.review
+        return (self.inputs() == other.inputs() and self.review == other.review
+                and self.invalid.keys() == other.invalid.keys()
+                and all(same_kept(v, other.invalid[k]) for k, v in self.invalid.items()))
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
