@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from .. import keys
 from ..core.compare import Line
 from ..core.visible import visible
+from .dialogs import MessagesScreen
 
 
 def body(lines: Iterable[Line]) -> Group:
@@ -36,33 +37,14 @@ def body(lines: Iterable[Line]) -> Group:
     return Group(*parts)
 
 
-class CompareScreen(ModalScreen[None]):
+class CompareScreen(MessagesScreen):
     """What differs between two versions of the draft: the lines of `compare.lines`, the
-    first one its title. Arrows and PgUp/PgDn scroll, Esc closes."""
+    first one its title, on F7's scrollable screen (arrows and PgUp/PgDn scroll, Esc closes)."""
 
-    DEFAULT_CSS = """
-    CompareScreen { align: center middle; }
-    CompareScreen > VerticalScroll { width: 100%; height: 100%; border: heavy $accent; padding: 0 1; background: $surface; }
-    """
-    BINDINGS = keys.bindings(keys.MESSAGES)
+    SCROLL_ID, BODY_ID = "compare", "compare-body"
 
     def __init__(self, lines: list[Line], *, keymap: dict[str, str] | None = None) -> None:
-        super().__init__()
-        self.lines = lines
-        self.keymap = keymap
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="compare") as scroll:
-            scroll.can_focus = True
-            yield Static(body(self.lines), id="compare-body")
-            close = keys.label("chiudi-messaggi", self.keymap)
-            yield Static(Text(f"\nFrecce e PagSu/PagGiù per scorrere · {close} per chiudere", style="dim"))
-
-    def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        super().__init__("", body(lines), keymap=keymap)
 
 
 class CompareWithDialog(ModalScreen[str | None]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -165,7 +166,11 @@ class JumpDialog(ModalScreen[str | None]):
 
 
 class MessagesScreen(ModalScreen[None]):
-    """F7: the Quadro's notes and messages over the whole screen, scrollable."""
+    """F7: the Quadro's notes and messages over the whole screen, scrollable (and, through
+    `screens.compare.CompareScreen`, a comparison of two versions: any long text to read)."""
+
+    SCROLL_ID: str | None = None
+    BODY_ID: str | None = None
 
     DEFAULT_CSS = """
     MessagesScreen { align: center middle; }
@@ -173,17 +178,18 @@ class MessagesScreen(ModalScreen[None]):
     """
     BINDINGS = keys.bindings(keys.MESSAGES)
 
-    def __init__(self, title: str, body: Text, *, keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, title: str, body: RenderableType, *, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.title_ = title
         self.body = body
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
+        with VerticalScroll(id=self.SCROLL_ID) as scroll:
             scroll.can_focus = True
-            yield Static(Text(self.title_, style="bold"))
-            yield Static(self.body)
+            if self.title_:
+                yield Static(Text(self.title_, style="bold"))
+            yield Static(self.body, id=self.BODY_ID)
             close = keys.label("chiudi-messaggi", self.keymap)
             yield Static(Text(f"\nFrecce e PagSu/PagGiù per scorrere · {close} per chiudere", style="dim"))
 
