@@ -627,6 +627,15 @@ class Soc25App(KeyGate, App[int]):
             if aside:
                 self._offer(aside, startup=True)
 
+    def _version(self, file: str, failure: str) -> tuple[Any, str] | None:
+        """Another version of the draft (a recovery, a .bak, another draft) and when it was
+        written; None, said as «`failure`: why», when it cannot be read."""
+        try:
+            return load(file), _when(os.stat(file).st_mtime)
+        except (DraftError, OSError) as exc:
+            self.notify(f"{failure}: {exc}", severity="error", timeout=10)
+            return None
+
     def _offer(self, file: str, *, startup: bool) -> None:
         """Ask whether to restore a recovery file set aside (at opening, or chosen in the
         palette), showing when it was written and each cell it would change: the draft's
@@ -634,12 +643,10 @@ class Soc25App(KeyGate, App[int]):
         from .core.compare import brief, compare
         from .screens.dialogs import Choice
 
-        try:
-            recovered = load(file)
-            written = _when(os.stat(file).st_mtime)
-        except (DraftError, OSError) as exc:
-            self.notify(f"Recupero illeggibile ({file}): {exc}", severity="error", timeout=10)
+        version = self._version(file, f"Recupero illeggibile ({file})")
+        if version is None:
             return
+        recovered, written = version
         found = compare(self.editor.draft, recovered)
         if found.equal:
             if startup:  # the same as the draft: nothing to offer, nothing lost
@@ -709,12 +716,10 @@ class Soc25App(KeyGate, App[int]):
         from .core.compare import compare, lines
         from .screens.compare import CompareScreen
 
-        try:
-            draft = load(other)
-            written = _when(os.stat(other).st_mtime)
-        except (DraftError, OSError) as exc:
-            self.notify(f"Confronto impossibile: {exc}", severity="error", timeout=10)
+        version = self._version(other, "Confronto impossibile")
+        if version is None:
             return
+        draft, written = version
         found = compare(draft, self.editor.draft)
         now = "bozza aperta, com'è ora (modifiche non salvate comprese)"
         self.push_screen(CompareScreen(lines(found, f"{name} (scritta il {written})", now), keymap=self.keymap))

@@ -32,7 +32,7 @@ from .limits import shortened
 from .messages import CASE_UNKNOWN, COMPOSED_MARK, VERBATIM, Message, quadro3_line
 from .model import Draft, same_kept
 from .numbers import format_number
-from .review import STATE_WORDS, Note
+from .review import STATE_WORDS, Note, time_text
 from .rules import Outcome, evaluate
 from .values import cell_value, described, raw_text
 
@@ -161,11 +161,6 @@ class Comparison:
         return " e ".join(parts) or "nessuna differenza"
 
 
-def _quadro3(outcome: Outcome) -> bool | None:
-    """Whether Quadro 3 applies, as `check --json` says it (None: cannot be told yet)."""
-    return outcome.quadro3_required if outcome.quadro3_known else None
-
-
 def _only_in(ours: list[Any], theirs: list[Any], key: Any) -> tuple[Any, ...]:
     """The items of `ours` not matched by one of `theirs` (each matches once), in our order."""
     left: dict[Any, int] = {}
@@ -220,7 +215,7 @@ def compare(before: Draft, after: Draft, *, assessed: tuple[Assessment, Assessme
     when the caller has them already)."""
     ab, aa = assessed or (assess(before), assess(after))
     ob, oa = ab.outcome, aa.outcome
-    q3 = (_quadro3(ob), _quadro3(oa))
+    q3 = (ob.quadro3, oa.quadro3)
     state = (before.review.state, after.review.state)
     notes = _notes(before.review.notes, after.review.notes)
     return Comparison(
@@ -262,7 +257,7 @@ def note_words(note: Note) -> str:
     """«su R07_2021, di mrossi, 02/12/2026 10:15: «Manca la spesa del 2021»»."""
     where = f"su {note.cell}" if note.cell else "sulla bozza"
     who = f", di {note.author}" if note.author else ""
-    when = f", {note.time.strftime('%d/%m/%Y %H:%M')}" if note.time else ""
+    when = f", {time_text(note.time)}" if note.time else ""
     return f"{where}{who}{when}: «{note.text}»"
 
 

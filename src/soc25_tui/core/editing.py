@@ -42,6 +42,7 @@ from .review import (
     DEFAULT_STATE,
     NOTE_MARK,
     STATE_WORDS,
+    Note,
     Review,
     ReviewError,
     check_state,
@@ -429,15 +430,22 @@ class DraftEditor:
         self._review_step(review, f"nota aggiunta {where}", note.cell)
         return Travel(f"Nota aggiunta {where}.", note.cell, True)
 
-    def resolve_note(self, index: int, resolved: bool = True) -> Travel:
-        """Note `index` (from 0, in the review's order) resolved, or open again."""
+    def _note(self, index: int) -> Note | Travel:
+        """Note `index` (from 0) of the draft, or why it cannot be changed (read-only, none)."""
         if self.read_only:
             return Travel(self.read_only_note)
         review = self._draft.review
         try:
-            note = review.notes[review.check_index(index)]
+            return review.notes[review.check_index(index)]
         except ReviewError as exc:
             return Travel(f"{exc}.".capitalize())
+
+    def resolve_note(self, index: int, resolved: bool = True) -> Travel:
+        """Note `index` (from 0, in the review's order) resolved, or open again."""
+        note = self._note(index)
+        if isinstance(note, Travel):
+            return note
+        review = self._draft.review
         if note.resolved == resolved:
             return Travel(f"La nota {index + 1} è già {'risolta' if resolved else 'aperta'}.", note.cell)
         what = f"nota {index + 1} {_on(note.cell)} {'segnata come risolta' if resolved else 'riaperta'}"
@@ -446,13 +454,10 @@ class DraftEditor:
 
     def delete_note(self, index: int) -> Travel:
         """Note `index` (from 0) taken away (undo brings it back)."""
-        if self.read_only:
-            return Travel(self.read_only_note)
+        note = self._note(index)
+        if isinstance(note, Travel):
+            return note
         review = self._draft.review
-        try:
-            note = review.notes[review.check_index(index)]
-        except ReviewError as exc:
-            return Travel(f"{exc}.".capitalize())
         what = f"nota {index + 1} {_on(note.cell)} eliminata"
         self._review_step(review.without(index), what, note.cell)
         return Travel(f"{what[0].upper()}{what[1:]}.", note.cell, True)

@@ -137,7 +137,7 @@ def row_values(path: str) -> tuple[str | None, Row]:
     cells = cell_values(draft, outcome, exact=True)
     if draft.R0E == NON_CALCOLABILE:
         cells["R0E"] = NON_CALCOLABILE
-    q3 = outcome.quadro3_required if outcome.quadro3_known else None
+    q3 = outcome.quadro3
     review = draft.review
     values = (
         None, None, cells["comune"], cells["provincia"], cells["istat"], outcome.case,

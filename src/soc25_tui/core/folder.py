@@ -120,7 +120,7 @@ def read_row(path: str) -> Row:
         comune=(draft.comune or "").strip(),
         provincia=(draft.provincia or "").strip(),
         case=o.case,
-        quadro3=o.quadro3_required if o.quadro3_known else None,
+        quadro3=o.quadro3,
         r04=o.values.get("R04"),
         r05=draft.R05,
         r09=o.values.get("R09"),

@@ -66,13 +66,16 @@ def as_json(path: str, draft: Any, assessment: Assessment) -> dict[str, Any]:
         "draft": path,
         "case": outcome.case,
         # null when it cannot be told yet (case unknown, or R08 missing in cases C/D)
-        "quadro3_required": outcome.quadro3_required if outcome.quadro3_known else None,
+        "quadro3_required": outcome.quadro3,
         "quadro4_block": list(outcome.block.codes) if outcome.block else [],
         "cells": cells,
         "messages": [{"quadro": m.quadro, "kind": m.kind, "text": m.text} for m in assessment.messages],
         "problems": [{"severity": p.severity, "cell": p.cell, "text": p.text} for p in assessment.problems],
         "review": draft.review.as_json(),
     }
+
+
+_JSON_TRUTH = {True: "true", False: "false", None: "null"}
 
 
 def json_line(path: str, draft: Any, assessment: Assessment) -> str:
@@ -84,11 +87,10 @@ def json_line(path: str, draft: Any, assessment: Assessment) -> str:
     string = _json_string
     outcome = assessment.outcome
     block = outcome.block
-    known = outcome.quadro3_known
     parts = [
         '{"draft": ', json_safe(_encode_basestring()(path)),
         ', "case": ', "null" if outcome.case is None else string(outcome.case),
-        ', "quadro3_required": ', ("true" if outcome.quadro3_required else "false") if known else "null",
+        ', "quadro3_required": ', _JSON_TRUTH[outcome.quadro3],
         ', "quadro4_block": [', ", ".join(map(string, block.codes)) if block else "",
         '], "cells": {',
     ]

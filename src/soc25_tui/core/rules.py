@@ -64,6 +64,12 @@ class Outcome(NamedTuple):
         return self.quadro3_reason not in (Q3_NO_CASE, Q3_NO_R08)
 
     @property
+    def quadro3(self) -> bool | None:
+        """Whether Quadro 3 applies; None while it cannot be told (check --json's
+        "quadro3_required", the table's Q3, the export's column, the comparison)."""
+        return self.quadro3_required if self.quadro3_known else None
+
+    @property
     def q3_leftovers(self) -> tuple[str, ...]:
         """Quadro 3 values kept although it is known not to apply."""
         return self.q3_filled if self.quadro3_known and not self.quadro3_required else ()
