@@ -51,6 +51,17 @@ def _when(mtime: float) -> str:
     return time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(mtime))
 
 
+def _stamp_of(path: str | None) -> tuple[int, int, int] | None:
+    """A file's (inode, mtime, size): a save replaces the file (a new inode), and a coarse
+    clock may leave its time as it was. None when there is no file (or no path)."""
+    from .core.folder import stamp_of
+
+    try:
+        return stamp_of(os.stat(path))  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return None
+
+
 def _screen_class(key: str) -> type[DraftScreen]:
     """A screen's class, its module imported on first use: only Quadro 1 is needed to paint
     the first screen (the final screen alone pulls in TextArea and the summary)."""
@@ -95,6 +106,10 @@ def _lenient_driver(driver: type) -> type:
             super().run_input_thread()
 
     return LenientLinuxDriver
+
+
+# What needs an open draft: refused (and left out of the palette) on the review table.
+_DRAFT_ACTIONS = frozenset({"save", "jump", "go", "undo", "redo", "note_add", "notes", "verdict"})
 
 
 class CellCommands(Provider):
@@ -283,25 +298,36 @@ class Soc25App(KeyGate, App[int]):
             os._exit(129)
 
     def _stamp(self) -> tuple[int, int, int] | None:
-        """What the draft file looks like on disk (to notice another program writing it): a
-        save replaces the file (a new inode), and a coarse clock may leave its time as it was."""
-        try:
-            st = os.stat(self.path)
-        except (OSError, TypeError):
-            return None
-        return st.st_ino, st.st_mtime_ns, st.st_size
+        """What the draft file looks like on disk (`folder.stamp_of`: to notice another
+        program writing it)."""
+        return _stamp_of(self.path)
 
     _disk_seen: tuple[int, int, int] | None = None  # a version on disk already said
 
     def _watch_disk(self) -> None:
         """Every WATCH_SECONDS: a new version of the open draft saved by another program (the
         Comune, `soc25 review`) is shown when this one is read-only or has no changes of its
-        own; changes made here are never replaced: that is said, and saving asks first."""
+        own; changes made here are never replaced: that is said, and saving asks first. The
+        file is looked at and read in a thread (a network folder over SSH may be slow)."""
         if self.path is None or self._disk is None:
             return
-        stamp = self._stamp()
-        if stamp is None or stamp == self._disk or stamp == self._disk_seen:
+        self.run_worker(partial(self._look_at_disk, self.path, (self._disk, self._disk_seen)),
+                        thread=True, group="disk", exclusive=True, exit_on_error=False)
+
+    def _look_at_disk(self, path: str, known: tuple[Any, Any]) -> None:
+        """In a thread: the draft's stamp, and the version on disk when it is not one known."""
+        stamp = _stamp_of(path)
+        if stamp is None or stamp in known:
             return
+        try:
+            found: Any = load(path)
+        except DraftError as exc:
+            found = exc
+        self.call_from_thread(self._disk_changed, path, stamp, found)
+
+    def _disk_changed(self, path: str, stamp: tuple[int, int, int], found: Any) -> None:
+        if path != self.path or stamp in (self._disk, self._disk_seen):
+            return  # another draft open meanwhile, or this version said already
         self._disk_seen = stamp
         ed = self.editor
         if not ed.read_only:
@@ -309,14 +335,12 @@ class Soc25App(KeyGate, App[int]):
                 if screen.is_mounted:
                     screen.close_edit()
         if ed.read_only or not self.unsaved_work():
-            try:
-                draft = load(self.path)
-            except DraftError as exc:
+            if isinstance(found, DraftError):
                 self.notify(f"La bozza è stata cambiata da un altro programma, ma la nuova versione "
-                            f"non si può leggere: {exc}", severity="warning", timeout=10)
+                            f"non si può leggere: {found}", severity="warning", timeout=10)
                 return
             self._disk = stamp
-            ed.load(draft)
+            ed.load(found)
             self.notify("La bozza è stata salvata da un altro programma: mostrata la nuova versione.",
                         timeout=8)
         else:
@@ -857,6 +881,7 @@ class Soc25App(KeyGate, App[int]):
 
     def action_verdict(self) -> None:
         """The verdict of the review, one key each."""
+        from .core.messages import errors_text
         from .core.review import STATE_WORDS
         from .screens.dialogs import Choice
 
@@ -864,7 +889,7 @@ class Soc25App(KeyGate, App[int]):
             return
         ed = self.editor
         errors = ed.assessment.errors
-        warn = f" La bozza ha {errors} {'errore' if errors == 1 else 'errori'}." if errors else ""
+        warn = f" La bozza ha {errors_text(errors)}." if errors else ""
 
         def answer(choice: str | None) -> None:
             if choice and choice != "cancel":
@@ -897,27 +922,21 @@ class Soc25App(KeyGate, App[int]):
         """Saving, jumping, the Quadro keys and the palette need an open draft (not the start
         screen), and wait while a question is on screen: Ctrl+S under "restore the recovery
         file?" would save over it and delete it unanswered."""
-        if action in ("save", "jump", "go", "command_palette", "undo", "redo"):
-            if isinstance(self.screen, ModalScreen):
-                return False
-            if action != "command_palette" and self.path is None:
-                return False
+        if action in _DRAFT_ACTIONS and self.path is None:
+            return False
+        if action in ("save", "jump", "go", "command_palette", "undo", "redo") and isinstance(self.screen, ModalScreen):
+            return False
         if action in ("note_add", "notes", "verdict"):  # the review: over a draft's screens only
-            return self.path is not None and isinstance(self.screen, DraftScreen)
+            return isinstance(self.screen, DraftScreen)
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from .screens.review_table import ReviewTableScreen
-
-        on_table = isinstance(screen, ReviewTableScreen)  # no draft open: nothing to save or note
         for key in keys.TABLE:
-            if on_table and key.id not in keys.WITHOUT_A_DRAFT:
+            if self.path is None and key.action in _DRAFT_ACTIONS:  # the review table
                 continue
             if key.command:
                 yield SystemCommand(key.description, f"{key.command} ({keys.label(key.id, self.keymap)})",
                                     partial(self.run_action, key.action))
-        if on_table:
-            return
         if self.path is not None and not self.editor.read_only:
             for file, changed in session.recoveries_aside(self.path):
                 yield SystemCommand("Ripristina un recupero", f"messo da parte, scritto il {_when(changed)}",

@@ -62,9 +62,6 @@ QUADRI = (
     ("final", "finale", "R40 e riepilogo"),
 )
 
-# The commands that mean something with no draft open (the review table's palette).
-WITHOUT_A_DRAFT = frozenset({"aiuto", "esci"})
-
 TABLE: tuple[Key, ...] = (
     Key("aiuto", "f1", "help", "Aiuto", APP, "aiuto", "questo aiuto", show=True, priority=True,
         command="Tasti e guida al quadro"),

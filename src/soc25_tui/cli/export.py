@@ -10,16 +10,16 @@ import argparse
 import os
 import sys
 
+from ..core.export import FORMATS
 from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, jobs_arg
 
-_FORMATS = ("xlsx", "csv")
 _SUFFIX_FORMAT = {".xlsx": "xlsx", ".csv": "csv"}
 STDOUT = "-"
 
 
 def _format_arg(text: str) -> str:
-    if text not in _FORMATS:
-        raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {' o '.join(_FORMATS)}")
+    if text not in FORMATS:
+        raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {' o '.join(FORMATS)}")
     return text
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import sys
 
+from ..core.review import STATES
 from .common import EXIT_OK, EXIT_USAGE, Parser, err, load_or_report
 
-STATES_TEXT = "da-rivedere, da-correggere, approvata"
+STATES_TEXT = ", ".join(STATES)
 
 
 def _number(text: str) -> int:
@@ -137,11 +138,11 @@ def _warn_errors(draft) -> None:  # noqa: ANN001 - a core.model.Draft
     """An approval given to a draft that still has errors is said (as the TUI's notice says
     it): the reviewer may mean it, but should know."""
     from ..core.assess import assess
-    from ..core.numbers import format_number
+    from ..core.messages import errors_text
 
     errors = assess(draft).errors
     if errors:
-        err(f"attenzione: la bozza approvata ha {format_number(errors)} {'errore' if errors == 1 else 'errori'} "
+        err(f"attenzione: la bozza approvata ha {errors_text(errors)} "
             "(soc25 check li elenca).")
 
 

@@ -90,6 +90,15 @@ def differences(before: Draft, after: Draft) -> list[Difference]:
     return _cells(before, after, evaluate(before), evaluate(after), derived=False)
 
 
+# How many changed cells the note of an approval taken away lists (then how many more).
+UNAPPROVED_CELLS = 20
+
+
+def since_approval(approved: Draft, now: Draft) -> str:
+    """What the note of an approval taken away lists: the cells changed since `approved`."""
+    return describe(differences(approved, now), limit=UNAPPROVED_CELLS)
+
+
 def describe(found: list[Difference], *, limit: int = 0) -> str:
     """One line a difference: «R07_2021: 51.475,22 → 320.000,00» (`limit`: at most that many
     lines, then how many more)."""

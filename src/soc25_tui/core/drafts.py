@@ -571,7 +571,7 @@ def create_new(path: str, data: bytes, mode: int = 0o644) -> bool:
 def save(path: str | os.PathLike[str], draft: Any, *, backup: bool = True) -> None:
     """Save atomically; the previous version (if any) becomes NAME.toml.bak. Over a file that
     is TOML, the comments, blank lines and order a person wrote in it are kept (`keeping`)."""
-    from .compare import describe, differences  # saving only: `soc25 check` never does
+    from .compare import since_approval  # saving only: `soc25 check` never does
     from .keeping import keep_layout
 
     p = os.fspath(path)
@@ -581,7 +581,7 @@ def save(path: str | os.PathLike[str], draft: Any, *, backup: bool = True) -> No
         with contextlib.suppress(DraftError, UnicodeDecodeError):
             approved = loads(previous.decode("utf-8-sig"), p)
             if approved.review.state == "approvata":
-                reconcile(draft, describe(differences(approved, draft), limit=20))
+                reconcile(draft, since_approval(approved, draft))
     reconcile(draft)
     text = dumps(draft) if previous is None else keep_layout(previous, dumps(draft), loads)
     if backup and previous is not None:

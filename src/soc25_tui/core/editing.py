@@ -26,12 +26,13 @@ from time import monotonic
 from typing import Any, NamedTuple
 
 from .assess import Assessment, assess
-from .compare import describe, differences
+from .compare import since_approval
 from .layout import CASE_SHORT, CELL_BY_NAME, Q3_INPUTS, Q4_ITEM_BY_CODE, R40_MAX_CHARS
 from .messages import (
     KEPT_NOT_TO_FILL,
     NO_CASE,
     counts_text,
+    errors_text,
     quadro3_not_to_fill,
     sentence,
 )
@@ -81,10 +82,6 @@ class Travel(NamedTuple):
     notice: str  # what to tell the person
     cell: str | None = None  # the cell to show it on (None: a whole draft, or nothing done)
     done: bool = False  # False: nothing to undo or redo, refused, or read-only
-
-
-# How many changed cells the note of an approval taken away lists (then how many more).
-UNAPPROVED_CELLS = 20
 
 
 class Step:
@@ -216,7 +213,7 @@ class DraftEditor:
             draft.invalid[name] = text
             # Typed into an approved draft: the recovery file says what changed (as a save
             # would), not that it was changed outside soc25.
-            reconcile(draft, describe(differences(self._draft, draft), limit=UNAPPROVED_CELLS))
+            reconcile(draft, since_approval(self._draft, draft))
         return draft
 
     def mark_saved(self) -> None:
@@ -412,7 +409,7 @@ class DraftEditor:
         return False
 
     def _unapproved_changes(self) -> str:
-        return describe(differences(self._approved, self._draft), limit=UNAPPROVED_CELLS)
+        return since_approval(self._approved, self._draft)
 
     # --- the reviewer's notes and verdict -------------------------------------------------
 
@@ -479,7 +476,7 @@ class DraftEditor:
         notice = f"Verdetto: {STATE_WORDS[state]}."
         errors = self.assessment.errors
         if state == "approvata" and errors:
-            notice += f" Attenzione: la bozza ha {format_number(errors)} {'errore' if errors == 1 else 'errori'}."
+            notice += f" Attenzione: la bozza ha {errors_text(errors)}."
         return Travel(notice, None, True)
 
     def _review_step(self, review: Review, label: str, cell: str | None) -> None:

@@ -25,9 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .review import SECTION as REVIEW_SECTION
+
 KEEP_MAX_BYTES = 256 * 1024
 KEEP_MAX_LINES = 5000
-_REVIEW = "revisione"
 
 
 def keep_layout(previous: bytes, fresh: str, read: Callable[[str], Any]) -> str:
@@ -70,7 +71,7 @@ def _merge(before: str, old: dict[str, Any], fresh: str, new: dict[str, Any]) ->
         kept[name].as_string() == written[name].as_string()
     ))
     for section in written:
-        if section == _REVIEW:  # the reviewer's section is soc25's own: written whole
+        if section == REVIEW_SECTION:  # the reviewer's section is soc25's own: written whole
             if kept[section].as_string() != written[section].as_string():
                 kept[section] = written[section]
         elif section != "schema_version":

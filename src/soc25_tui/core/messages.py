@@ -296,10 +296,14 @@ def spending_verdict(o: Outcome, r06: Decimal | None) -> str:
     )
 
 
+def errors_text(errors: int) -> str:
+    """«1 errore», «12 errori»."""
+    return f"{format_number(errors)} {'errore' if errors == 1 else 'errori'}"
+
+
 def counts_text(errors: int, warnings: int, sep: str = " · ") -> str:
     """"1 errore · 3 avvisi": the counts of a draft's problems."""
-    return (f"{errors} {'errore' if errors == 1 else 'errori'}{sep}"
-            f"{warnings} {'avviso' if warnings == 1 else 'avvisi'}")
+    return f"{errors_text(errors)}{sep}{format_number(warnings)} {'avviso' if warnings == 1 else 'avvisi'}"
 
 
 def counter_text(n: int) -> str:

@@ -93,12 +93,6 @@ class Review(NamedTuple):
     def open_notes(self) -> tuple[Note, ...]:
         return tuple(n for n in self.notes if not n.resolved)
 
-    def notes_on(self, cell: str | None) -> tuple[Note, ...]:
-        return tuple(n for n in self.notes if n.cell == cell)
-
-    def open_on(self, cell: str | None) -> tuple[Note, ...]:
-        return tuple(n for n in self.notes if n.cell == cell and not n.resolved)
-
     def as_json(self) -> dict[str, Any]:
         return {"state": self.state, "notes": [n.as_json() for n in self.notes]}
 
