@@ -95,6 +95,8 @@ class ReviewTableScreen(Screen):
         self.opened: str | None = None  # the draft last opened from here
         self._aim: str | None = None  # the row to put the cursor on once it is read
         self._wake = threading.Event()
+        self._shown = threading.Event()  # clear while a draft (or a dialog) is over the table
+        self._shown.set()
         self._stopping = False
 
     # --- layout --------------------------------------------------------------------------
@@ -152,6 +154,7 @@ class ReviewTableScreen(Screen):
     def _stop(self) -> None:
         self._stopping = True
         self._wake.set()
+        self._shown.set()
 
     # --- reading (worker thread) ---------------------------------------------------------
 
@@ -179,6 +182,7 @@ class ReviewTableScreen(Screen):
         while not stopped():
             self._wake.wait(POLL_SECONDS)
             self._wake.clear()
+            self._shown.wait()  # not while a draft is open over the table: nobody sees it
             if stopped():
                 return
             try:
@@ -392,11 +396,15 @@ class ReviewTableScreen(Screen):
         read again and the cursor goes on it."""
         self.opened = self._aim = path
 
+    def on_screen_suspend(self) -> None:
+        self._shown.clear()
+
     def on_screen_resume(self) -> None:
         """Back from a draft (or a dialog): its row is read again at once, and the folder
         looked at (a draft just created appears)."""
         if self.opened is not None:
             self.reread(self.opened)
+        self._shown.set()
         self._wake.set()
         self.table.focus()
 
