@@ -64,6 +64,14 @@ def _parser_class() -> type:
     return Parser
 
 
+def names_a_draft(path: str) -> bool:
+    """Whether writing to `path` would write over a draft or a draft's .bak (through a link
+    too): an output of `summary` or `export` never may."""
+    import os
+
+    return os.path.realpath(path).lower().endswith((".toml", ".toml.bak"))
+
+
 def jobs_arg(text: str) -> int:
     """`--jobs N` (argparse's `type`): a whole number of worker processes, at least 1."""
     import argparse

@@ -11,7 +11,7 @@ import os
 import sys
 
 from ..core.export import FORMATS
-from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, jobs_arg
+from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, jobs_arg, names_a_draft
 
 _SUFFIX_FORMAT = {".xlsx": "xlsx", ".csv": "csv"}
 STDOUT = "-"
@@ -21,11 +21,6 @@ def _format_arg(text: str) -> str:
     if text not in FORMATS:
         raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {' o '.join(FORMATS)}")
     return text
-
-
-def _is_draft_name(path: str) -> bool:
-    """A draft's name (NAME.toml) or its backup's (NAME.toml.bak)."""
-    return path.lower().endswith((".toml", ".toml.bak"))
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -48,8 +43,8 @@ def _refusal(output: str, fmt: str, drafts: list[str]) -> str | None:
     for draft in drafts:
         if _same_file(output, draft):
             return f"{output}: è una delle bozze da esportare: non la sovrascrivo."
-    real = os.path.realpath(output)
-    if _is_draft_name(real):
+    if names_a_draft(output):
+        real = os.path.realpath(output)
         # A link named ufficio.csv to another draft, or to a draft's .bak (or that .bak
         # named): written through, the spreadsheet would take the draft's place.
         what = "una bozza" if real.lower().endswith(".toml") else "la copia .bak di una bozza"

@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..core.summary import FORMATS, MIN_WIDTH
-from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, load_or_report
+from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, load_or_report, names_a_draft
 
 _SUFFIX_FORMAT = {".txt": "text", ".html": "html", ".htm": "html", ".svg": "svg", ".md": "md"}
 
@@ -57,7 +57,7 @@ def run(argv: list[str]) -> int:
     from ..core.summary import build, export
     from ..core.visible import visible
 
-    if args.output and os.path.realpath(args.output).lower().endswith((".toml", ".toml.bak")):
+    if args.output and names_a_draft(args.output):
         # The draft itself, another, a .bak or a link to one: its summary would replace it.
         err(f"{args.output}: è una bozza (o la sua copia .bak, o un collegamento a una): il "
             "riepilogo non si scrive su una bozza; indicare un file .txt, .html, .svg o .md.")

@@ -469,6 +469,15 @@ OFFICIAL_REQUIRED: tuple[str, ...] = ("R05", "R06", "R07_2017", "R08")
 SECTION_BY_QUADRO = {0: "intestazione", 1: "quadro1", 2: "quadro2", 3: "quadro3", 4: "quadro4"}
 
 
+def cell_heading(name: str) -> str:
+    """How the edit line and the notes name a cell: «R07_2021 · 2021 · R07 - Spesa …», the
+    column (the year) before the long label, so that a line cut at 80 columns keeps it."""
+    cell = CELL_BY_NAME[name]
+    if cell.column:
+        return f"{name} · {cell.column} · {cell.code} - {cell.label}"
+    return f"{name} · {cell.title}"
+
+
 def resolve_cell_name(text: str) -> str | None:
     """Map what a person types ("r07 2021", "M12-ore", "r40") to a public cell name."""
     key = text.strip().replace(" ", "_").replace("-", "_")

@@ -19,7 +19,7 @@ from textual.widgets import Footer
 from .. import keys
 from ..core.checks import ERROR
 from ..core.editing import CellEdit, Change, DraftEditor
-from ..core.layout import CELL_BY_NAME, QUADRO_TITLES, Kind
+from ..core.layout import CELL_BY_NAME, QUADRO_TITLES, Kind, cell_heading
 from ..core.numbers import format_number
 from ..core.review import NOTE_MARK, time_text
 from ..widgets.editor import CellEditor
@@ -242,12 +242,8 @@ class QuadroScreen(DraftScreen):
 
     @staticmethod
     def _title(name: str) -> str:
-        """The edit line's title: the column (the year) before the long label, so that a
-        line cut at 80 columns keeps it."""
-        cell = CELL_BY_NAME[name]
-        if cell.column:
-            return f"{name} · {cell.column} · {cell.code} - {cell.label}"
-        return f"{name} · {cell.title}"
+        """The edit line's title (`layout.cell_heading`)."""
+        return cell_heading(name)
 
     def show_current(self) -> None:
         name = self.grid.current

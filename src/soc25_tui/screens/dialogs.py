@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from .. import keys
 from ..core.editing import DraftEditor
-from ..core.layout import CELL_BY_NAME, CELLS, resolve_cell_name
+from ..core.layout import CELLS, cell_heading, resolve_cell_name
 from ..core.limits import TEXT_MAX_CHARS
 from ..core.review import NOTE_MARK, STATE_WORDS, WHOLE, note_heading, open_text
 from ..core.visible import visible
@@ -255,10 +255,7 @@ class _ShownInput(Input):
 
 def _where(cell: str | None) -> str:
     """«R07_2021 · 2021 · R07 - Spesa …», «la bozza intera»."""
-    if cell is None:
-        return "la bozza intera"
-    c = CELL_BY_NAME[cell]
-    return f"{cell} · {c.column} · {c.code} - {c.label}" if c.column else f"{cell} · {c.title}"
+    return "la bozza intera" if cell is None else cell_heading(cell)
 
 
 class NoteDialog(ModalScreen[str | None]):
