@@ -127,3 +127,20 @@ async def test_the_list_of_drafts_shows_file_names_and_comuni_as_written(tmp_pat
         screen = on_screen(app).replace("&#160;", " ")
         assert "[bold]X[/]␛]0;t␇" in screen and " a␛[2J.toml" in screen
         assert _RAW.search(screen) is None
+
+
+async def test_a_paste_into_a_dialog_line_is_shown_as_written(tmp_path):
+    """«Vai al campo» (and every other dialog's line: new draft, compare with, notes): a pasted
+    escape sequence is shown as what it is, never sent to the terminal."""
+    path = tmp_path / "bozza.toml"
+    path.write_text(dumps(make(comune="SONDRIO")), encoding="utf-8")
+    app = open_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, JumpDialog)
+        app.post_message(events.Paste("\x1b]0;pwned\x07R07\x9b"))
+        await pilot.pause()
+        assert app.screen.query_one("#jump").value == "␛]0;pwned␇R07⟨U+009B⟩"
+        assert _RAW.search(on_screen(app)) is None

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from .. import keys
 from ..core.compare import Line
 from ..core.visible import visible
+from ..widgets.editor import ShownInput
 from .dialogs import MessagesScreen
 
 
@@ -65,7 +66,7 @@ class CompareWithDialog(ModalScreen[str | None]):
         with Vertical():
             yield Static("Confronta con un'altra bozza: il percorso del file .toml "
                          "(Invio per confrontare, Esc per annullare)")
-            yield Input(id="compare-path", placeholder="ad esempio copia-approvata.toml",
+            yield ShownInput(id="compare-path", placeholder="ad esempio copia-approvata.toml",
                         suggester=SuggestFromList(self.suggestions, case_sensitive=True))
             yield Static("", id="compare-error")
 

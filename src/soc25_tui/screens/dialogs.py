@@ -21,6 +21,7 @@ from ..core.layout import CELLS, cell_heading, resolve_cell_name
 from ..core.limits import TEXT_MAX_CHARS
 from ..core.review import NOTE_MARK, STATE_WORDS, WHOLE, note_heading, open_text
 from ..core.visible import visible
+from ..widgets.editor import ShownInput
 
 
 def _data(text: str | Text, style: str = "") -> Text:
@@ -93,9 +94,9 @@ class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
             what = f"Nuova bozza {self.path}" if self.path else "Nuova bozza"
             yield Static(_data(f"{what}: indicare il Comune e la provincia. Invio per confermare, Esc per annullare."))
             if not self.path:
-                yield Input(placeholder="File della bozza, ad esempio comune.toml", id="new-file")
-            yield Input(placeholder="Comune, ad esempio SONDRIO", id="new-comune")
-            yield Input(placeholder="Provincia (sigla di due lettere), ad esempio SO", id="new-provincia", max_length=2)
+                yield ShownInput(placeholder="File della bozza, ad esempio comune.toml", id="new-file")
+            yield ShownInput(placeholder="Comune, ad esempio SONDRIO", id="new-comune")
+            yield ShownInput(placeholder="Provincia (sigla di due lettere), ad esempio SO", id="new-provincia", max_length=2)
             yield Static("", id="new-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -148,7 +149,7 @@ class JumpDialog(ModalScreen[str | None]):
         with Vertical():
             yield Static("Vai al campo: nome pubblico della cella (es. R07_2021, M12_ore, R40)")
             names = [cell.name for cell in CELLS]
-            yield Input(id="jump", suggester=SuggestFromList(names, case_sensitive=False))
+            yield ShownInput(id="jump", suggester=SuggestFromList(names, case_sensitive=False))
             yield Static("", id="jump-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -245,13 +246,6 @@ class HelpScreen(ModalScreen[None]):
 # --- the reviewer's notes -----------------------------------------------------------------
 
 
-class _ShownInput(Input):
-    """An Input whose pasted control characters are shown as what they are (`visible`), never
-    sent raw to the terminal; pasted lines become one (a note is written on one line)."""
-
-    def replace(self, text: str, start: int, end: int) -> None:
-        super().replace(visible(" ".join(text.splitlines()) if "\n" in text or "\r" in text else text), start, end)
-
 
 def _where(cell: str | None) -> str:
     """«R07_2021 · 2021 · R07 - Spesa …», «la bozza intera»."""
@@ -286,10 +280,10 @@ class NoteDialog(ModalScreen[str | None]):
                 yield Static(_data("Note aperte su questa cella:\n" + "\n".join(lines)), id="note-open")
             yield Static(f"Cella (nome pubblico, oppure «{WHOLE}» per la bozza intera):")
             names = [WHOLE, *(cell.name for cell in CELLS)]
-            yield _ShownInput(self.cell or WHOLE, id="note-cell",
+            yield ShownInput(self.cell or WHOLE, id="note-cell",
                               suggester=SuggestFromList(names, case_sensitive=False))
             yield Static("Testo della nota:")
-            yield _ShownInput(id="note-text", max_length=TEXT_MAX_CHARS,
+            yield ShownInput(id="note-text", max_length=TEXT_MAX_CHARS,
                               placeholder="ad esempio: Manca la spesa del 2021, allegare la delibera")
             yield Static("", id="note-error")
             yield Static(Text("Invio aggiunge la nota · Esc annulla", style="dim"))

@@ -22,6 +22,14 @@ from ..core.numbers import format_number
 from ..core.visible import visible
 
 
+class ShownInput(Input):
+    """An Input whose pasted control characters are shown as what they are (`visible`), never
+    sent raw to the terminal; pasted lines become one (every dialog's line is one line)."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(visible(" ".join(text.splitlines()) if "\n" in text or "\r" in text else text), start, end)
+
+
 class EditorInput(Input):
     """The Input of the edit line: Enter, Tab and Shift+Tab confirm and move; Esc cancels."""
 
