@@ -309,3 +309,16 @@ def counts_text(errors: int, warnings: int, sep: str = " · ") -> str:
 def counter_text(n: int) -> str:
     """R40's length: "1.234 / 6.000 caratteri"."""
     return f"{format_number(n)} / {format_number(R40_MAX_CHARS)} caratteri"
+
+
+# The terminal every screen is laid out for (80 columns, 24 lines): smaller, a notice says so.
+MIN_COLUMNS, MIN_LINES = 80, 24
+
+
+def small_terminal_text(columns: int, lines: int) -> str:
+    """«Il terminale è 60×20: per vedere tutto servono almeno 80×24 (ingrandire la
+    finestra).» ("" when the terminal is large enough). soc25's words, not the portal's."""
+    if columns >= MIN_COLUMNS and lines >= MIN_LINES:
+        return ""
+    return (f"Il terminale è {columns}×{lines}: per vedere tutto servono almeno "
+            f"{MIN_COLUMNS}×{MIN_LINES} (ingrandire la finestra).")

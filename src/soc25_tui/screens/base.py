@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
@@ -24,7 +25,7 @@ from ..core.numbers import format_number
 from ..core.review import NOTE_MARK, time_text
 from ..widgets.editor import CellEditor
 from ..widgets.grid import FormGrid, GridSpec, spec_cells
-from ..widgets.panels import HeaderBar, MessagePanel, NavBar, messages_text
+from ..widgets.panels import HeaderBar, MessagePanel, NavBar, SizeNotice, messages_text
 
 
 def is_sino(name: str) -> bool:
@@ -44,7 +45,28 @@ class Navigate(Message):
         self.note = note
 
 
-class DraftScreen(Screen):
+class SizedScreen(Screen):
+    """A screen that says when the terminal is smaller than 80x24: its `SizeNotice` shows the
+    size and the size needed, and the screen has the class -small (a tighter layout, see
+    soc25.tcss) until the terminal is large enough again."""
+
+    @on(events.Resize)
+    def _fit_to_terminal(self, event: events.Resize) -> None:
+        self.fit_to_terminal(event.size.width, event.size.height)
+
+    @on(events.ScreenResume)
+    def _fit_on_resume(self) -> None:  # resized while another screen was shown
+        self.fit_to_terminal(self.app.size.width, self.app.size.height)
+
+    def fit_to_terminal(self, columns: int, lines: int) -> None:
+        small = False
+        for notice in self.query(SizeNotice):
+            notice.fit(columns, lines)
+            small = small or notice.display
+        self.set_class(small, "-small")
+
+
+class DraftScreen(SizedScreen):
     """A screen that shows the editor's draft: `sync()` redraws it, `aim()` says where the
     cursor goes when it is next shown (before any key reaches it)."""
 
@@ -156,6 +178,7 @@ class QuadroScreen(DraftScreen):
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="status")
         yield NavBar(self.NAV_KEY, keymap=self.keymap, id="nav")
+        yield SizeNotice(id="size-notice")
         self._spec_key = self.spec_key()
         grid = FormGrid(self.build_spec(), self, is_sino=is_sino, id="grid")
         grid.editable = lambda name: not self.why_locked(name)

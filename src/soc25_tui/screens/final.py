@@ -22,7 +22,7 @@ from ..core.r40 import propose
 from ..core.review import NOTE_MARK
 from ..core.visible import visible
 from ..core.values import count_chars
-from ..widgets.panels import HeaderBar, NavBar
+from ..widgets.panels import HeaderBar, NavBar, SizeNotice
 from .base import DraftScreen
 from .dialogs import Choice
 
@@ -70,6 +70,7 @@ class FinalScreen(DraftScreen):
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="status")
         yield NavBar(self.NAV_KEY, keymap=self.keymap, id="nav")
+        yield SizeNotice(id="size-notice")
         yield Static(Text(f"R40 - {LABELS['R40']}", style="bold"), id="r40-title")
         yield R40Area(id="r40", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
         yield Static("", id="r40-counter")

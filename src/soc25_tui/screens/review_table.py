@@ -23,7 +23,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.screen import Screen
 from textual import events
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -34,7 +33,9 @@ from ..core.folder import COLUMN_IDS, COLUMNS, NO_CASE, Row
 from ..core.numbers import format_number
 from ..core.review import STATE_WORDS, STATES
 from ..core.visible import visible
+from ..widgets.panels import SizeNotice
 from ..widgets.rows import DOWN, UP, RowTable, Spec
+from .base import SizedScreen
 
 POLL_SECONDS = 2.0  # how often the folder is looked at again for files changed on disk
 BATCH_SECONDS = 0.1  # rows read are shown at least this often while the folder is read
@@ -61,7 +62,7 @@ class FolderFailed(Message):
         self.reason = reason
 
 
-class ReviewTableScreen(Screen):
+class ReviewTableScreen(SizedScreen):
     """The drafts of a folder: sort, filter, open one (`Open`) or create one (`New`)."""
 
     HELP_TITLE = "Quadro d'insieme delle bozze"
@@ -131,6 +132,7 @@ class ReviewTableScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
+        yield SizeNotice(id="size-notice")
         yield Static("", id="table-filters")
         yield Static("", id="table-filter")
         yield RowTable([Spec(c.title, c.width, c.right) for c in COLUMNS], drafts_folder.cells,

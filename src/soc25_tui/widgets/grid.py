@@ -69,13 +69,16 @@ class GridHandler(Protocol):
 
 
 class FormGrid(DataTable):
-    """The cells of one Quadro. The screen decides what is editable and shows values."""
+    """The cells of one Quadro. The screen decides what is editable and shows values. The
+    code column is fixed: on a terminal narrower than the grid it stays on screen while the
+    grid scrolls sideways to the cursor."""
 
     BINDINGS = keys.bindings(keys.GRID)
 
     def __init__(self, spec: GridSpec, handler: GridHandler, *, is_sino: Callable[[str], bool],
                  **kwargs) -> None:
-        super().__init__(cursor_type="cell", zebra_stripes=False, show_header=True, **kwargs)
+        super().__init__(cursor_type="cell", zebra_stripes=False, show_header=True, fixed_columns=1,
+                         **kwargs)
         self.spec = spec
         self.handler = handler
         self.is_sino = is_sino

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from .. import keys
-from ..core.messages import COMPOSED, COMPOSED_MARK, Message
+from ..core.messages import COMPOSED, COMPOSED_MARK, Message, small_terminal_text
 
 
 class HeaderBar(Static):
@@ -51,15 +51,45 @@ class NavBar(Static):
         self.keymap = keymap or {}
 
     def on_mount(self) -> None:
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        """Every tab with its key; narrower than the whole line (a small terminal), each
+        title shortened to its first word, «Quadro» to «Q» («F2 Q1 … F6 R40»): the key of
+        every screen stays on the line."""
+        width = self.content_size.width or self.app.size.width - 2
+        line = self._line(short=False)
+        if len(line.plain.rstrip()) > width:
+            line = self._line(short=True)
+        self.update(line)
+
+    def _line(self, *, short: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         for key, key_id, title in keys.QUADRI:
             fkey = keys.label(key_id, self.keymap).split(" / ")[0]
+            if short:
+                title = title.replace("Quadro ", "Q").split()[0]
             if key == self.current:
                 text.append(f"[{fkey} {title}]", style="reverse bold")
             else:
                 text.append(f" {fkey} {title} ")
             text.append(" ")
-        self.update(text)
+        return text
+
+
+class SizeNotice(Static):
+    """Below 80x24 (`messages.small_terminal_text`), the size of the terminal and the size
+    needed; hidden otherwise. The screen tells it the terminal's size (`fit`)."""
+
+    DEFAULT_CSS = "SizeNotice { display: none; }"
+
+    def fit(self, columns: int, lines: int) -> None:
+        said = small_terminal_text(columns, lines)
+        self.display = bool(said)
+        self.update(Text(said))
 
 
 def messages_text(notes: list[str], messages: list[Message], empty: str = "") -> Text:
