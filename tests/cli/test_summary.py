@@ -50,7 +50,28 @@ def test_text_is_the_same_through_export_and_pipe(tmp_path):
         env={**os.environ, "COLUMNS": "70"},
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == text_of(example("tortona"), 100)  # not a tty: 100 columns
+    assert proc.stdout == text_of(example("tortona"), 80)  # not a tty: 80 columns, whatever COLUMNS says
+    assert max(map(len, proc.stdout.splitlines())) == 80
+    proc = subprocess.run(
+        [PY, "-m", "soc25_tui.cli", "summary", str(EXAMPLES / "tortona.toml"), "--width", "100"],
+        capture_output=True, text=True, encoding="utf-8",
+    )
+    assert proc.stdout == text_of(example("tortona"), 100)
+
+
+def test_width_out_of_bounds_is_said(capsys):
+    """A width no terminal has is a slip, said before anything is drawn (a rule 10^20 wide
+    would not fit in memory)."""
+    for width, said in (
+        ("0", "larghezza 0 troppo piccola: almeno 40 colonne"),
+        ("-5", "larghezza -5 troppo piccola: almeno 40 colonne"),
+        ("1001", "larghezza 1001 troppo grande: al massimo 1000 colonne"),
+        ("99999999999999999999", "larghezza 99999999999999999999 troppo grande: al massimo 1000 colonne"),
+    ):
+        with pytest.raises(SystemExit) as exc:
+            main(["summary", str(EXAMPLES / "sondrio.toml"), "--width", width])
+        assert exc.value.code == 2
+        assert said in capsys.readouterr().err
 
 
 def test_summary_does_not_import_textual():

@@ -17,7 +17,6 @@ A subcommand's module is imported only when it runs, so that `soc25 check` stays
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import gc
 import sys
@@ -68,10 +67,12 @@ def _loaded(name: str | None) -> Callable[[list[str]], int]:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     sub = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    from ..core.terminal import give
+
     for stream in (sys.stdout, sys.stderr):
-        # A terminal in Latin-9 or a pipe in ASCII cannot show «—» or «␛»: a «?», not a crash.
-        with contextlib.suppress(AttributeError, ValueError):
-            stream.reconfigure(errors="replace")
+        # A terminal in Latin-9 or a pipe in ASCII (LC_ALL=C) cannot show «à», «—» or «␛»:
+        # «a'», «-», «^[», not a crash.
+        give(stream)
     try:
         status = _loaded(sub)(argv[1:]) if sub is not None else _loaded(None)(argv)
         sys.stdout.flush()  # here, where a full disk can still be said and given status 2

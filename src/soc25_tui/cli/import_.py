@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..core.terminal import typed
 from .common import EXIT_OK, EXIT_USAGE, Parser, err
 
 
@@ -16,9 +17,9 @@ def run(argv: list[str]) -> int:
     p.add_argument("printed", metavar="STAMPA.txt")
     p.add_argument("-o", "--output", metavar="BOZZA.toml", help="bozza da creare (predefinito: STAMPA.toml)")
     p.add_argument("--force", action="store_true", help="sovrascrivi una bozza esistente")
-    p.add_argument("--comune", help="nome del Comune, se la stampa non lo riporta")
-    p.add_argument("--provincia", help="sigla della provincia, se la stampa non la riporta")
-    p.add_argument("--istat", help="codice ISTAT del Comune")
+    p.add_argument("--comune", type=typed, help="nome del Comune, se la stampa non lo riporta")
+    p.add_argument("--provincia", type=typed, help="sigla della provincia, se la stampa non la riporta")
+    p.add_argument("--istat", type=typed, help="codice ISTAT del Comune")
     args = p.parse_args(argv)
 
     from pathlib import Path

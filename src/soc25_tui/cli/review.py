@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from ..core.review import STATES
+from ..core.terminal import typed
 from .common import EXIT_OK, EXIT_USAGE, Parser, err, load_or_report
 
 STATES_TEXT = ", ".join(STATES)
@@ -59,7 +60,7 @@ def run(argv: list[str]) -> int:
     )
     p.add_argument("draft", metavar="BOZZA.toml")
     p.add_argument("--state", metavar="STATO", help=f"il verdetto: {STATES_TEXT}")
-    p.add_argument("--note", nargs=2, action="append", metavar=("CELLA", "TESTO"), default=[],
+    p.add_argument("--note", nargs=2, action="append", metavar=("CELLA", "TESTO"), default=[], type=typed,
                    help="aggiungi una nota sulla cella (nome pubblico: R07_2021, M12_ore) o «bozza» "
                         "per la bozza intera; si può ripetere")
     p.add_argument("--resolve", type=_number, action="append", metavar="N", default=[],

@@ -9,6 +9,12 @@ import sys
 from ..core.summary import FORMATS, MIN_WIDTH
 from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, load_or_report, names_a_draft
 
+# Without --width: the terminal's width, or this when the summary goes to a pipe or a file.
+PIPE_WIDTH = 80
+# More columns than any terminal has: a bigger --width is a slip (a figure typed in the wrong
+# place), and would make each rule and table line that many characters long.
+MAX_WIDTH = 1000
+
 _SUFFIX_FORMAT = {".txt": "text", ".html": "html", ".htm": "html", ".svg": "svg", ".md": "md"}
 
 
@@ -25,6 +31,8 @@ def _width_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(f"«{text}» non è un numero intero di colonne") from None
     if value < MIN_WIDTH:
         raise argparse.ArgumentTypeError(f"larghezza {value} troppo piccola: almeno {MIN_WIDTH} colonne")
+    if value > MAX_WIDTH:
+        raise argparse.ArgumentTypeError(f"larghezza {value} troppo grande: al massimo {MAX_WIDTH} colonne")
     return value
 
 
@@ -45,7 +53,8 @@ def run(argv: list[str]) -> int:
         "--width",
         type=_width_arg,
         metavar="N",
-        help="larghezza in colonne (predefinita: quella del terminale, 100 se non è un terminale)",
+        help=f"larghezza in colonne, da {MIN_WIDTH} a {MAX_WIDTH} (predefinita: quella del terminale; "
+             f"{PIPE_WIDTH} in un file o in una pipe)",
     )
     args = p.parse_args(argv)
 
@@ -73,9 +82,12 @@ def run(argv: list[str]) -> int:
     if args.width:
         width = args.width
     elif tty:
-        width = max(MIN_WIDTH, Console(file=sys.stdout).width)
+        width = min(max(MIN_WIDTH, Console(file=sys.stdout).width), MAX_WIDTH)
     else:
-        width = 100
+        width = PIPE_WIDTH
+    # Written to the screen or a pipe in ASCII (LC_ALL=C): the stand-ins of what it cannot show
+    # (core/terminal.py) are put in before the tables are laid out. A file is always UTF-8.
+    encoding = None if args.output else getattr(sys.stdout, "encoding", None)
 
     if tty and fmt == "text":
         # Straight to the terminal: colour unless NO_COLOR is set (Rich honours it).
@@ -83,10 +95,10 @@ def run(argv: list[str]) -> int:
         console = Console(
             file=sys.stdout, width=width, markup=False, highlight=False, emoji=False, no_color=no_color
         )
-        console.print(build(draft, plain=False))
+        console.print(build(draft, plain=False, encoding=encoding))
         return EXIT_OK
 
-    output = export(draft, fmt, width)
+    output = export(draft, fmt, width, encoding=encoding)
     if args.output:
         try:
             write_atomic(args.output, output)

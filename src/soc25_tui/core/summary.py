@@ -14,7 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Union
+from typing import Any, Callable, Iterable, Union
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -417,11 +417,15 @@ def _review(draft: Any) -> list[_Block]:
     return out
 
 
-def document(draft: Any, assessment: Assessment | None = None, *, problems_first: bool = False) -> list[_Block]:
+def document(draft: Any, assessment: Assessment | None = None, *, problems_first: bool = False,
+             encoding: str | None = None) -> list[_Block]:
     """The summary's content, in the printed form's order, independent of the output format;
     the problems at the end, or first (the TUI's final screen: seen without scrolling); the
     reviewer's notes after the problems, or before them on the final screen. Every text in
-    it has its control characters shown (`visible`): it is what every format prints."""
+    it has its control characters shown (`visible`): it is what every format prints.
+    `encoding`: the one it will be written in (an ASCII terminal: LC_ALL=C); what that cannot
+    hold is replaced here by its stand-in (core/terminal.py: «à» → «a'»), before the tables are
+    laid out, so that their columns stay aligned."""
     a = assessment or assess(draft)
     o = a.outcome
     probs = _problems(a.problems)
@@ -432,25 +436,55 @@ def document(draft: Any, assessment: Assessment | None = None, *, problems_first
         blocks = [*review, *probs, *form, *_nota()]
     else:
         blocks = [*form, *_nota(), *probs, *review]
-    return [_visible_block(b) for b in blocks]
+    if encoding is not None and _holds_all(encoding):
+        encoding = None
+    show = visible if encoding is None else _shown_in(encoding)
+    return [_visible_block(b, show) for b in blocks]
 
 
-def _visible_block(b: _Block) -> _Block:
-    """`b` with the control characters of its texts shown; newline and tab kept only in
-    paragraphs and messages (R40, the notes), the only texts shown on several lines. Column
-    headers are the program's own (their line breaks are meant)."""
+def _holds_all(encoding: str) -> bool:
+    """Whether `encoding` holds any text (UTF-8, UTF-16...): nothing to replace then."""
+    try:
+        "\U0010ffff".encode(encoding)
+    except (UnicodeError, LookupError):
+        return False
+    return True
+
+
+def _shown_in(encoding: str) -> Callable[..., str]:
+    from .terminal import readable
+
+    try:
+        "".encode(encoding)
+    except LookupError:  # an encoding Python does not know: ASCII is safe
+        encoding = "ascii"
+
+    def show(text: str, *, multiline: bool = False) -> str:
+        return readable(visible(text, multiline=multiline), encoding)
+
+    return show
+
+
+def _visible_block(b: _Block, show: Callable[..., str] = visible) -> _Block:
+    """`b` with the control characters of its texts shown (`show`: `visible`, and the stand-ins
+    of an encoding); newline and tab kept only in paragraphs and messages (R40, the notes),
+    the only texts shown on several lines. Column headers are the program's own (their line
+    breaks are meant)."""
     if isinstance(b, _Para):
-        return _Para(visible(b.text, multiline=True), b.style)
+        return _Para(show(b.text, multiline=True), b.style)
     if isinstance(b, _Msg):
-        return _Msg(visible(b.text, multiline=True), b.composed)
+        return _Msg(show(b.text, multiline=True), b.composed)
     if isinstance(b, _Heading):
-        return _Heading(visible(b.text), b.level)
+        return _Heading(show(b.text), b.level)
     if isinstance(b, _Fields):
-        return _Fields([(visible(label), visible(value)) for label, value in b.pairs])
+        return _Fields([(show(label), show(value)) for label, value in b.pairs])
     if isinstance(b, _List):
-        return _List([visible(item) for item in b.items])
-    rows = [_Row([visible(cell) for cell in row.cells], row.kind) for row in b.rows]
-    return _Table(b.columns, rows, visible(b.title))
+        return _List([show(item) for item in b.items])
+    rows = [_Row([show(cell) for cell in row.cells], row.kind) for row in b.rows]
+    columns = b.columns
+    if show is not visible:
+        columns = [_Col(show(c.header, multiline=True), c.justify, c.min_width, c.ratio) for c in columns]
+    return _Table(columns, rows, show(b.title))
 
 
 # --- Rich -----------------------------------------------------------------------------------------
@@ -549,9 +583,11 @@ def _rich_blocks(blocks: list[_Block], plain: bool) -> list[RenderableType]:
 
 
 def build(draft: Any, assessment: Assessment | None = None, *, plain: bool = False,
-          problems_first: bool = False) -> Group:
-    """The whole scheda as one Rich renderable. `plain`: ASCII rules and table borders."""
-    return Group(*_rich_blocks(document(draft, assessment, problems_first=problems_first), plain))
+          problems_first: bool = False, encoding: str | None = None) -> Group:
+    """The whole scheda as one Rich renderable. `plain`: ASCII rules and table borders;
+    `encoding`: see `document`."""
+    blocks = document(draft, assessment, problems_first=problems_first, encoding=encoding)
+    return Group(*_rich_blocks(blocks, plain))
 
 
 # --- Markdown -------------------------------------------------------------------------------------
@@ -673,20 +709,21 @@ def _plain_text(console: Console) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-def export(draft: Any, fmt: str, width: int = 100) -> str:
-    """The summary as text, html, svg or md (Markdown)."""
+def export(draft: Any, fmt: str, width: int = 100, *, encoding: str | None = None) -> str:
+    """The summary as text, html, svg or md (Markdown); `encoding`: the one of the stream it
+    will be written to, when not UTF-8 (see `document`)."""
     if fmt not in FORMATS:
         raise ValueError(f"formato «{fmt}» non previsto: usare {', '.join(FORMATS)}")
     a = assess(draft)
     if fmt == "md":
-        return _markdown(document(draft, a))
+        return _markdown(document(draft, a, encoding=encoding))
     width = max(MIN_WIDTH, width)
     if fmt == "text":
         console = _recording_console(width, colour=False)
-        console.print(build(draft, a, plain=True))
+        console.print(build(draft, a, plain=True, encoding=encoding))
         return _plain_text(console)
     console = _recording_console(width, colour=True)
-    console.print(build(draft, a))
+    console.print(build(draft, a, encoding=encoding))
     title = _doc_title(draft)
     if fmt == "html":
         safe = html.escape(title).replace("{", "{{").replace("}", "}}")
