@@ -982,9 +982,19 @@ def run(path: str | None, *, read_only: bool = False) -> int:
 
         prepare_workers()  # before Textual takes sys.stderr over
     app = Soc25App(path, draft, read_only=read_only, folder=folder)
+    from .core.terminal import NARROW, READABLE, give
+
+    # The screen, where the locale cannot show it (LC_ALL=C: ASCII), gets stand-ins one column
+    # wide («à» → «a», «─» → «-»): Textual has laid each line out already (Unix: it writes to
+    # sys.__stderr__; Windows: sys.__stdout__).
+    screens = (sys.__stdout__, sys.__stderr__)
+    for stream in screens:
+        give(stream, NARROW)
     try:
         result = app.run()
     finally:
+        for stream in screens:
+            give(stream, READABLE)
         # After a crash too: keep unsaved work in the recovery file and free the draft.
         if app.unsaved_work():
             try:
