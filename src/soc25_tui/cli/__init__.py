@@ -64,6 +64,38 @@ def _loaded(name: str | None) -> Callable[[list[str]], int]:
         gc.enable()
 
 
+def _unknown_command(argv: list[str]) -> list[str] | None:
+    """What to say for `soc25 chek` (a mistyped command, not a draft), or None.
+
+    The first argument that is not an option names a draft or a folder for the TUI, which
+    creates a draft that does not exist. A word that is no command, no file or folder here,
+    has no folder in it (`./chek` is a file's name) and does not end in .toml is taken for a
+    mistyped command: said, with the nearest command, and nothing is created. After `--` a
+    name is always a file's (`soc25 -- bozza`)."""
+    first = next((a for a in argv if a == "--" or not a.startswith("-")), None)
+    if first is None or first == "--" or first in SUBCOMMANDS:
+        return None
+    import os
+
+    if first.lower().endswith(".toml") or any(sep in first for sep in ("/", "\\", os.sep, os.altsep or "/")):
+        return None
+    try:
+        if os.path.lexists(first):
+            return None
+    except (OSError, ValueError):  # a NUL in the name: no file has it
+        pass
+    import difflib
+
+    near = difflib.get_close_matches(first.lower(), SUBCOMMANDS, n=1)
+    if near:
+        lines = [f'comando sconosciuto "{first}": forse "{near[0]}"?']
+    else:
+        lines = [f'comando sconosciuto "{first}". I comandi: {", ".join(SUBCOMMANDS)} (soc25 -h per l\'aiuto).']
+    if first and all(c.isalnum() or c in "._-" for c in first):  # else it would need quoting
+        lines.append(f"per aprire o creare una bozza con questo nome: soc25 {first}.toml")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     sub = argv[0] if argv and argv[0] in SUBCOMMANDS else None
@@ -73,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         # A terminal in Latin-9 or a pipe in ASCII (LC_ALL=C) cannot show «à», «—» or «␛»:
         # «a'», «-», «^[», not a crash.
         give(stream)
+    unknown = _unknown_command(argv) if sub is None else None
+    if unknown is not None:
+        for line in unknown:
+            err(line)
+        return EXIT_USAGE
     try:
         status = _loaded(sub)(argv[1:]) if sub is not None else _loaded(None)(argv)
         sys.stdout.flush()  # here, where a full disk can still be said and given status 2
