@@ -19,6 +19,7 @@ import contextlib
 import os
 import re
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -402,6 +403,10 @@ def _temp_file(target: str) -> tuple[int, str]:
 
 def process_alive(pid: int) -> bool:
     """Whether process `pid` of this host runs (one we may not signal does)."""
+    if sys.platform == "win32":
+        # Not os.kill(pid, 0): on Windows any signal but CTRL_C/CTRL_BREAK is TerminateProcess,
+        # which would end the very soc25 that holds the draft.
+        return _windows_process_alive(pid, _Kernel32())
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -411,6 +416,58 @@ def process_alive(pid: int) -> bool:
     except OSError:  # PermissionError: someone else's
         return True
     return True
+
+
+_STILL_ACTIVE = 259  # GetExitCodeProcess of a process that has not ended
+_ACCESS_DENIED = 5  # OpenProcess of another user's process (a system service): it exists
+_QUERY_LIMITED_INFORMATION = 0x1000
+
+
+class _Kernel32:
+    """The three calls of kernel32 that `_windows_process_alive` needs (ctypes: Windows only)."""
+
+    def __init__(self) -> None:
+        import ctypes
+        from ctypes import wintypes
+
+        self._ctypes = ctypes
+        k = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        k.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+        k.OpenProcess.restype = wintypes.HANDLE
+        k.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+        k.GetExitCodeProcess.restype = wintypes.BOOL
+        k.CloseHandle.argtypes = (wintypes.HANDLE,)
+        self._k, self._dword = k, wintypes.DWORD
+
+    def open(self, pid: int) -> Any:
+        return self._k.OpenProcess(_QUERY_LIMITED_INFORMATION, False, pid)
+
+    def last_error(self) -> int:
+        return self._ctypes.get_last_error()  # type: ignore[attr-defined]
+
+    def exit_code(self, handle: Any) -> int | None:
+        code = self._dword()
+        if not self._k.GetExitCodeProcess(handle, self._ctypes.byref(code)):
+            return None
+        return int(code.value)
+
+    def close(self, handle: Any) -> None:
+        self._k.CloseHandle(handle)
+
+
+def _windows_process_alive(pid: int, kernel32: Any) -> bool:
+    """`process_alive` on Windows: the process can be opened and has no exit code yet, or it
+    exists but is not ours to open."""
+    if not 0 < pid <= 0xFFFFFFFF:
+        return False
+    handle = kernel32.open(pid)
+    if not handle:
+        return kernel32.last_error() == _ACCESS_DENIED
+    try:
+        code = kernel32.exit_code(handle)
+        return code is None or code == _STILL_ACTIVE
+    finally:
+        kernel32.close(handle)
 
 
 def remove_stale_temps(target: str | os.PathLike[str]) -> None:
