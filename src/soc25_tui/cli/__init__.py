@@ -8,6 +8,7 @@
     soc25 export DRAFT.toml [...] [--format xlsx|csv] -o FILE [--jobs N]
     soc25 review DRAFT.toml [--state STATE] [--note CELL TEXT] [--resolve N] [--delete N]
     soc25 diff A.toml B.toml [--json]
+    soc25 web [DRAFT.toml | FOLDER] [--port N] [--host ADDRESS] [--no-browser]   (web.py)
 
 Exit status: 0 fine, 1 some draft has errors (diff: the drafts differ), 2 a file cannot be
 read or bad arguments, 3 an internal error (one Italian line on stderr, the traceback in a log
@@ -24,7 +25,7 @@ from typing import Callable
 
 from .common import EXIT_OK, EXIT_USAGE, err
 
-SUBCOMMANDS = ("check", "import", "summary", "r40", "diff", "review", "export")
+SUBCOMMANDS = ("check", "import", "summary", "r40", "diff", "review", "export", "web")
 
 
 _CANNOT_WRITE = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -46,6 +47,8 @@ def _command(name: str | None) -> Callable[[list[str]], int]:
         from .diff import run
     elif name == "review":
         from .review import run
+    elif name == "web":
+        from .web import run
     else:
         from .tui import run
     return run

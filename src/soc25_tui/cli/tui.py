@@ -13,7 +13,8 @@ EPILOG = (
     "  soc25 r40 BOZZA.toml [--write]           propone un testo per R40\n"
     "  soc25 export BOZZA.toml [...] -o FILE    esporta in un foglio di calcolo (xlsx, csv)\n"
     "  soc25 diff A.toml B.toml [--json]        confronta due versioni di una bozza\n"
-    "  soc25 review BOZZA.toml [--note ...]     verdetto e note della revisione (ATS)"
+    "  soc25 review BOZZA.toml [--note ...]     verdetto e note della revisione (ATS)\n"
+    "  soc25 web [BOZZA.toml | CARTELLA]        la stessa interfaccia nel browser"
 )
 
 
