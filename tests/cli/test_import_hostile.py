@@ -1,4 +1,4 @@
-"""`soc25 import` on whatever it is given: a folder, a FIFO, a PDF, a file of 50 MB, text
+"""`soc25 import` on whatever it is given: a folder, a FIFO, a file of 50 MB, text
 saved by Windows Notepad, a truncated print, figures no Comune has. A clear Italian line and
 exit status 2, or a draft and a warning; never a traceback, a hang, or a changed draft."""
 
@@ -15,7 +15,7 @@ from soc25_tui.core.limits import text_limit
 
 from ..conftest import LOMELLINA, SONDRIO, TORTONA, seed_text
 
-EXPECTED = "il testo di una scheda SOC25 stampata, estratto dal PDF (un file .txt)"
+EXPECTED = "la stampa di una scheda SOC25: il PDF del portale o il suo testo (un file .pdf o .txt)"
 
 
 def refused(capsys, src, dst, reason, *extra):
@@ -35,10 +35,8 @@ def files_in(folder):
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "il file non è testo (contiene dati binari)"),
         ("Città".encode("cp1252") + b" \x81\x8d\x8f\x90\x9d", "il file non è testo (né UTF-8 né Windows-1252)"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", ("è un PDF, non il suo testo: estrarne prima il testo (ad esempio "
-         "con «pdftotext STAMPA.pdf STAMPA.txt», o copiandolo dal lettore PDF in un file .txt)")),
     ],
-    ids=["binary", "not-cp1252", "pdf"],
+    ids=["binary", "not-cp1252"],  # a PDF is read: tests/core/test_pdf_import.py
 )
 def test_what_is_not_text(tmp_path, capsys, content, reason):
     src = tmp_path / "stampa.txt"

@@ -1,4 +1,5 @@
-"""`soc25 import PRINTED.txt [-o DRAFT.toml] [--force]`: a draft from a printed form."""
+"""`soc25 import PRINTED.pdf|PRINTED.txt [-o DRAFT.toml] [--force]`: a draft from a printed form
+(the portal's PDF, or its text)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from .common import EXIT_OK, EXIT_USAGE, Parser, err
 def run(argv: list[str]) -> int:
     p = Parser(
         prog="soc25 import",
-        description="Crea una bozza dal testo di una scheda SOC25 stampata (estratto dal PDF).",
+        description="Crea una bozza dalla stampa di una scheda SOC25: il PDF del portale o il suo testo.",
     )
-    p.add_argument("printed", metavar="STAMPA.txt")
+    p.add_argument("printed", metavar="STAMPA", help="il PDF della scheda stampata dal portale, o il suo testo (.txt)")
     p.add_argument("-o", "--output", metavar="BOZZA.toml", help="bozza da creare (predefinito: STAMPA.toml)")
     p.add_argument("--force", action="store_true", help="sovrascrivi una bozza esistente")
     p.add_argument("--comune", type=typed, help="nome del Comune, se la stampa non lo riporta")
@@ -26,15 +27,16 @@ def run(argv: list[str]) -> int:
 
     from ..core.drafts import DraftError, save
     from ..core.importer import (
+        PDF,
         ImportError_,
         differences,
         missing_rows,
         missing_warning,
         parse_printed,
+        read_printed,
         typed_draft,
     )
-    from ..core.limits import MAX_FORM_BYTES
-    from ..core.reading import UTF8, ReadError, read_text
+    from ..core.reading import UTF8, ReadError
     from ..core.rules import evaluate
     from ..core.session import DraftHeld, held_for_writing
     from ..core.visible import visible
@@ -50,7 +52,7 @@ def run(argv: list[str]) -> int:
     # Everything is read, typed, checked and worded before anything is written: an import
     # that fails leaves the disk as it was, an existing draft included.
     try:
-        form = read_text(src, limit=MAX_FORM_BYTES, expected=_EXPECTED)
+        form = read_printed(src, expected=_EXPECTED)
         result = parse_printed(form.text)
     except ReadError as exc:
         err(str(exc))
@@ -71,7 +73,7 @@ def run(argv: list[str]) -> int:
             err(f"argomento non valido: {problem}")
         return EXIT_USAGE
     outcome = evaluate(draft)
-    notes = [] if form.encoding == UTF8 else [f"il file non è in UTF-8: letto come testo {form.encoding}."]
+    notes = [] if form.encoding in (UTF8, PDF) else [f"il file non è in UTF-8: letto come testo {form.encoding}."]
     if not draft.comune:
         notes.append("la stampa non riporta il Comune: indicarlo con --comune o nell'interfaccia.")
     warnings = differences(result, outcome)
@@ -92,7 +94,8 @@ def run(argv: list[str]) -> int:
     except (DraftHeld, DraftError) as exc:
         err(str(exc))
         return EXIT_USAGE
-    print(f"Creata {visible(str(dst))} (stampa in formato {result.layout}).")  # a name is data
+    read = ", letta dal PDF" if form.encoding == PDF else ""
+    print(f"Creata {visible(str(dst))} (stampa in formato {result.layout}{read}).")  # a name is data
     if unreadable:
         notes.append("la bozza sostituita non si leggeva: il verdetto e le note della revisione che "
                      "avesse restano solo nella copia .bak.")
@@ -126,4 +129,4 @@ def _review_of(path: os.PathLike[str]) -> tuple[Any, bool]:
     return (None if review.empty else review), False
 
 
-_EXPECTED = "il testo di una scheda SOC25 stampata, estratto dal PDF (un file .txt)"
+_EXPECTED = "la stampa di una scheda SOC25: il PDF del portale o il suo testo (un file .pdf o .txt)"

@@ -88,6 +88,7 @@ _BOUNDARY = re.compile(
 _R40_END = re.compile(r"^(NOTA BENE|ATTENZIONE:|Il raggiungimento dell'obiettivo)")
 _LONGEST_HEADER = 200
 _CODE_ALIASES = {"R00C": "R0C", "R00D": "R0D", "R00E": "R0E"}
+_Q3_HEADING_WORDS = frozenset({"numero", "modalità", "di", "determinazione", "della", "spesa", "aggiuntiva"})
 _Q3_HEADINGS = ("Numero Modalità di determinazione della spesa aggiuntiva Spesa aggiuntiva",
                 "Spesa aggiuntiva")
 
@@ -437,6 +438,12 @@ def parse_printed(text: str) -> ImportResult:
             continue
         body = _strip_prefix(seg.body, LABELS[code])
         body = _strip_prefix(body, _Q3_HEADINGS[0]).split()
+        # The headings' words in another order (a PDF's line has the columns' headings side
+        # by side): the figures start at the first number.
+        first = 0
+        while first < len(body) and body[first].lower() in _Q3_HEADING_WORDS:
+            first += 1
+        body = body[first:]
         if len(body) >= 2 and _NUM_TOKEN.match(body[0]) and _NUM_TOKEN.match(body[-1]):
             try:
                 fields[f"{code}_numero"] = _to_number(body[0], False)
@@ -468,6 +475,30 @@ def parse_printed(text: str) -> ImportResult:
         raise ImportError_("impossibile leggere la stampa:\n" + "\n".join(f"  {p}" for p in problems))
     present = frozenset(segments) | ({"R40"} if r40_norm else frozenset())
     return ImportResult(draft, COMPACT if compact else PORTAL, printed, present)
+
+
+PDF = "PDF"  # `read_printed`'s encoding when the form was a PDF
+
+
+def read_printed(path: Any, *, expected: str) -> Any:
+    """The text of the printed form at `path`, as a `reading.TextFile`: a PDF's text (known
+    by its content, whatever the file's name; its encoding is then `PDF`) or a text file's.
+
+    Raises `reading.ReadError` for a file that cannot be read and `ImportError_` for a PDF
+    whose text cannot be (a scan, a password, damaged): both Italian, and `expected`
+    completes the first. pdfminer is imported only here, and only for a PDF."""
+    from .limits import MAX_FORM_BYTES, MAX_PDF_BYTES
+    from .reading import TextFile, read_form
+
+    form = read_form(path, limit=MAX_FORM_BYTES, pdf_limit=MAX_PDF_BYTES, expected=expected)
+    if isinstance(form, bytes):
+        from .pdftext import PdfError, pdf_text
+
+        try:
+            return TextFile(pdf_text(form), PDF)
+        except PdfError as exc:
+            raise ImportError_(str(exc)) from None
+    return form
 
 
 # The rows a complete print shows, in printed order: every row with a cell to fill in.

@@ -32,6 +32,15 @@ MAX_FIGURE_CHARS = 64
 MAX_DRAFT_BYTES = 4 * 1024 * 1024
 MAX_FORM_BYTES = 4 * 1024 * 1024
 
+# A printed form's PDF: the portal's print is 7 pages, some tens of kB, about 20.000
+# characters; a scan of it some MB. The bounds are ten times and more, and also bound the
+# time pdfminer takes on a file made to be slow: its pages, its characters, and what a
+# compressed stream may inflate to (a few kB of zeros inflate to gigabytes).
+MAX_PDF_BYTES = 32 * 1024 * 1024
+MAX_PDF_PAGES = 70
+MAX_PDF_CHARS = 500_000
+MAX_PDF_STREAM_BYTES = 16 * 1024 * 1024
+
 # A cell's value is a number, a text or (kept verbatim when unreadable) a short list: never
 # nested deeper than this in a draft.
 MAX_NESTING = 16

@@ -98,12 +98,36 @@ def read_text(path: str | os.PathLike[str], *, limit: int, expected: str) -> Tex
         raise ReadError(f"{os.fspath(path)}: {exc}; atteso {expected}.") from None
 
 
-def read_bytes(path: str | os.PathLike[str], *, limit: int, expected: str) -> bytes:
+# A PDF is known by its content, whatever its name: «%PDF-» in its first kilobyte (readers
+# accept a little before it).
+PDF_MAGIC = b"%PDF-"
+PDF_HEAD = 1024
+
+
+def is_pdf(data: bytes) -> bool:
+    return data.find(PDF_MAGIC, 0, PDF_HEAD) >= 0
+
+
+def read_form(path: str | os.PathLike[str], *, limit: int, pdf_limit: int, expected: str) -> bytes | TextFile:
+    """A printed form: the bytes of a PDF (`is_pdf`) of at most `pdf_limit` bytes, or the
+    text of any other file as `read_text` gives it, of at most `limit` bytes. Refusals as
+    `read_text`'s; the size is known to be too big before the file is read past its start."""
+    data = read_bytes(path, limit=limit, expected=expected, pdf_limit=pdf_limit)
+    if is_pdf(data):
+        return data
+    try:
+        return _decode(data)
+    except _Refused as exc:
+        raise ReadError(f"{os.fspath(path)}: {exc}; atteso {expected}.") from None
+
+
+def read_bytes(path: str | os.PathLike[str], *, limit: int, expected: str, pdf_limit: int | None = None) -> bytes:
     """The bytes of the regular file at `path`, of at most `limit` bytes, for a reader that
-    decodes them itself (a draft is UTF-8 and nothing else). Refusals as `read_text`'s."""
+    decodes them itself (a draft is UTF-8 and nothing else); of at most `pdf_limit`, if
+    given, when they are a PDF's. Refusals as `read_text`'s."""
     p = os.fspath(path)
     try:
-        return _read_regular(p, limit)
+        return _read_regular(p, limit, pdf_limit)
     except _Refused as exc:
         reason = str(exc)
     except FileNotFoundError:
@@ -122,7 +146,7 @@ _O_NOCTTY = getattr(os, "O_NOCTTY", 0)
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
-def _read_regular(p: str, limit: int) -> bytes:
+def _read_regular(p: str, limit: int, pdf_limit: int | None = None) -> bytes:
     _refuse_unless_regular(os.stat(p).st_mode)  # a FIFO or a device is never opened
     # Non-blocking all the same: a FIFO put in the file's place since the stat must not hang
     # the open (the check after it refuses it).
@@ -130,9 +154,14 @@ def _read_regular(p: str, limit: int) -> bytes:
     try:
         info = os.fstat(fd)
         _refuse_unless_regular(info.st_mode)
+        head = b""
+        if pdf_limit is not None:  # what the file is decides how big it may be
+            head = _read_at_most(fd, PDF_HEAD)
+            if is_pdf(head):
+                limit = pdf_limit
         if info.st_size > limit:
             raise _too_big(limit, info.st_size)
-        data = _read_at_most(fd, limit + 1)  # never more, whatever st_size said
+        data = head + _read_at_most(fd, limit + 1 - len(head))  # never more, whatever st_size said
     finally:
         os.close(fd)
     if len(data) > limit:  # it grew since, or its size is not known (/proc)
