@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import App, SystemCommand
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
@@ -33,7 +33,7 @@ from .core.layout import CELL_BY_NAME, CELLS, QUADRO_TITLES, resolve_cell_name
 from .core.model import Draft
 from .core.visible import visible
 from .gate import KeyGate
-from .screens.base import DraftScreen, Navigate
+from .screens.base import DraftScreen, HandOver, Navigate
 from .screens.quadro1 import Quadro1Screen
 
 if TYPE_CHECKING:  # pragma: no cover - imported when there is no draft to open
@@ -776,6 +776,17 @@ class Soc25App(KeyGate, App[int]):
         """A screen asks for another screen (and a cell on it)."""
         self.go_to(message.screen, message.cell, at_end=message.at_end, note=message.note)
 
+    def on_hand_over(self, message: HandOver) -> None:
+        """A screen hands the terminal to another program (the person's text editor): the
+        interface is suspended while it runs. Where it cannot be (in the browser through
+        `soc25 web`, without a terminal) the screen is told so with None."""
+        try:
+            with self.suspend():
+                result = message.work()
+        except SuspendNotSupported:
+            result = None
+        message.then(result)
+
     def go_to(self, key: str, cell: str | None = None, **aim: Any) -> bool:
         """Show screen `key` with the cursor on `cell`: aimed before the screen is shown, so
         that it is there before any key reaches the screen. False when `cell` has no place."""
@@ -934,9 +945,11 @@ class Soc25App(KeyGate, App[int]):
         for key in keys.TABLE:
             if self.path is None and key.action in _DRAFT_ACTIONS:  # the review table
                 continue
-            if key.command:
+            # A key of a screen (Ctrl+E, the final screen's) is offered on that screen only.
+            doer = self if key.scope == keys.APP else screen
+            if key.command and (doer is self or hasattr(screen, f"action_{key.action}")):
                 yield SystemCommand(key.description, f"{key.command} ({keys.label(key.id, self.keymap)})",
-                                    partial(self.run_action, key.action))
+                                    partial(doer.run_action, key.action))
         if self.path is not None and not self.editor.read_only:
             for file, changed in session.recoveries_aside(self.path):
                 yield SystemCommand("Ripristina un recupero", f"messo da parte, scritto il {_when(changed)}",

@@ -8,6 +8,7 @@ and never reads or sets its state: the editor is the draft's one home.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -43,6 +44,17 @@ class Navigate(Message):
         self.cell = cell
         self.at_end = at_end
         self.note = note
+
+
+class HandOver(Message):
+    """A screen asks the App to hand the terminal to another program (the person's text
+    editor): `work` runs with the interface suspended, then `then` gets what it returned, or
+    None where the interface cannot be suspended (in the browser, without a terminal)."""
+
+    def __init__(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        super().__init__()
+        self.work = work
+        self.then = then
 
 
 class SizedScreen(Screen):

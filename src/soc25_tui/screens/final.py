@@ -3,6 +3,9 @@ whole scheda as a summary and the problems still open."""
 
 from __future__ import annotations
 
+import os
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,7 +15,7 @@ from textual.widgets import Footer, Static, TextArea
 from textual.widgets.text_area import EditResult
 
 from .. import keys
-from ..core import messages, summary
+from ..core import messages, own_editor, summary
 from ..core.editing import shown_r40
 from ..core.layout import LABELS, R40_MAX_CHARS
 from ..core.messages import counter_text
@@ -23,7 +26,7 @@ from ..core.review import NOTE_MARK
 from ..core.visible import visible
 from ..core.values import count_chars
 from ..widgets.panels import HeaderBar, NavBar, SizeNotice
-from .base import DraftScreen
+from .base import DraftScreen, HandOver
 from .dialogs import Choice
 
 
@@ -59,6 +62,10 @@ class FinalScreen(DraftScreen):
         "costruito dai dati della bozza: se R40 contiene già del testo chiede prima di "
         "sostituirlo. Sotto: la nota finale, il riepilogo dell'intera scheda e i problemi "
         "ancora aperti. Tab passa dalla relazione al riepilogo.\n\n"
+        "{editor} apre R40 nel proprio editor di testo ($VISUAL, altrimenti $EDITOR, nano o vi; "
+        "su Windows il Blocco note): chiuso l'editor, il testo salvato torna in R40 con lo stesso "
+        "limite di 6.000 caratteri, e si annulla come ogni modifica. Un testo rifiutato resta nel "
+        "suo file, che {editor} riapre.\n\n"
         "Revisione (ATS): il verdetto è nella riga di stato; le note della revisione sono in "
         "testa al riepilogo. {nota} aggiunge una nota su R40 (dalla relazione) o sulla bozza "
         "intera (dal riepilogo); {note} le elenca: Invio va alla cella della nota; {verdetto} "
@@ -230,6 +237,51 @@ class FinalScreen(DraftScreen):
             ),
             answer,
         )
+
+    # --- R40 in the person's own editor (core/own_editor.py) ------------------------------
+
+    _kept: str | None = None  # a file with the person's text not taken into R40: reopened next
+
+    def action_own_editor(self) -> None:
+        """Ctrl+E: R40 in the person's text editor, the interface suspended meanwhile (asked of
+        the App: `HandOver`); its text comes back as one step of undo, or stays in its file."""
+        ed = self.draft_editor
+        if ed.read_only:
+            self.notify(ed.read_only_note, severity="warning")
+            return
+        reopened = self._kept is not None and os.path.isfile(self._kept)
+        try:
+            argv = own_editor.command()
+            path = self._kept if reopened else own_editor.write_private(own_editor.file_text(ed.draft.R40 or ""))
+        except own_editor.EditorError as exc:
+            self.notify(str(exc), severity="error", timeout=12)
+            return
+        self._kept = None
+        self.post_message(HandOver(partial(own_editor.run, argv, path),
+                                   partial(self._from_own_editor, path, reopened)))
+
+    def _from_own_editor(self, path: str, reopened: bool, ran: own_editor.Ran | None) -> None:
+        if ran is None:  # no terminal to hand over: the browser (soc25 web), or none at all
+            if reopened:
+                self._kept = path
+            else:
+                own_editor.remove(path)
+            self.notify("Qui non si può aprire un editor esterno: l'interfaccia non può lasciare il "
+                        "terminale a un altro programma (nel browser, o senza un terminale). "
+                        "Scrivere R40 qui.", severity="warning", timeout=12)
+            return
+        taken = own_editor.take(self.draft_editor, path, ran, reopened=reopened,
+                                key=self.label("editor"), undo=self.label("annulla-modifica"))
+        self._kept = taken.kept
+        if taken.refusal:
+            self._refuse(taken.refusal)  # said beside the counter, as for typing and pasting
+        elif taken.done:
+            self._refusal = ""
+        self._typing = object()  # what is typed next is a step of undo of its own
+        self.sync()
+        self._cursor_to_end()
+        self.notify(taken.notice, severity="information" if taken.done else "warning",
+                    timeout=8 if taken.done else 15)
 
     def _put(self, text: str) -> None:
         # Into the draft at once: after the Choice dialog, on_screen_resume runs before the
