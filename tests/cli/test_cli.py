@@ -119,7 +119,7 @@ def test_check_does_not_import_textual(examples_dir, options):
     code = (
         "import sys, io; from soc25_tui.cli import main; sys.stdout = io.StringIO(); "
         f"rc = main(['check', *{options!r}, *{drafts!r}]); sys.stdout = sys.__stdout__; "
-        "print(rc, sorted(m for m in ('textual', 'rich', 'pydantic', 'tomlkit', 'tomli_w', 'argparse') "
+        "print(rc, sorted(m for m in ('textual', 'rich', 'pydantic', 'tomlkit', 'tomli_w', 'argparse', 'pdfminer') "
         "if m in sys.modules))"
     )
     out = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout

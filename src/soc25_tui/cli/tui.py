@@ -8,7 +8,7 @@ from .common import EXIT_USAGE, Parser, err
 EPILOG = (
     "altri comandi (senza interfaccia; soc25 COMANDO -h per i dettagli):\n"
     "  soc25 check BOZZA.toml [...] [--json]    controlla una o più bozze\n"
-    "  soc25 import STAMPA.txt [-o BOZZA.toml]  crea una bozza da una scheda stampata\n"
+    "  soc25 import STAMPA.pdf [-o BOZZA.toml]  crea una bozza dal PDF stampato o dal testo\n"
     "  soc25 summary BOZZA.toml [--format ...]  riepilogo (testo, html, svg, md)\n"
     "  soc25 r40 BOZZA.toml [--write]           propone un testo per R40\n"
     "  soc25 export BOZZA.toml [...] -o FILE    esporta in un foglio di calcolo (xlsx, csv)\n"
