@@ -57,6 +57,22 @@ class Problem(NamedTuple):
         return f"{self.cell}: {self.text}"
 
 
+def is_sigla(provincia: str) -> bool:
+    """A provincia's sigla: two letters (SO, MI)."""
+    return len(provincia) == 2 and provincia.isalpha()
+
+
+def new_draft_refusal(comune: str, provincia: str) -> str:
+    """Why the header of a new draft is refused ("" when it is taken): the name of the Comune
+    and the two letters of its provincia, as the TUI's new-draft form and the line mode ask
+    them."""
+    if not comune.strip():
+        return "Indicare il nome del Comune."
+    if not is_sigla(provincia.strip()):
+        return "Provincia: attese due lettere, ad esempio SO."
+    return ""
+
+
 def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
     """Every problem of a draft, in the form's order (errors and warnings mixed)."""
     o = outcome or evaluate(draft)
@@ -70,7 +86,7 @@ def check(draft: Any, outcome: Outcome | None = None) -> list[Problem]:
     prov = (draft.provincia or "").strip()
     if not prov:
         warn("provincia", "manca la sigla della provincia (due lettere, ad esempio SO).")
-    elif len(prov) != 2 or not prov.isalpha():
+    elif not is_sigla(prov):
         warn("provincia", f"«{visible(prov)}» non è una sigla di provincia: attese due lettere, ad esempio SO.")
     istat = (draft.istat or "").strip()
     if istat and not (len(istat) == 6 and istat.isdigit()):

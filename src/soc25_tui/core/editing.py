@@ -235,9 +235,15 @@ class DraftEditor:
     def why_locked(self, name: str) -> str:
         """Why `name` cannot be edited now ("" when it can): read-only, computed, or in a
         section of the form that does not apply to this draft."""
-        cell = CELL_BY_NAME[name]
         if self.read_only:
             return self.read_only_note
+        return self.form_lock(name)
+
+    def form_lock(self, name: str) -> str:
+        """Why `name` is not filled in this draft, whether it is open read-only or not ("" when
+        it is): computed, or in a section of the form that does not apply (the line mode walks
+        the cells a read-only draft would ask, showing their values)."""
+        cell = CELL_BY_NAME[name]
         if cell.derived:
             return f"{name} è calcolata dal programma: si aggiorna da sola."
         o = self.outcome

@@ -16,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import keys
+from ..core.checks import new_draft_refusal
 from ..core.editing import DraftEditor
 from ..core.layout import CELLS, cell_heading, resolve_cell_name
 from ..core.limits import TEXT_MAX_CHARS
@@ -123,10 +124,8 @@ class NewDraftDialog(ModalScreen[tuple[str, str, str] | None]):
             error = f"{path} esiste già: sceglierla dall'elenco, oppure indicare un altro nome."
         elif not os.path.isdir(folder):
             error = f"La cartella {folder} non esiste."
-        elif not comune:
-            error = "Indicare il nome del Comune."
-        elif len(prov) != 2 or not prov.isalpha():
-            error = "Provincia: attese due lettere, ad esempio SO."
+        else:
+            error = new_draft_refusal(comune, prov)
         if error:
             self.query_one("#new-error", Static).update(_data("✗ " + error))
             return
