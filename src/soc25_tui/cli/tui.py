@@ -26,7 +26,16 @@ def run(argv: list[str]) -> int:
                         "sue bozze, una riga per bozza")
     p.add_argument("--view", action="store_true", help="apri in sola lettura (anche le bozze aperte "
                    "dal quadro d'insieme)")
+    p.add_argument("--semplice", action="store_true", help="modo semplice, senza schermo intero: "
+                   "una cella alla volta, riga per riga, per un lettore di schermo o una pipe "
+                   "(scelto da solo quando TERM=dumb)")
     args = p.parse_args(argv)
+    import os
+
+    if args.semplice or os.environ.get("TERM") == "dumb":
+        from ..line.prompt import run as run_line  # never Textual
+
+        return run_line(args.draft, read_only=args.view)
     try:
         from ..app import run as run_app
     except ImportError as exc:  # pragma: no cover - depends on the installation
