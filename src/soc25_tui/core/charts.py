@@ -251,7 +251,7 @@ def svg(picture: Picture) -> str:
 
 # --- text bars ----------------------------------------------------------------------------------
 
-_FULL = "█"
+FULL = "█"  # a whole character of bar (its stand-in tells an output that cannot hold it)
 _EIGHTHS = " ▏▎▍▌▋▊▉"  # 0/8 ... 7/8 of a character
 
 
@@ -270,7 +270,7 @@ def _bar_text(fraction: float, room: int, ascii: bool) -> str:
     eighths = round(fraction * room * 8)
     if fraction > 0 and eighths == 0:
         eighths = 1  # a figure above 0 always shows
-    return _FULL * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+    return FULL * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
 
 
 def _fit(text: str, width: int) -> str:

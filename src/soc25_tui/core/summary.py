@@ -22,7 +22,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from . import messages
+from . import charts, messages
 from .assess import Assessment, assess
 from .checks import ERROR, WARNING, Problem
 from .layout import (
@@ -104,7 +104,15 @@ class _List:
     items: list[str]
 
 
-_Block = Union[_Heading, _Para, _Msg, _Table, _Fields, _List]
+@dataclass
+class _Picture:
+    """A picture of figures (core/charts.py): bars in the terminal and Markdown, SVG in HTML."""
+
+    picture: charts.Picture
+    ascii: bool = False  # the output cannot hold the block characters: «#» bars
+
+
+_Block = Union[_Heading, _Para, _Msg, _Table, _Fields, _List, _Picture]
 
 # --- values as the person reads them ----------------------------------------------------------
 
@@ -430,8 +438,13 @@ def document(draft: Any, assessment: Assessment | None = None, *, problems_first
     o = a.outcome
     probs = _problems(a.problems)
     review = _review(draft)
-    form = [*_header(draft, o), *_quadro1(draft, a), *_quadro2(draft, a), *_quadro3(draft, a),
-            *_quadro4(draft, o)]
+    pics = charts.pictures(draft, o)
+
+    def pictures(quadro: int) -> list[_Block]:  # at the end of their Quadro's section
+        return [_Picture(p) for p in pics if p.quadro == quadro]
+
+    form = [*_header(draft, o), *_quadro1(draft, a), *pictures(1), *_quadro2(draft, a), *pictures(2),
+            *_quadro3(draft, a), *pictures(3), *_quadro4(draft, o)]
     if problems_first:
         blocks = [*review, *probs, *form, *_nota()]
     else:
@@ -480,11 +493,21 @@ def _visible_block(b: _Block, show: Callable[..., str] = visible) -> _Block:
         return _Fields([(show(label), show(value)) for label, value in b.pairs])
     if isinstance(b, _List):
         return _List([show(item) for item in b.items])
+    if isinstance(b, _Picture):
+        return _Picture(_shown_picture(b.picture, show), show is not visible and show(charts.FULL) != charts.FULL)
     rows = [_Row([show(cell) for cell in row.cells], row.kind) for row in b.rows]
     columns = b.columns
     if show is not visible:
         columns = [_Col(show(c.header, multiline=True), c.justify, c.min_width, c.ratio) for c in columns]
     return _Table(columns, rows, show(b.title))
+
+
+def _shown_picture(p: charts.Picture, show: Callable[..., str]) -> charts.Picture:
+    groups = tuple(
+        charts.Group(show(g.label), tuple(charts.Bar(show(b.label), b.value, show(b.shown)) for b in g.bars))
+        for g in p.groups
+    )
+    return p._replace(title=show(p.title), groups=groups, alt=show(p.alt))
 
 
 # --- Rich -----------------------------------------------------------------------------------------
@@ -572,6 +595,8 @@ def _rich_blocks(blocks: list[_Block], plain: bool) -> list[RenderableType]:
             out.append(grid)
         elif isinstance(b, _Table):
             out.append(_rich_table(b, plain))
+        elif isinstance(b, _Picture):
+            out.append(Group(Text(b.picture.title, style="bold"), _Bars(b)))
         elif isinstance(b, _List):
             grid = Table.grid(padding=(0, 1))
             grid.add_column(width=1, no_wrap=True)
@@ -580,6 +605,17 @@ def _rich_blocks(blocks: list[_Block], plain: bool) -> list[RenderableType]:
                 grid.add_row(Text("-"), Text(item))
             out.append(grid)
     return out
+
+
+class _Bars:
+    """A picture's text bars, drawn to the width Rich gives them."""
+
+    def __init__(self, block: _Picture) -> None:
+        self.block = block
+
+    def __rich_console__(self, console: Console, options: Any) -> Iterable[Text]:
+        for line in charts.bars(self.block.picture, options.max_width, ascii=self.block.ascii):
+            yield Text(line, no_wrap=True, overflow="crop")
 
 
 def build(draft: Any, assessment: Assessment | None = None, *, plain: bool = False,
@@ -622,6 +658,9 @@ def _md_para(text: str) -> str:
     return "  \n".join(lines)
 
 
+_MD_BARS_WIDTH = 80
+
+
 def _markdown(blocks: list[_Block]) -> str:
     parts: list[str] = []
     for b in blocks:
@@ -655,6 +694,13 @@ def _markdown(blocks: list[_Block]) -> str:
             parts.append("\n".join(lines))
         elif isinstance(b, _List):
             parts.append("\n".join(f"- {_md(item)}" for item in b.items))
+        elif isinstance(b, _Picture):
+            lines = charts.bars(b.picture, _MD_BARS_WIDTH, ascii=b.ascii)
+            run = max((len(m) for m in re.findall("`+", "\n".join(lines))), default=0)
+            fence = "`" * max(3, run + 1)  # no figure closes the block
+            parts.append(f"**{_md(b.picture.title)}**")
+            parts.append("\n".join([fence, *lines, fence]))
+            parts.append(_md_para(b.picture.alt))
     return "\n\n".join(parts) + "\n"
 
 
