@@ -98,7 +98,13 @@ def run(argv: list[str]) -> int:
         console.print(build(draft, plain=False, encoding=encoding))
         return EXIT_OK
 
-    output = export(draft, fmt, width, encoding=encoding)
+    if fmt == "html":
+        # A real HTML document (tables, print layout), not the terminal's rendering.
+        from ..core.summary_html import render
+
+        output = render(draft, encoding=encoding)
+    else:
+        output = export(draft, fmt, width, encoding=encoding)
     if args.output:
         try:
             write_atomic(args.output, output)
