@@ -289,8 +289,8 @@ def test_golden_bars_are_the_drafts_figures(name):
     want = expected(name)
     titles = {"Utenti serviti, 2019 e 2024": "utenti",
               "Livello di servizio 2024: effettivo (R04) e di riferimento (R05)": "servizio",
-              "Spesa di riferimento e fabbisogno standard (euro)": "spesa",
-              "Obiettivi di servizio (R15) e risorse da rendicontare (R09) (euro)": "quadro3"}
+              "Spesa di riferimento e fabbisogno standard, in euro": "spesa",
+              "Obiettivi di servizio (R15) e risorse da rendicontare (R09), in euro": "quadro3"}
     seen = []
     lines = text.splitlines()
     for i, line in enumerate(lines):

@@ -132,7 +132,7 @@ def _spending(draft: Any, o: Outcome) -> Picture:
     alt = (f"Spesa storica di riferimento (R07{' ' + year if year else ''}) {_said(ref, 'euro')} "
            f"contro il fabbisogno standard (R06) {_said(need, 'euro')}. "
            + messages.spending_verdict(o, draft.R06 if "R06" not in draft.invalid else None))
-    return Picture("spesa", "Spesa di riferimento e fabbisogno standard (euro)", 2, "euro",
+    return Picture("spesa", "Spesa di riferimento e fabbisogno standard, in euro", 2, "euro",
                    (Group("", (ref, need)),), alt)
 
 
@@ -145,7 +145,7 @@ def _quadro3(draft: Any, o: Outcome) -> Picture:
         alt += messages.text("q3_coerente")
     else:
         alt += f"{messages.COMPOSED_MARK} " + messages.text("q3_mancante", mancano=format_money(o.shortfall))
-    return Picture("quadro3", "Obiettivi di servizio (R15) e risorse da rendicontare (R09) (euro)",
+    return Picture("quadro3", "Obiettivi di servizio (R15) e risorse da rendicontare (R09), in euro",
                    3, "euro", (Group("", (r15, r09)),), alt)
 
 
@@ -225,13 +225,13 @@ def svg(picture: Picture) -> str:
             length = round(_fraction(bar.value, top) * room, 1)
             # The first bar of a group lighter than the second (2019 and 2024): the
             # difference is a help, never the meaning, which the labels carry.
-            opacity = ' fill-opacity="0.55"' if bi == 0 and len(group.bars) > 1 else ""
+            opacity = ' fill-opacity="0.6"' if bi == 0 and len(group.bars) > 1 else ""
+            # The axis (0) beside each bar, so that «0» or «non indicato» sits on it.
+            body.append(f'<line x1="{bar_x}" y1="{y}" x2="{bar_x}" y2="{y + _LINE}" stroke="currentColor"/>')
             if length > 0:
                 body.append(f'<rect x="{bar_x}" y="{y + 3}" width="{length:g}" height="{_LINE - 6}" '
                             f'fill="currentColor"{opacity}/>')
-            else:  # no length: a thin mark at 0, so that «0» or «non indicato» sits on the axis
-                body.append(f'<rect x="{bar_x}" y="{y + 3}" width="1" height="{_LINE - 6}" fill="currentColor"/>')
-            text(bar_x + max(length, 1) + 6, y, bar.shown)
+            text(bar_x + length + 6, y, bar.shown)
             y += _LINE
         if gi + 1 < len(picture.groups):
             y += _PAD
@@ -243,7 +243,6 @@ def svg(picture: Picture) -> str:
         f'font-family="sans-serif" font-size="{_FONT}" fill="currentColor" style="max-width:{_WIDTH * 2}px">'
         f'<title id="{ident}-titolo">{_xml(picture.title)}</title>'
         f'<desc id="{ident}-desc">{_xml(picture.alt)}</desc>'
-        f'<line x1="{bar_x}" y1="{_LINE}" x2="{bar_x}" y2="{height - _PAD}" stroke="currentColor" stroke-width="1"/>'
         + "".join(body)
         + "</svg>"
     )
