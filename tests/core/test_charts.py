@@ -261,11 +261,11 @@ def test_summary_text_shows_the_bars_in_each_quadro():
     text = summary.export(example("tortona"), "text", 100)
     q1, q2, q3, q4 = (text.index(f"Quadro {n} - ") for n in (1, 2, 3, 4))
     assert q1 < text.index("Utenti serviti, 2019 e 2024") < q2
-    assert re.search(r"^R04 █+[▉▊▋▌▍▎▏]? 2,50%$", text, re.M) and text.index("R04 █") < q2
+    assert re.search(r"^R04 █+[▉▊▋▌▍▎▏]? 2,50%$", text, re.MULTILINE) and text.index("R04 █") < q2
     assert q2 < text.index("Spesa di riferimento e fabbisogno") < q3
-    assert re.search(r"^R09 █+[▉▊▋▌▍▎▏]? 2\.420,47$", text, re.M) and q3 < text.index("R09 █") < q4
+    assert re.search(r"^R09 █+[▉▊▋▌▍▎▏]? 2\.420,47$", text, re.MULTILINE) and q3 < text.index("R09 █") < q4
     ascii = summary.export(example("tortona"), "text", 100, encoding="ascii")
-    assert re.search(r"^R04 #+ 2,50%$", ascii, re.M)
+    assert re.search(r"^R04 #+ 2,50%$", ascii, re.MULTILINE)
 
 
 def test_summary_markdown_has_the_bars_in_a_code_block_and_the_alt_text():
