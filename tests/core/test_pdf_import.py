@@ -7,6 +7,7 @@ written."""
 
 from __future__ import annotations
 
+import time
 import zlib
 from decimal import Decimal as D
 
@@ -145,6 +146,62 @@ def test_a_stream_that_inflates_past_the_bound_is_refused(monkeypatch):
     with pytest.raises(PdfError) as exc:
         pdf_text(bomb)
     assert "troppi dati" in str(exc.value) and "un flusso compresso di oltre 1 MB" in str(exc.value)
+
+
+def _form_bomb(depth: int, leaf: bytes) -> bytes:
+    """A page drawing form X<depth>; each form draws the one below ten times; X0 is `leaf`.
+    A few hundred bytes that are 10**depth leaves to run."""
+    forms = b" ".join(b"/X%d %d 0 R" % (i, 5 + i) for i in range(depth + 1))
+    res = b"/Resources << /XObject << " + forms + b" >> >>"
+
+    def stream(data: bytes, head: bytes = b"") -> bytes:
+        return b"<< /Length %d %s>>\nstream\n" % (len(data), head) + data + b"\nendstream"
+
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + res + b" /Contents 4 0 R >>",
+               stream(b"/X%d Do" % depth)]
+    for i in range(depth + 1):
+        body = leaf if i == 0 else b" ".join([b"/X%d Do" % (i - 1)] * 10)
+        objects.append(stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] " + res + b" "))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for num, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("leaf", [b"0 0 m 1 1 l S", b"q Q q Q"], ids=["lines", "nothing-drawn"])
+def test_forms_drawn_in_forms_are_bounded(monkeypatch, leaf):
+    """A form drawing a form ten times, nine deep, from a 3 kB file: a billion lines (or
+    operators that draw nothing) to run, hours. The objects read from content streams are
+    counted over the whole PDF, each time a form is drawn."""
+    monkeypatch.setattr(limits, "MAX_PDF_TOKENS", 20_000)
+    started = time.monotonic()
+    with pytest.raises(PdfError) as exc:
+        pdf_text(_form_bomb(9, leaf))
+    assert "troppi dati" in str(exc.value) and "più di 20.000 elementi nelle pagine" in str(exc.value)
+    assert time.monotonic() - started < 5
+
+
+def test_one_long_page_of_operators_is_bounded(monkeypatch):
+    """A page's stream of a million operators that draw nothing (a few kB compressed)."""
+    monkeypatch.setattr(limits, "MAX_PDF_TOKENS", 20_000)
+    data = pdf([[Text(40, 800, 9, "M12 - Utenti famiglia e minori")]], padding=b"q Q\n" * 1_000_000)
+    with pytest.raises(PdfError) as exc:
+        pdf_text(data)
+    assert "più di 20.000 elementi nelle pagine" in str(exc.value)
+
+
+def test_the_print_is_far_within_the_bound_of_objects(forms, monkeypatch):
+    _, made = forms
+    monkeypatch.setattr(limits, "MAX_PDF_TOKENS", limits.MAX_PDF_TOKENS // 20)
+    for form in made.values():
+        assert pdf_text(form.pdf())
 
 
 def test_a_damaged_compressed_stream_gives_what_it_holds():

@@ -38,7 +38,11 @@ MAX_FORM_BYTES = 4 * 1024 * 1024
 # compressed stream may inflate to (a few kB of zeros inflate to gigabytes).
 MAX_PDF_BYTES = 32 * 1024 * 1024
 MAX_PDF_PAGES = 70
-MAX_PDF_CHARS = 500_000
+MAX_PDF_CHARS = 200_000
+# The objects pdfminer reads from all the content streams it runs, forms drawn inside forms
+# included (each time drawn): the print has some 100.000; a form drawing a form ten times,
+# nine deep, would otherwise be a billion from a 2 kB file. A few seconds at most here.
+MAX_PDF_TOKENS = 500_000
 MAX_PDF_STREAM_BYTES = 16 * 1024 * 1024
 
 # A cell's value is a number, a text or (kept verbatim when unreadable) a short list: never

@@ -17,8 +17,8 @@ pdfminer is imported here only, when a PDF is read: `soc25 check` never pays for
 The PDF is someone else's file: it may be a scan (no text at all), protected by a password,
 damaged, truncated, or made to be slow or huge. Every refusal is a `PdfError` whose
 str() is Italian and says what to do; whatever pdfminer raises on a hostile file becomes
-one. The bounds (pages, characters, the size a compressed stream may inflate to) are in
-`limits`.
+one. The bounds (pages, characters, the objects read from the pages' content streams, the
+size a compressed stream may inflate to) are in `limits`.
 """
 
 from __future__ import annotations
@@ -92,6 +92,9 @@ _LEVEL = 0.05  # a baseline rising more than this (about 3 degrees) is turned te
 _BLOCK_GAP = 0.5  # a vertical gap between two lines wider than this is a blank line
 
 
+_STREAM_COST = 20  # what running one content stream (a form drawn) costs, in objects read
+
+
 class _TooMuch(Exception):
     """A bound of `limits` passed while the PDF is read; str() is Italian."""
 
@@ -115,10 +118,12 @@ def pdf_text(data: bytes) -> str:
         raise PdfError(NO_PDFMINER) from None
 
     _bound_inflation()
+    work = _Work(limits.MAX_PDF_TOKENS)
 
     class Device(PDFPageAggregator):
         """pdfminer's page of characters, counting them: a page made of millions of
-        characters is refused while it is read, not after."""
+        characters is refused while it is read, not after. Lines and shapes are not kept
+        (only characters and images are looked at)."""
 
         chars = 0
 
@@ -127,6 +132,18 @@ def pdf_text(data: bytes) -> str:
             if Device.chars > limits.MAX_PDF_CHARS:
                 raise _TooMuch(too_much(f"più di {_thousands(limits.MAX_PDF_CHARS)} caratteri"))
             return super().render_char(*args, **kwargs)
+
+        def paint_path(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    class Interpreter(PDFPageInterpreter):
+        """pdfminer's interpreter, its content streams read within `work` (a form drawn in
+        a form is read again each time: `subinterp` makes one of this class)."""
+
+        def execute(self, streams: Any) -> None:
+            work.spend(_STREAM_COST)  # a stream run (a form drawn) costs some objects' time
+            with work.counting():
+                super().execute(streams)
 
     quiet = _Quiet()  # pdfminer's warnings are English and not the person's business
     pages: list[list[str]] = []
@@ -141,7 +158,7 @@ def pdf_text(data: bytes) -> str:
                     raise _TooMuch(too_many_pages(limits.MAX_PDF_PAGES))
             resources = PDFResourceManager(caching=True)
             device = Device(resources, laparams=None)
-            interpreter = PDFPageInterpreter(resources, device)
+            interpreter = Interpreter(resources, device)
             for page in found:
                 interpreter.process_page(page)
                 chars, turned, pictures = _chars(device.get_result())
@@ -231,6 +248,53 @@ def _row_text(row: list[Any]) -> str:
 
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
+
+
+class _Work:
+    """The objects left to read from content streams, over the whole PDF: pdfminer's content
+    parser counts them down while `counting()` (its `nexttoken`, wrapped once, counts only
+    then: pdfminer's other parsers are not bounded here)."""
+
+    active: _Work | None = None
+
+    def __init__(self, left: int):
+        self.left = left
+
+    def counting(self) -> Any:
+        import contextlib
+
+        _count_tokens()
+
+        @contextlib.contextmanager
+        def scope() -> Any:
+            outer, _Work.active = _Work.active, self
+            try:
+                yield
+            finally:
+                _Work.active = outer
+
+        return scope()
+
+    def spend(self, n: int = 1) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise _TooMuch(too_much(f"più di {_thousands(limits.MAX_PDF_TOKENS)} elementi nelle pagine"))
+
+
+def _count_tokens() -> None:
+    from pdfminer.pdfinterp import PDFContentParser
+
+    if getattr(PDFContentParser.nexttoken, "_soc25_counted", False):
+        return
+    plain = PDFContentParser.nexttoken
+
+    def nexttoken(self: Any) -> Any:
+        if _Work.active is not None:
+            _Work.active.spend()
+        return plain(self)
+
+    nexttoken._soc25_counted = True  # type: ignore[attr-defined]
+    PDFContentParser.nexttoken = nexttoken  # type: ignore[method-assign]
 
 
 class _Quiet:
