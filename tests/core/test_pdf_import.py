@@ -76,6 +76,15 @@ def test_a_watermark_across_the_pages_is_not_read_into_the_rows(forms):
     assert parse_printed(pdf_text(marked)).draft.inputs() == draft.inputs()
 
 
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_pages_shown_turned_are_read_as_printed(forms, turn):
+    """A viewer saves a page the person turned as /Rotate: its text is still the print's."""
+    draft, made = forms
+    turned = made["portale"].pdf().replace(b"/Type /Page /Parent", b"/Type /Page /Rotate %d /Parent" % turn)
+    assert b"/Rotate" in turned
+    assert parse_printed(pdf_text(turned)).draft.inputs() == draft.inputs()
+
+
 def test_a_pdf_protected_only_against_changes_is_read(forms):
     draft, made = forms
     protected = made["compatto"].pdf(password="")  # no password to open it, as many PDFs

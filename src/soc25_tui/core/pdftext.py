@@ -10,7 +10,9 @@ box, and the characters are laid out here as a person reads the page:
 - characters further apart than a space's worth get one space between them;
 - a vertical gap wider than half a line between two lines is a blank line (the gap between
   two blocks: the relazione R40 keeps its paragraphs by them), and pages are apart by two;
-- rotated text (a watermark, a vertical side title) is not part of any line.
+- rotated text (a watermark, a vertical side title) is not part of any line; a page only
+  shown turned (its /Rotate, as a viewer saves a page turned by the person) is read as
+  printed.
 
 pdfminer is imported here only, when a PDF is read: `soc25 check` never pays for it.
 
@@ -160,6 +162,7 @@ def pdf_text(data: bytes) -> str:
             device = Device(resources, laparams=None)
             interpreter = Interpreter(resources, device)
             for page in found:
+                page.rotate = 0  # a page shown turned (/Rotate, as a viewer saves it) is read as printed
                 interpreter.process_page(page)
                 chars, turned, pictures = _chars(device.get_result())
                 upright += len(chars)
