@@ -15,12 +15,14 @@ PIPE_WIDTH = 80
 # place), and would make each rule and table line that many characters long.
 MAX_WIDTH = 1000
 
-_SUFFIX_FORMAT = {".txt": "text", ".html": "html", ".htm": "html", ".svg": "svg", ".md": "md"}
+_SUFFIX_FORMAT = {".txt": "text", ".html": "html", ".htm": "html", ".svg": "svg", ".md": "md", ".pdf": "pdf"}
+# The PDF is bytes, rendered by core/summary_pdf.py (which imports core/summary: not in its FORMATS).
+_FORMATS = (*FORMATS, "pdf")
 
 
 def _format_arg(text: str) -> str:
-    if text not in FORMATS:
-        raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {', '.join(FORMATS)}")
+    if text not in _FORMATS:
+        raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {', '.join(_FORMATS)}")
     return text
 
 
@@ -45,8 +47,8 @@ def run(argv: list[str]) -> int:
     p.add_argument(
         "--format",
         type=_format_arg,
-        metavar="{" + ",".join(FORMATS) + "}",
-        help="text (predefinito), html, svg o md; con -o si ricava dall'estensione del file",
+        metavar="{" + ",".join(_FORMATS) + "}",
+        help="text (predefinito), html, svg, md o pdf; con -o si ricava dall'estensione del file",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="scrivi il riepilogo in FILE invece che a video")
     p.add_argument(
@@ -69,14 +71,21 @@ def run(argv: list[str]) -> int:
     if args.output and names_a_draft(args.output):
         # The draft itself, another, a .bak or a link to one: its summary would replace it.
         err(f"{args.output}: è una bozza (o la sua copia .bak, o un collegamento a una): il "
-            "riepilogo non si scrive su una bozza; indicare un file .txt, .html, .svg o .md.")
+            "riepilogo non si scrive su una bozza; indicare un file .txt, .html, .svg, .md o .pdf.")
         return EXIT_USAGE
     fmt = args.format
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
+    if fmt == "pdf" and (not args.output or (args.output == "-" and isatty(sys.stdout))):
+        # Bytes for a viewer or a printer, not for the terminal.
+        err("il riepilogo in PDF va scritto in un file: aggiungere -o RIEPILOGO.pdf "
+            "(oppure -o - per passarlo a un altro programma attraverso una pipe).")
+        return EXIT_USAGE
     draft = load_or_report(args.draft)
     if draft is None:
         return EXIT_USAGE
+    if fmt == "pdf":
+        return _write_pdf(draft, args.output)
 
     tty = not args.output and isatty(sys.stdout)
     if args.width:
@@ -115,4 +124,25 @@ def run(argv: list[str]) -> int:
         return EXIT_OK
     sys.stdout.write(output)
     sys.stdout.flush()
+    return EXIT_OK
+
+
+def _write_pdf(draft: object, output: str) -> int:
+    """The summary as a PDF into `output`, atomically, or into the pipe with «-o -»."""
+    from ..core.drafts import DraftError, write_atomic
+    from ..core.summary_pdf import render
+    from ..core.visible import visible
+
+    data = render(draft)
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    try:
+        write_atomic(output, data)
+    except DraftError as exc:
+        err(str(exc))
+        return EXIT_USAGE
+    print(f"Riepilogo scritto in {visible(output)} (formato pdf).", file=sys.stderr)
     return EXIT_OK
