@@ -266,3 +266,86 @@ def test_ctrl_c_stops_the_server_quietly_with_status_130(server):
     assert ask(port, "/", {"Host": f"localhost:{port}"})[0] == 200
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=20) == 130
+
+
+def test_ctrl_c_with_a_tab_open_ends_its_app_at_once_and_keeps_its_changes(tmp_path):
+    """Ctrl+C while a tab is open: the tab's app is told to quit (its recovery file written,
+    the draft freed) and the server ends in seconds, with 130; it waited before for the
+    browser to close the connection, up to aiohttp's minute, the draft held all along."""
+    aiohttp = pytest.importorskip("aiohttp")
+    import asyncio
+
+    draft = tmp_path / "bozza.toml"
+    shutil.copy(EXAMPLES / "sondrio.toml", draft)
+    out = tmp_path / "web.out"
+    with open(out, "w") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "soc25_tui.cli", "web", str(draft), "--port", "0",
+                                    "--no-browser"], stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            found = re.search(r"http://127\.0\.0\.1:(\d+)/", out.read_text())
+            if found or process.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert found, out.read_text()
+        port = int(found.group(1))
+        lock = tmp_path / ".bozza.toml.lock"
+        recovery = tmp_path / ".bozza.toml.recupero"
+
+        async def tab() -> float:
+            async with aiohttp.ClientSession() as session:
+                async with session.ws_connect(f"http://127.0.0.1:{port}/ws?width=80&height=24",
+                                              headers={"Origin": f"http://127.0.0.1:{port}"}) as ws:
+                    for _ in range(300):  # the app has started: it holds the draft
+                        if lock.exists():
+                            break
+                        await asyncio.sleep(0.05)
+                    assert lock.exists()
+                    await asyncio.sleep(1)
+                    await ws.send_str(json.dumps(["stdin", "9"]))  # a change, not saved
+                    for _ in range(100):
+                        if recovery.exists():
+                            break
+                        await asyncio.sleep(0.05)
+                    assert recovery.exists()
+                    started = time.monotonic()
+                    process.send_signal(signal.SIGINT)
+                    async for _message in ws:  # the browser keeps its end open
+                        pass
+                    return started
+
+        started = asyncio.run(asyncio.wait_for(tab(), 60))
+        assert process.wait(timeout=60) == 130
+        assert time.monotonic() - started < 10
+        assert not lock.exists() and recovery.exists()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_the_page_opens_on_the_loopback_address_asked_for(tmp_path):
+    """`--host 127.0.0.2` (any 127.x is this computer): the address printed is served, not
+    refused as another site's."""
+    out = tmp_path / "web.out"
+    with open(out, "w") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "soc25_tui.cli", "web", str(tmp_path), "--port", "0",
+                                    "--no-browser", "--host", "127.0.0.2"], stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            found = re.search(r"http://127\.0\.0\.2:(\d+)/", out.read_text())
+            if found or process.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not found and "127.0.0.2" in out.read_text():
+            pytest.skip("127.0.0.2 is not a loopback address here")
+        assert found, out.read_text()
+        port = int(found.group(1))
+        connection = http.client.HTTPConnection("127.0.0.2", port, timeout=10)
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        assert response.status == 200, response.read()
+        connection.close()
+    finally:
+        process.kill()
+        process.wait()

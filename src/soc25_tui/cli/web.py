@@ -312,7 +312,7 @@ def _server_class() -> type:
     import logging
     import signal
 
-    from aiohttp import web
+    from aiohttp import WSCloseCode, web
     from aiohttp.web_runner import GracefulExit
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, to_int
@@ -330,8 +330,10 @@ def _server_class() -> type:
             self.sock = sock
             self.name = name
             self.open_to_all = open_to_all
-            self.local_hosts = {f"{h}:{port}" for h in ("127.0.0.1", "localhost", "[::1]")}
+            bound = _bracketed(sock.getsockname()[0])  # --host 127.0.0.2: its address is the page's
+            self.local_hosts = {f"{h}:{port}" for h in ("127.0.0.1", "localhost", "[::1]", bound)}
             self.interrupted = False
+            self.tabs: set[web.WebSocketResponse] = set()
 
         def initialize_logging(self) -> None:
             # textual-serve's and aiohttp's logs are English and for developers.
@@ -342,6 +344,13 @@ def _server_class() -> type:
 
         async def on_startup(self, app: web.Application) -> None:
             pass  # the address was said by `run`, in Italian
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            """Ctrl+C with tabs open: each tab's connection closed, so that its app is told to
+            quit (handle_websocket) and writes its recovery file; else the server would wait
+            for the browser to close them, up to a minute, the draft still held."""
+            await asyncio.gather(*(tab.close(code=WSCloseCode.GOING_AWAY) for tab in list(self.tabs)),
+                                 return_exceptions=True)
 
         def _refusal(self, request: web.Request) -> str | None:
             host = (request.host or "").lower()
@@ -371,6 +380,7 @@ def _server_class() -> type:
             width = to_int(request.query.get("width", "80"), 80)
             height = to_int(request.query.get("height", "24"), 24)
             service = None
+            self.tabs.add(websocket)
             try:
                 await websocket.prepare(request)
                 service = TabService(self.command, write_bytes=websocket.send_bytes,
@@ -386,6 +396,7 @@ def _server_class() -> type:
             except Exception:  # noqa: BLE001, S110 - a tab's failure ends that tab only
                 pass
             finally:
+                self.tabs.discard(websocket)
                 if service is not None:
                     await service.stop()
             return websocket
