@@ -108,7 +108,7 @@ def test_unreadable_draft_exits_2(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "args", [["--format", "pdf"], ["--width", "10"], ["--width", "tanti"], []]
+    "args", [["--format", "odt"], ["--width", "10"], ["--width", "tanti"], []]
 )
 def test_bad_arguments_exit_2(args, capsys):
     argv = ["summary"] + ([str(EXAMPLES / "sondrio.toml")] if args else []) + args
