@@ -195,3 +195,15 @@ def test_ctrl_c_exits_130_with_the_changes_in_the_recovery_file(draft_file):
     assert "Interrotto" in out and recovery in out
     assert "Traceback" not in err
     assert not os.path.exists(session.lock_path(draft_file))
+
+
+def test_accented_text_typed_under_an_ascii_locale_is_kept(draft_file):
+    """LC_ALL=C PYTHONUTF8=0 (an old server): the terminal sends UTF-8 all the same; «Povertà
+    è più» reached R40 as «Povert�� �� pi��», its letters lost in the draft."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONIOENCODING"}
+    env.update(TERM="xterm", LC_ALL="C", PYTHONUTF8="0")
+    typed = "vai R40\nPovertà è più\nsalva\nesci\n"
+    result = subprocess.run([*COMMAND, str(draft_file), "--semplice"], input=typed.encode("utf-8"),
+                            capture_output=True, env=env, timeout=TIMEOUT, check=False)
+    assert result.returncode == 0, result.stderr
+    assert load(draft_file).R40 == "Povertà è più"

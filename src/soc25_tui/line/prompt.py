@@ -19,6 +19,7 @@ and that is said.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 import time
@@ -747,9 +748,12 @@ def run(path: str | None, *, read_only: bool = False, inp: IO[str] | None = None
     """`soc25 [BOZZA.toml | CARTELLA] --semplice` (and `TERM=dumb`)."""
     if inp is None:
         inp = sys.stdin
-        try:  # a byte that is not UTF-8 (a Latin-1 terminal, a file piped in) is «�», not a crash
-            inp.reconfigure(errors="replace")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
+        try:  # a byte that is not UTF-8 (a Latin-1 terminal, a file piped in) is «�», not a crash;
+            # under an ASCII locale (LC_ALL=C) the terminal almost always sends UTF-8 all the
+            # same (as core.terminal.typed reads the arguments): «Povertà» stays «Povertà»
+            ascii_only = codecs.lookup(inp.encoding or "ascii").name == "ascii"
+            inp.reconfigure(errors="replace", **({"encoding": "utf-8"} if ascii_only else {}))  # type: ignore[union-attr]
+        except (AttributeError, ValueError, LookupError):
             pass
     talk = Talk(inp, out if out is not None else sys.stdout)
     if path is None or os.path.isdir(path):
