@@ -3,6 +3,8 @@ comes back (core/own_editor.py, no Textual)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from soc25_tui.core.own_editor import EditorError, command, file_text, split, text_of
@@ -28,6 +30,31 @@ def test_without_variables_nano_then_vi_then_nothing():
 
 def test_windows_falls_back_to_notepad():
     assert command({}, windows=True, which=found("notepad")) == ["notepad"]
+
+
+def test_the_program_run_is_the_one_found_by_its_full_path(tmp_path):
+    def which(name):
+        return str(tmp_path / "bin" / name) if name in ("nano", "code") else None
+
+    assert command({}, windows=False, which=which) == [str(tmp_path / "bin" / "nano")]
+    assert command({"EDITOR": "code --wait"}, windows=False, which=which) == [str(tmp_path / "bin" / "code"), "--wait"]
+
+
+def test_on_windows_a_notepad_in_the_drafts_folder_is_never_the_editor(tmp_path, monkeypatch):
+    """An ATS reviewer's folder of someone else's drafts may hold a «notepad.exe»: Windows (and
+    shutil.which there) would run it before the system's. Only PATH's folders are searched."""
+    here, system = tmp_path / "bozze", tmp_path / "System32"
+    here.mkdir()
+    system.mkdir()
+    (here / "notepad.exe").write_bytes(b"MZ theirs")
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("PATH", os.pathsep.join([".", str(system)]))
+    monkeypatch.setenv("PATHEXT", ".com;.exe")  # (Windows compares names without case)
+    with pytest.raises(EditorError):
+        command({}, windows=True)
+    (system / "notepad.exe").write_bytes(b"MZ the system's")
+    assert command({}, windows=True) == [str(system / "notepad.exe")]
+    assert command({"EDITOR": "notepad.exe"}, windows=True) == [str(system / "notepad.exe")]
 
 
 def test_an_editor_named_but_missing_is_said_not_replaced():

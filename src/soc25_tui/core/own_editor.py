@@ -47,11 +47,16 @@ class EditorError(Exception):
 
 
 def command(environ: Mapping[str, str] | None = None, *, windows: bool = WINDOWS,
-            which: Callable[[str], str | None] = shutil.which) -> list[str]:
+            which: Callable[[str], str | None] | None = None) -> list[str]:
     """The editor to run, as a list of arguments (the file is added last): $VISUAL, else
     $EDITOR, else the first of nano and vi found (Windows: Notepad). A variable naming an
-    editor that cannot be found is said, not passed over for another editor."""
+    editor that cannot be found is said, not passed over for another editor. The program is
+    the one `which` found, by its full path; on Windows never one in the current folder
+    (Windows runs a «notepad.exe» there before the system's: in a folder of someone else's
+    drafts, that would be theirs)."""
     environ = os.environ if environ is None else environ
+    if which is None:
+        which = which_outside_cwd if windows else shutil.which
     for name in ("VISUAL", "EDITOR"):
         value = environ.get(name, "")
         if not value.strip():
@@ -64,15 +69,38 @@ def command(environ: Mapping[str, str] | None = None, *, windows: bool = WINDOWS
                               "controllare virgolette e spazi.") from None
         if not argv:
             continue
-        if which(argv[0]) is None:
+        program = which(argv[0])
+        if program is None:
             raise EditorError(f"L'editor indicato da {said} non si trova: impostare {name} con un "
                               "editor installato, o toglierla per usare nano o vi.")
-        return argv
+        return [program, *argv[1:]]
     for name in WINDOWS_FALLBACKS if windows else FALLBACKS:
-        if which(name) is not None:
-            return [name]
+        program = which(name)
+        if program is not None:
+            return [program]
     raise EditorError("Nessun editor di testo trovato (né $VISUAL né $EDITOR, né nano né vi): "
                       "impostare la variabile EDITOR, ad esempio EDITOR=nano.")
+
+
+def which_outside_cwd(name: str, *, path: str | None = None, pathext: str | None = None) -> str | None:
+    """Windows' search for a program named without a folder, in the folders of PATH only (not
+    the current folder, which Windows and Python's shutil.which look in first); a name with a
+    folder is taken as it is."""
+    if os.path.dirname(name):
+        return shutil.which(name)
+    path = os.environ.get("PATH", "") if path is None else path
+    pathext = os.environ.get("PATHEXT", ".COM;.EXE;.BAT;.CMD") if pathext is None else pathext
+    ends = [e for e in pathext.split(";") if e]
+    names = [name] if any(name.lower().endswith(e.lower()) for e in ends) else [name + e for e in ends]
+    for folder in path.split(os.pathsep):
+        folder = folder.strip().strip('"')
+        if not folder or folder in (".", os.curdir):
+            continue
+        for candidate in names:
+            full = os.path.join(folder, candidate)
+            if os.path.isfile(full):
+                return full
+    return None
 
 
 def split(value: str, *, windows: bool = WINDOWS) -> list[str]:
