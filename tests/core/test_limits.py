@@ -19,12 +19,9 @@ from soc25_tui.core.limits import LARGEST_FIGURE, MAX_DRAFT_BYTES, R40_MAX_KEPT,
 from soc25_tui.core.model import Draft
 from soc25_tui.core.r40 import propose
 from soc25_tui.core.report import as_json, as_text
-from soc25_tui.core.summary import export
+from soc25_tui.core.outputs import FORMATS, render
 
 from ..factories import largest
-
-FORMATS = ("text", "md", "html", "svg")
-
 
 def _everything(draft: Draft) -> None:
     """Every output a draft reaches: check (text and JSON), the summary in every format, R40."""
@@ -32,7 +29,7 @@ def _everything(draft: Draft) -> None:
     as_text("bozza.toml", draft, a)
     as_json("bozza.toml", draft, a)
     for fmt in FORMATS:
-        export(draft, fmt)
+        render(draft, fmt)
     propose(draft)
 
 

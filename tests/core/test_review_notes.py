@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from soc25_tui.core import review as rv
-from soc25_tui.core import summary
+from soc25_tui.core import outputs, summary
 from soc25_tui.core.drafts import dumps, loads
 from soc25_tui.core.editing import Change, DraftEditor
 
@@ -191,8 +191,8 @@ def reviewed():
 
 
 def test_a_draft_without_review_has_no_review_section():
-    for fmt in summary.FORMATS:
-        assert "Note della revisione" not in summary.export(example("sondrio"), fmt, 100)
+    for fmt in ("text", "svg", "md", "html"):
+        assert "Note della revisione" not in outputs.render(example("sondrio"), fmt, 100)
 
 
 def test_the_review_section_in_the_text_summary_after_the_problems():
@@ -217,7 +217,7 @@ def test_the_review_section_in_markdown_html_and_svg():
     assert "**Verdetto:** da correggere" in md
     assert "**1\\. R07\\_2021 · ats1 · 02/12/2026 10:15 · aperta**" in md
     assert "La spesa \\*2021\\*  \nva \\[bold\\]rivista\\[/\\] ␛\\[31m" in md
-    html = summary.export(reviewed(), "html", 100)
+    html = outputs.render(reviewed(), "html", 100)
     assert "Note della revisione" in html and "02/12/2026 10:15" in html and "\x1b" not in html
     svg = summary.export(reviewed(), "svg", 100)
     assert "Note&#160;della&#160;revisione" in svg and "02/12/2026&#160;10:15" in svg  # Rich's spaces

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from rich.console import Console, Group
 
-from soc25_tui.core import summary
+from soc25_tui.core import outputs, summary
 from soc25_tui.core.drafts import load, save
 from soc25_tui.core.model import Draft
 
@@ -196,23 +196,35 @@ class _TextCollector(HTMLParser):
 
 
 def test_html_export_has_the_key_figures():
-    html = summary.export(example("tortona"), "html")
+    """The HTML document (core/summary_html.py, through the one entrance of every format) holds
+    Tortona's printed figures in real tables, not the terminal's rendering in a <pre>."""
+    html = outputs.render(example("tortona"), "html")
     parser = _TextCollector()
     parser.feed(html)
     text = "".join(parser.chunks)
-    assert {"html", "head", "body", "pre", "code"} <= set(parser.tags)
-    assert parser.title == "SOC25 - Riepilogo della bozza"
+    assert {"html", "head", "body", "main", "table", "caption", "th"} <= set(parser.tags)
+    assert "pre" not in parser.tags
+    assert parser.title.startswith("SOC25 2024")
     for figure in ("2.420,47", "3.396,00", "53.895,69", "1 assistente ogni : 0", "2,50%", "4,49%"):
         assert figure in text
-    assert "R39" in text and "| SI " in text.replace("│", "|")
+    assert "R39" in text and "SI" in text
     assert '<html lang="it">' in html
 
 
 def test_html_title_is_escaped():
     draft = example("sondrio")
     draft.set("comune", "A<B> & {C}")
-    html = summary.export(draft, "html")
-    assert "<title>SOC25 - A&lt;B&gt; &amp; {C}</title>" in html
+    html = outputs.render(draft, "html")
+    assert "<title>SOC25 2024 - A&lt;B&gt; &amp; {C} (SO) - riepilogo della scheda</title>" in html
+
+
+def test_summary_export_is_the_terminal_s_renderings_only():
+    """HTML and PDF have their own renderers; core.summary.export refuses them rather than
+    giving a second, different HTML (the one entrance is core.outputs.render)."""
+    assert set(summary.FORMATS) | {"html", "pdf"} == set(outputs.FORMATS)
+    for fmt in ("html", "pdf"):
+        with pytest.raises(ValueError):
+            summary.export(example("sondrio"), fmt)
 
 
 def test_svg_export_is_well_formed_xml():

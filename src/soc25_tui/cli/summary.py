@@ -1,4 +1,4 @@
-"""`soc25 summary DRAFT.toml [--format text|html|svg|md] [-o FILE] [--width N]`."""
+"""`soc25 summary DRAFT.toml [--format text|html|svg|md|pdf] [-o FILE] [--width N]`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 
-from ..core.summary import FORMATS, MIN_WIDTH
+from ..core.outputs import BINARY, FORMATS
+from ..core.summary import MIN_WIDTH
 from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, load_or_report, names_a_draft
 
 # Without --width: the terminal's width, or this when the summary goes to a pipe or a file.
@@ -16,13 +17,11 @@ PIPE_WIDTH = 80
 MAX_WIDTH = 1000
 
 _SUFFIX_FORMAT = {".txt": "text", ".html": "html", ".htm": "html", ".svg": "svg", ".md": "md", ".pdf": "pdf"}
-# The PDF is bytes, rendered by core/summary_pdf.py (which imports core/summary: not in its FORMATS).
-_FORMATS = (*FORMATS, "pdf")
 
 
 def _format_arg(text: str) -> str:
-    if text not in _FORMATS:
-        raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {', '.join(_FORMATS)}")
+    if text not in FORMATS:
+        raise argparse.ArgumentTypeError(f"formato «{text}» non previsto: usare {', '.join(FORMATS)}")
     return text
 
 
@@ -47,7 +46,7 @@ def run(argv: list[str]) -> int:
     p.add_argument(
         "--format",
         type=_format_arg,
-        metavar="{" + ",".join(_FORMATS) + "}",
+        metavar="{" + ",".join(FORMATS) + "}",
         help="text (predefinito), html, svg, md o pdf; con -o si ricava dall'estensione del file",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="scrivi il riepilogo in FILE invece che a video")
@@ -65,7 +64,8 @@ def run(argv: list[str]) -> int:
     from rich.console import Console
 
     from ..core.drafts import DraftError, write_atomic
-    from ..core.summary import build, export
+    from ..core.outputs import render
+    from ..core.summary import build
     from ..core.visible import visible
 
     if args.output and names_a_draft(args.output):
@@ -76,7 +76,7 @@ def run(argv: list[str]) -> int:
     fmt = args.format
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
-    if fmt == "pdf" and (not args.output or (args.output == "-" and isatty(sys.stdout))):
+    if fmt in BINARY and (not args.output or (args.output == "-" and isatty(sys.stdout))):
         # Bytes for a viewer or a printer, not for the terminal.
         err("il riepilogo in PDF va scritto in un file: aggiungere -o RIEPILOGO.pdf "
             "(oppure -o - per passarlo a un altro programma attraverso una pipe).")
@@ -84,7 +84,7 @@ def run(argv: list[str]) -> int:
     draft = load_or_report(args.draft)
     if draft is None:
         return EXIT_USAGE
-    if fmt == "pdf":
+    if fmt in BINARY:
         return _write_pdf(draft, args.output)
 
     tty = not args.output and isatty(sys.stdout)
@@ -107,13 +107,7 @@ def run(argv: list[str]) -> int:
         console.print(build(draft, plain=False, encoding=encoding))
         return EXIT_OK
 
-    if fmt == "html":
-        # A real HTML document (tables, print layout), not the terminal's rendering.
-        from ..core.summary_html import render
-
-        output = render(draft, encoding=encoding)
-    else:
-        output = export(draft, fmt, width, encoding=encoding)
+    output = render(draft, fmt, width, encoding=encoding)
     if args.output:
         try:
             write_atomic(args.output, output)
@@ -130,10 +124,10 @@ def run(argv: list[str]) -> int:
 def _write_pdf(draft: object, output: str) -> int:
     """The summary as a PDF into `output`, atomically, or into the pipe with «-o -»."""
     from ..core.drafts import DraftError, write_atomic
-    from ..core.summary_pdf import render
+    from ..core.outputs import render
     from ..core.visible import visible
 
-    data = render(draft)
+    data = render(draft, "pdf")
     if output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

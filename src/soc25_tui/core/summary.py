@@ -1,4 +1,4 @@
-"""The whole scheda as Rich renderables, in the printed form's order; text/HTML/SVG/Markdown.
+"""The whole scheda as Rich renderables, in the printed form's order; text/SVG/Markdown.
 
 The content is built once as a small document (headings, paragraphs, messages, tables,
 lists) from the draft, its evaluation and its problems; `build()` turns it into Rich
@@ -9,7 +9,6 @@ No Textual here: `soc25 summary` must start fast (a subprocess test checks it).
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ from .rules import Q3_BELOW_THRESHOLD, Q3_REQUIRED, Q3_SPENDING, Outcome
 from .values import count_chars, display, raw_shown
 from .visible import visible
 
-FORMATS = ("text", "html", "svg", "md")
+FORMATS = ("text", "svg", "md")  # rendered here; outputs.FORMATS has them all
 TITLE = "SOC25 - SOCIALE - SCHEDA DI MONITORAGGIO DEGLI OBIETTIVI DI SERVIZIO 2024"
 MISSING = "—"  # a cell with no value
 MIN_WIDTH = 40
@@ -706,27 +705,6 @@ def _markdown(blocks: list[_Block]) -> str:
 
 # --- export ---------------------------------------------------------------------------------------
 
-_HTML_FORMAT = """\
-<!DOCTYPE html>
-<html lang="it">
-<head>
-<meta charset="UTF-8">
-<title>{title}</title>
-<style>
-{{stylesheet}}
-body {{{{
-    color: {{foreground}};
-    background-color: {{background}};
-}}}}
-</style>
-</head>
-<body>
-    <pre style="font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"><code style="font-family:inherit">{{code}}</code></pre>
-</body>
-</html>
-"""
-
-
 def _doc_title(draft: Any) -> str:
     name = visible((draft.comune or "").strip())
     return f"SOC25 - {name}" if name else "SOC25 - Riepilogo della bozza"
@@ -756,8 +734,9 @@ def _plain_text(console: Console) -> str:
 
 
 def export(draft: Any, fmt: str, width: int = 100, *, encoding: str | None = None) -> str:
-    """The summary as text, html, svg or md (Markdown); `encoding`: the one of the stream it
-    will be written to, when not UTF-8 (see `document`)."""
+    """The summary as text, svg (the terminal's rendering) or md (Markdown); `encoding`: the
+    one of the stream it will be written to, when not UTF-8 (see `document`). The HTML document
+    and the PDF have renderers of their own: core/outputs.py is the entrance for every format."""
     if fmt not in FORMATS:
         raise ValueError(f"formato «{fmt}» non previsto: usare {', '.join(FORMATS)}")
     a = assess(draft)
@@ -770,11 +749,7 @@ def export(draft: Any, fmt: str, width: int = 100, *, encoding: str | None = Non
         return _plain_text(console)
     console = _recording_console(width, colour=True)
     console.print(build(draft, a, encoding=encoding))
-    title = _doc_title(draft)
-    if fmt == "html":
-        safe = html.escape(title).replace("{", "{{").replace("}", "}}")
-        return console.export_html(code_format=_HTML_FORMAT.format(title=safe))
-    return console.export_svg(title=title)
+    return console.export_svg(title=_doc_title(draft))
 
 
 __all__ = ["FORMATS", "MIN_WIDTH", "build", "document", "export"]
