@@ -1,5 +1,6 @@
 """`soc25 import PRINTED.pdf|PRINTED.txt [-o DRAFT.toml] [--force]`: a draft from a printed form
-(the portal's PDF, or its text)."""
+(the portal's PDF, or its text). A table (`soc25 import TABLE.xlsx|TABLE.csv`) goes to
+import_table.py."""
 
 from __future__ import annotations
 
@@ -11,9 +12,17 @@ from .common import EXIT_OK, EXIT_USAGE, Parser, err
 
 
 def run(argv: list[str]) -> int:
+    from .import_table import table_named
+
+    if table_named(argv):  # a table of soc25 export (XLSX, CSV): its own command
+        from .import_table import run as run_table
+
+        return run_table(argv)
     p = Parser(
         prog="soc25 import",
         description="Crea una bozza dalla stampa di una scheda SOC25: il PDF del portale o il suo testo.",
+        epilog="Con una tabella di soc25 export (XLSX o CSV) crea o aggiorna molte bozze: "
+        "soc25 import TABELLA.xlsx -h.",
     )
     p.add_argument("printed", metavar="STAMPA", help="il PDF della scheda stampata dal portale, o il suo testo (.txt)")
     p.add_argument("-o", "--output", metavar="BOZZA.toml", help="bozza da creare (predefinito: STAMPA.toml)")
