@@ -2,15 +2,17 @@
 
     soc25 [DRAFT.toml] [--view]          the TUI (tui.py; Textual is imported only there)
     soc25 check DRAFT.toml [...] [--json]
-    soc25 import PRINTED.txt [-o DRAFT.toml] [--force]
-    soc25 summary DRAFT.toml [--format text|html|svg|md] [-o FILE] [--width N]
+    soc25 import PRINTED.pdf|PRINTED.txt [-o DRAFT.toml] [--force]
+    soc25 import TABLE.xlsx|TABLE.csv [--write] [--cartella DIR]   (import_table.py)
+    soc25 summary DRAFT.toml [--format text|html|svg|md|pdf] [-o FILE] [--width N]
     soc25 r40 DRAFT.toml [--write]
     soc25 export DRAFT.toml [...] [--format xlsx|csv] -o FILE [--jobs N]
     soc25 review DRAFT.toml [--state STATE] [--note CELL TEXT] [--resolve N] [--delete N]
     soc25 diff A.toml B.toml [--json]
     soc25 web [DRAFT.toml | FOLDER] [--port N] [--host ADDRESS] [--no-browser]   (web.py)
 
-Exit status: 0 fine, 1 some draft has errors (diff: the drafts differ), 2 a file cannot be
+Exit status: 0 fine, 1 some draft has errors (diff: the drafts differ; a table's import
+without --write: drafts would change), 2 a file cannot be
 read or bad arguments, 3 an internal error (one Italian line on stderr, the traceback in a log
 file: core/crash.py).
 A subcommand's module is imported only when it runs, so that `soc25 check` stays light.
