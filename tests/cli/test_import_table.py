@@ -406,3 +406,32 @@ def test_a_table_known_by_its_content_and_a_column_named_twice(folder, capsys):
     code, _, err = _run(capsys, "doppia.txt", "--write")
     assert code == 2 and "compare due volte (colonne B e C)" in err
     assert _bytes(folder) == before
+
+
+def test_column_names_retyped_in_another_case_or_with_spaces_are_the_exports(folder, capsys):
+    """A Comune retyping the header in its spreadsheet («r03», «ISTAT », «Draft»): the
+    column is still the export's, not an unknown one whose figures are silently left out."""
+    _write_csv("minuscole.csv", [["Draft", " r03 ", "ISTAT ", "m12_2019"], ["alfa.toml", "2500", "", "7"]])
+    code, _, err = _run(capsys, "minuscole.csv", "--write")
+    assert code == 0, err
+    assert "non sono di soc25 export" not in err
+    alfa = load(folder / "alfa.toml")
+    assert (alfa.R03, alfa.M12_2019) == (2500, 7)
+
+
+def test_a_refused_new_draft_is_said_not_created_and_a_sheet_number_named(folder, capsys):
+    import datetime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["istat", "comune", "provincia", "R03", "M12_2019"])
+    ws.append(["099999", "Nuovo", "PV", 1120.5, datetime.datetime(2024, 1, 2)])
+    wb.save("ufficiali.xlsx")
+    before = _bytes(folder)
+    code, _, err = _run(capsys, "ufficiali.xlsx", "--write")
+    assert code == 2 and _bytes(folder) == before
+    assert "099999-nuovo.toml (riga 2): non creata." in err
+    assert "non modificata" not in err
+    # The figure the sheet holds, as an Italian reads it, and the date as one writes it.
+    assert "colonna D «R03»: 1.120,5: atteso un numero intero" in err
+    assert "colonna E «M12_2019»: il foglio la legge come data o ora (02/01/2024)" in err

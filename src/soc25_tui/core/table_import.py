@@ -52,6 +52,7 @@ da-rivedere), all under the draft's lock (`session.held_for_writing`).
 
 from __future__ import annotations
 
+import functools
 import os
 import unicodedata
 from collections.abc import Iterator
@@ -172,6 +173,19 @@ def _known_names() -> frozenset[str]:
     return frozenset(c.name for c in COLUMNS)
 
 
+def canonical(name: str) -> str:
+    """A column's name as the export spells it, whatever its case and the spaces around it
+    («r03 », «ISTAT», «Draft» as someone retyped them in a spreadsheet); else the name
+    stripped. No two names of the export differ only by case."""
+    name = name.strip()
+    return _by_folded().get(name.casefold(), name)
+
+
+@functools.cache
+def _by_folded() -> dict[str, str]:
+    return {n.casefold(): n for n in (*_known_names(), *CELL_BY_NAME)}
+
+
 def header_delimiter(line: str) -> str | None:
     """The delimiter that splits a header line into the export's names («;», else «,» or a
     tab), when one names `draft` or `istat` and at least one more known column; else None."""
@@ -181,7 +195,7 @@ def header_delimiter(line: str) -> str | None:
     best, found = 0, None
     for delimiter in (";", ",", "\t"):
         with _field_limit(len(line)):
-            names = [n.strip() for n in next(csv.reader([line], delimiter=delimiter), [])]
+            names = [canonical(n) for n in next(csv.reader([line], delimiter=delimiter), [])]
         hits = sum(n in known for n in names)
         if ("draft" in names or "istat" in names) and hits >= 2 and hits > best:
             best, found = hits, delimiter
@@ -408,7 +422,7 @@ def columns(table: Table) -> Columns:
     cells, ignored, unknown = [], [], []
     used = {i for _, values in table.rows for i in values}
     for index, raw in enumerate(table.header):
-        name = raw.strip()
+        name = canonical(raw)
         if not name:
             if index in used:
                 unknown.append((index, ""))
@@ -583,7 +597,7 @@ def prepare(name: str, value: Any, draft: Any, *, source: str, comma_csv: bool =
     if isinstance(value, bool):
         raise ValueError(f"valore logico {'VERO' if value else 'FALSO'}; atteso {expected(name)}")  # noqa: TRY004
     if not isinstance(value, (str, int, float, Decimal)):  # a date or a time of the sheet
-        raise ValueError(f"il foglio la legge come data o ora ({value}); atteso {expected(name)}")  # noqa: TRY004
+        raise ValueError(f"il foglio la legge come data o ora ({_when(value)}); atteso {expected(name)}")  # noqa: TRY004
     if _as_exported(name, cell, value, draft):
         return LEAVE
     if isinstance(value, str):
@@ -616,6 +630,29 @@ def prepare(name: str, value: Any, draft: Any, *, source: str, comma_csv: bool =
     if name == "istat":
         value = istat_key(value)
     return value
+
+
+def _when(value: Any) -> str:
+    """A date or time of the sheet as an Italian reads it: 02/01/2024, 02/01/2024 10:30, 10:30."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y" if value.time() == dt.time() else "%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _sheet_number(value: int | Decimal) -> str:
+    """A number of the sheet as the messages show it (Italian, its own decimals): «1.120,5»."""
+    from .numbers import format_number
+
+    if isinstance(value, Decimal) and not value.is_finite():
+        return str(value)
+    places = max(0, -int(value.as_tuple().exponent)) if isinstance(value, Decimal) else 0
+    return format_number(value, places)
 
 
 class RowJob(NamedTuple):
@@ -673,8 +710,11 @@ def _typed(job: RowJob, before: Any) -> tuple[dict[str, Any], list[str]]:
         failed.add(name)
         said = reason if "atteso" in reason else f"{reason}; atteso {expected(name)}"
         raw = fields[name]
-        if not reason.startswith("«") and isinstance(raw, str) and CELL_BY_NAME[name].kind is not Kind.TEXT:
-            said = f"«{shortened(raw)}»: {said}"
+        if not reason.startswith("«") and CELL_BY_NAME[name].kind is not Kind.TEXT:
+            if isinstance(raw, str):
+                said = f"«{shortened(raw)}»: {said}"
+            elif isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):  # a number of the sheet
+                said = f"{_sheet_number(raw)}: {said}"
         problems.append(f"riga {job.number}, colonna {where[name]}: {visible(said)}")
     changes = {}
     for name in fields:
@@ -730,8 +770,8 @@ def process(job: RowJob) -> RowResult:
 def _refused(job: RowJob, reason: str) -> RowResult:
     from .visible import visible
 
-    return RowResult(job.number, job.shown, REFUSED,
-                     f"{job.shown} (riga {job.number}): non modificata", (),
+    done = "non creata" if job.how == "nuova" else "non modificata"
+    return RowResult(job.number, job.shown, REFUSED, f"{job.shown} (riga {job.number}): {done}", (),
                      (visible(reason),))
 
 
