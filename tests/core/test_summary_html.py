@@ -340,6 +340,10 @@ def test_pictures_are_figures_with_their_figures_in_words():
         assert caption.text() == picture.title
         (svg,) = list(figure.iter("svg"))
         assert svg.attrs["role"] == "img"
+        # The title once on the page: the caption's, not drawn again above the bars (the
+        # SVG's <title> names it for a screen reader, and is not shown).
+        drawn = [t.text() for t in svg.iter("text")]
+        assert picture.title not in drawn and [t.text() for t in svg.iter("title")] == [picture.title]
         # The text alternative as visible text, every figure in it.
         (alt,) = [p for p in figure.iter("p")]
         assert alt.text() == picture.alt

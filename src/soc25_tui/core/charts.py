@@ -194,11 +194,12 @@ def _id(picture: Picture) -> str:
     return f"soc25-grafico-{key}"
 
 
-def svg(picture: Picture) -> str:
+def svg(picture: Picture, *, titled: bool = True) -> str:
     """The picture as an inline SVG: role="img" named by its <title> and described by its
     <desc> (the text alternative); horizontal bars from 0, each with its label (code first)
     and its figure written beside it; colours by currentColor only (high contrast, print);
-    sized by its viewBox (zoom); no script, no link, no external resource."""
+    sized by its viewBox (zoom); no script, no link, no external resource. `titled`: the
+    title drawn above the bars too (not where a <figcaption> already shows it)."""
     ident = _id(picture)
     top = _top(picture)
     short = all(len(b.label) <= _SHORT for g in picture.groups for b in g.bars)
@@ -210,8 +211,9 @@ def svg(picture: Picture) -> str:
     def text(x: float, y_line: float, content: str, extra: str = "") -> None:
         body.append(f'<text x="{x:g}" y="{y_line + _FONT:g}"{extra}>{_xml(content)}</text>')
 
-    text(0, y, picture.title, ' font-weight="bold"')
-    y += _LINE + _PAD
+    if titled:
+        text(0, y, picture.title, ' font-weight="bold"')
+        y += _LINE + _PAD
     for gi, group in enumerate(picture.groups):
         if group.label:
             text(0, y, group.label, ' font-weight="bold"')

@@ -331,7 +331,7 @@ class _Writer:
         self.out.append(f"<figcaption>{_e(picture.title)}</figcaption>")
         # HTML puts an inline <svg> in the SVG namespace by itself: the document then names no
         # address at all (what it holds is all there is).
-        self.out.append(charts.svg(picture).replace(' xmlns="http://www.w3.org/2000/svg"', "", 1))
+        self.out.append(charts.svg(picture, titled=False).replace(' xmlns="http://www.w3.org/2000/svg"', "", 1))
         # The text alternative as visible text: every figure the picture draws.
         self.out.append(f'<p class="cifre">{_e(picture.alt)}</p>')
         self.out.append("</figure>")
