@@ -41,6 +41,7 @@ from .summary import (
     _Msg,
     _Para,
     _Picture,
+    _holds_all,
     _Table,
     document,
 )
@@ -363,14 +364,6 @@ def render_blocks(blocks: Iterable[_Block], page_title: str) -> str:
             "",
         ]
     )
-
-
-def _holds_all(encoding: str) -> bool:
-    try:
-        "\U0010ffff".encode(encoding)
-    except (UnicodeError, LookupError):
-        return False
-    return True
 
 
 def render(draft: Any, assessment: Assessment | None = None, *, encoding: str | None = None) -> str:
