@@ -1,6 +1,6 @@
 """The summary as a real HTML document: semantic, accessible, printable on A4, self-contained.
 
-It renders the summary's document model (`summary.document`: headings, paragraphs, messages,
+It renders the summary's document model (`document.document`: headings, paragraphs, messages,
 tables, fields, lists, pictures) into one standalone HTML5 page:
 
 - `lang="it"`, a <title> naming the Comune and the year, one <main>; h1 the scheda, h2 each
@@ -11,7 +11,7 @@ tables, fields, lists, pictures) into one standalone HTML5 page:
   the window is narrower than the table (the page never scrolls sideways);
 - the portal's messages as quotations (<blockquote>), soc25's own texts as paragraphs marked
   with `messages.COMPOSED_MARK`, in words, not by colour;
-- pictures (`_Picture`) as inline SVG in a <figure> with its title and, as visible text, the
+- pictures (`d.Figure`) as inline SVG in a <figure> with its title and, as visible text, the
   figures it draws;
 - CSS inline: system fonts, reflow at 320 px, forced colours, and an A4 print layout (each
   Quadro from a new page, table headers repeated, page numbers in the margin).
@@ -30,21 +30,10 @@ import html
 from typing import Any, Iterable
 
 from . import charts, messages
+from . import document as d
 from .assess import Assessment, assess
 from .charts import Picture
 from .layout import QUADRO_TITLES
-from .summary import (
-    _Block,
-    _Fields,
-    _Heading,
-    _List,
-    _Msg,
-    _Para,
-    _Picture,
-    _holds_all,
-    _Table,
-    document,
-)
 from .visible import visible
 
 YEAR = "2024"  # the year the scheda monitors (its title: "OBIETTIVI DI SERVIZIO 2024")
@@ -206,26 +195,26 @@ class _Writer:
     # --- blocks -----------------------------------------------------------------------------
 
     def block(self, b: Any) -> None:
-        if not isinstance(b, _Msg):
+        if not isinstance(b, d.Msg):
             self.close_messages()
-        if isinstance(b, _Heading):
+        if isinstance(b, d.Heading):
             self.heading_(b)
-        elif isinstance(b, _Para):
+        elif isinstance(b, d.Para):
             self.para(b)
-        elif isinstance(b, _Msg):
+        elif isinstance(b, d.Msg):
             self.message(b)
-        elif isinstance(b, _Table):
+        elif isinstance(b, d.Table):
             self.table(b)
-        elif isinstance(b, _Fields):
+        elif isinstance(b, d.Fields):
             self.fields(b)
-        elif isinstance(b, _List):
+        elif isinstance(b, d.Items):
             self.list_(b)
-        elif isinstance(b, _Picture):
+        elif isinstance(b, d.Figure):
             self.figure(b.picture)
         else:  # pragma: no cover - a block the model gained and this renderer does not know
             raise TypeError(f"blocco non previsto: {type(b).__name__}")
 
-    def heading_(self, b: _Heading) -> None:
+    def heading_(self, b: d.Heading) -> None:
         self.heading = b.text
         if b.level == 1:
             self.out.append(f"<h1>{_e(b.text)}</h1>")
@@ -242,7 +231,7 @@ class _Writer:
             return
         self.out.append(f"<h3>{_e(b.text)}</h3>")
 
-    def para(self, b: _Para) -> None:
+    def para(self, b: d.Para) -> None:
         text = _e(b.text)
         if b.style == "section":  # a review note's heading line: number, cell, author, time
             self.out.append(f'<h3 class="nota-revisione">{text}</h3>')
@@ -255,7 +244,7 @@ class _Writer:
         else:
             self.out.append(f"<p>{text}</p>")
 
-    def message(self, b: _Msg) -> None:
+    def message(self, b: d.Msg) -> None:
         if not self.in_messages:
             self.out.append('<div class="messaggi">')
             self.in_messages = True
@@ -267,19 +256,19 @@ class _Writer:
             # The portal's message, verbatim: a quotation.
             self.out.append(f'<blockquote class="portale"><p>{_e(b.text)}</p></blockquote>')
 
-    def fields(self, b: _Fields) -> None:
+    def fields(self, b: d.Fields) -> None:
         self.out.append('<dl class="campi">')
         for label, value in b.pairs:
             self.out.append(f"<div><dt>{_e(label)}</dt><dd>{_e(value)}</dd></div>")
         self.out.append("</dl>")
 
-    def list_(self, b: _List) -> None:
+    def list_(self, b: d.Items) -> None:
         # In this model a list is the problems' (under «Errori (n)» or «Avvisi (n)»).
         self.out.append('<ul class="problemi">')
         self.out += [f"<li>{_e(item)}</li>" for item in b.items]
         self.out.append("</ul>")
 
-    def table(self, t: _Table) -> None:
+    def table(self, t: d.Table) -> None:
         caption = t.title or self.heading
         # A caption that repeats the heading above it is for screen readers only.
         hidden = ' class="a-voce"' if caption == self.heading else ""
@@ -338,7 +327,7 @@ class _Writer:
         self.out.append("</figure>")
 
 
-def render_blocks(blocks: Iterable[_Block], page_title: str) -> str:
+def render_blocks(blocks: Iterable[d.Block], page_title: str) -> str:
     """The standalone HTML page of the summary's `blocks`, titled `page_title`."""
     w = _Writer()
     for b in blocks:
@@ -371,8 +360,8 @@ def render(draft: Any, assessment: Assessment | None = None, *, encoding: str | 
     it will be written to, when not UTF-8: what it cannot hold becomes a character reference
     (`&#224;`), which the browser shows as the character itself."""
     a = assessment or assess(draft)
-    page = render_blocks(document(draft, a), title(draft))
-    if encoding is not None and not _holds_all(encoding):
+    page = render_blocks(d.document(draft, a), title(draft))
+    if encoding is not None and not d.holds_all(encoding):
         try:
             page = page.encode(encoding, "xmlcharrefreplace").decode(encoding)
         except LookupError:  # an encoding Python does not know: ASCII is safe

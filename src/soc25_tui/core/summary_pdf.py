@@ -1,6 +1,6 @@
 """The summary as a PDF (`soc25 summary --format pdf`): the same document as the other formats.
 
-The blocks of `summary.document` (headings, paragraphs, the portal's messages, tables, label:
+The blocks of `document.document` (headings, paragraphs, the portal's messages, tables, label:
 value fields, lists, pictures) laid out on A4 with fpdf2, pure Python: the Quadri each from a
 new page, tables whose heading row is repeated on every page they cross, the problems and the
 review notes at the end, «Pagina N di M» at the foot of each page, the title and the Comune at
@@ -23,21 +23,10 @@ import importlib.resources
 from decimal import Decimal
 from typing import Any
 
+from . import document as d
 from . import messages
 from .assess import Assessment, assess
 from .layout import QUADRO_TITLES
-from .summary import (
-    TITLE,
-    _doc_title,
-    _Fields,
-    _Heading,
-    _List,
-    _Msg,
-    _Para,
-    _Picture,
-    _Table,
-    document,
-)
 
 FONT = "DejaVuSansCondensed"
 _FONT_FILES = {"": "DejaVuSansCondensed.ttf", "B": "DejaVuSansCondensed-Bold.ttf"}
@@ -70,8 +59,8 @@ _PAGE_HEADINGS = {*QUADRO_TITLES.values(), "Problemi da risolvere"}
 def render(draft: Any, assessment: Assessment | None = None) -> bytes:
     """The summary of `draft` as the bytes of a PDF file."""
     a = assessment or assess(draft)
-    blocks = document(draft, a)
-    pdf = _new_pdf(_doc_title(draft))
+    blocks = d.document(draft, a)
+    pdf = _new_pdf(d.doc_title(draft))
     writer = _Writer(pdf)
     for b in blocks:
         writer.block(b)
@@ -150,7 +139,7 @@ def _new_pdf(title: str):  # type: ignore[no-untyped-def]
     pdf.set_auto_page_break(True, margin=16)
     pdf.alias_nb_pages()
     pdf.set_title(pdf.safe(title))  # type: ignore[attr-defined]
-    pdf.set_subject(TITLE)
+    pdf.set_subject(d.TITLE)
     pdf.set_lang("it-IT")
     pdf.set_creator("soc25")
     pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
@@ -194,23 +183,23 @@ class _Writer:
     # -- blocks --
 
     def block(self, b: object) -> None:
-        if isinstance(b, _Heading):
+        if isinstance(b, d.Heading):
             self.heading(b)
-        elif isinstance(b, _Para):
+        elif isinstance(b, d.Para):
             self.para(b)
-        elif isinstance(b, _Msg):
+        elif isinstance(b, d.Msg):
             self.message(b)
-        elif isinstance(b, _Fields):
+        elif isinstance(b, d.Fields):
             self.fields(b)
-        elif isinstance(b, _Table):
+        elif isinstance(b, d.Table):
             self.table(b)
-        elif isinstance(b, _List):
+        elif isinstance(b, d.Items):
             self.items(b)
-        elif isinstance(b, _Picture):
+        elif isinstance(b, d.Figure):
             self.picture(b.picture)
         self.previous = b
 
-    def heading(self, b: _Heading) -> None:
+    def heading(self, b: d.Heading) -> None:
         pdf = self.pdf
         if b.level == 1:
             self.text(b.text, style="B", size=12, line=5.5)
@@ -238,13 +227,13 @@ class _Writer:
         self.text(b.text, style="B", size=10)
         pdf.ln(1)
 
-    def para(self, b: _Para) -> None:
+    def para(self, b: d.Para) -> None:
         if b.style == "section":  # a review note's heading, on its text
             self.keep(KEEP / 2)
             self.gap(2)
             self.text(b.text, style="B")
             return
-        if not (isinstance(self.previous, _Para) and self.previous.style == "section"):
+        if not (isinstance(self.previous, d.Para) and self.previous.style == "section"):
             self.gap(2)
         if b.style == "note":
             self.text(b.text, colour=GREY)
@@ -255,10 +244,10 @@ class _Writer:
         else:
             self.text(b.text)
 
-    def message(self, b: _Msg) -> None:
+    def message(self, b: d.Msg) -> None:
         """As the portal shows a message, with a bar at its left; a composed one under its mark."""
         pdf = self.pdf
-        self.gap(1.5 if isinstance(self.previous, _Msg) else 2.5)
+        self.gap(1.5 if isinstance(self.previous, d.Msg) else 2.5)
         self.keep(12)
         page, top = pdf.page, pdf.get_y()
         if b.composed:
@@ -269,7 +258,7 @@ class _Writer:
             pdf.rect(pdf.l_margin, top, 1.2, pdf.get_y() - top, style="F")
             pdf.set_fill_color(255, 255, 255)
 
-    def fields(self, b: _Fields) -> None:
+    def fields(self, b: d.Fields) -> None:
         pdf = self.pdf
         self.gap(2)
         pdf.set_font(FONT, "B", BODY)
@@ -284,7 +273,7 @@ class _Writer:
             if pdf.get_y() < y + LINE:
                 pdf.set_y(y + LINE)
 
-    def items(self, b: _List) -> None:
+    def items(self, b: d.Items) -> None:
         pdf = self.pdf
         self.gap(1)
         for item in b.items:
@@ -295,7 +284,7 @@ class _Writer:
 
     # -- tables --
 
-    def widths(self, t: _Table) -> list[float]:
+    def widths(self, t: d.Table) -> list[float]:
         """Each column as wide as its widest figure or heading line; what is left to the columns
         with a ratio (labels, texts), by their ratio; scaled down only when nothing is left."""
         pdf = self.pdf
@@ -327,7 +316,7 @@ class _Writer:
         total_ratio = sum(ratios.values())
         return [left * ratios[i] / total_ratio if i in ratios else w for i, w in enumerate(natural)]
 
-    def table(self, t: _Table) -> None:
+    def table(self, t: d.Table) -> None:
         from fpdf.fonts import FontFace
 
         pdf = self.pdf
