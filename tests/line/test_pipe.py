@@ -207,3 +207,37 @@ def test_accented_text_typed_under_an_ascii_locale_is_kept(draft_file):
                             capture_output=True, env=env, timeout=TIMEOUT, check=False)
     assert result.returncode == 0, result.stderr
     assert load(draft_file).R40 == "Povertà è più"
+
+
+def test_r40_written_in_the_persons_own_editor(tmp_path, draft_file):
+    """`editor` on R40 runs $EDITOR (a script standing for the person) on R40's text, without a
+    shell, and takes back what it saved: in the draft once saved, and Ctrl+Z's `annulla` gives
+    the old text back. The script checks that it was handed R40 as it was."""
+    editor = tmp_path / "il mio editor.py"  # a space in its path: run as one argument
+    editor.write_text(
+        "import sys\n"
+        "path = sys.argv[-1]\n"
+        "with open(path, encoding='utf-8') as fh:\n"
+        "    assert fh.read().startswith('Relazione di prova'), 'R40 as it was'\n"
+        "with open(path, 'w', encoding='utf-8') as fh:\n"
+        "    fh.write('Scritto nel mio editor: il Comune è cresciuto.\\n\\nSecondo paragrafo.\\n')\n",
+        encoding="utf-8")
+    draft = load(draft_file)
+    draft.set("R40", "Relazione di prova.")
+    draft_file.write_text(dumps(draft), encoding="utf-8")
+    env_editor = f"{sys.executable} '{editor}'"
+    run = subprocess.run([*COMMAND, draft_file.name, "--semplice"],
+                         input="vai R40\neditor\nsalva\nannulla\nesci\ne\n", capture_output=True, text=True,
+                         encoding="utf-8", env={**os.environ, "TERM": "xterm", "EDITOR": env_editor, "VISUAL": ""},
+                         cwd=tmp_path, timeout=TIMEOUT, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert load(draft_file).R40 == "Scritto nel mio editor: il Comune è cresciuto.\n\nSecondo paragrafo."
+    # annulla after the save: the text before the editor, in the recovery file's draft
+    assert "Relazione di prova" in run.stdout.split("annulla", 1)[-1]
+    assert not list(tmp_path.glob("soc25-R40-*"))  # the temporary file is gone (it was in TMPDIR anyway)
+
+
+def test_editor_is_for_r40_only(draft_file):
+    run = soc25(draft_file.name, "--semplice", input="vai R03\neditor\nesci\n", cwd=draft_file.parent)
+    assert "editor vale per R40" in run.stdout
+    assert load(draft_file).R03 == make().R03

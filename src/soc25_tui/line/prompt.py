@@ -60,6 +60,8 @@ COMMANDS = (
     "  indietro: torna alla cella precedente",
     "  svuota: svuota la cella (nel Quadro 4: nessuna risposta)",
     "  testo: su R40, un testo su più righe, chiuso da una riga con un solo punto",
+    "  editor: su R40, il testo nel proprio editor di testo ($VISUAL o $EDITOR; altrimenti nano o vi, "
+    "su Windows il Blocco note); chiudendo l'editor il testo salvato torna in R40",
     "  annulla: annulla l'ultima modifica; ripeti: la ripete",
     "  messaggi: tutti i messaggi del portale e i problemi della bozza",
     "  salva: salva la bozza (la versione precedente resta nella copia .bak)",
@@ -68,9 +70,8 @@ COMMANDS = (
     "  ?: questo aiuto",
 )
 SINO_HINT = "Ogni voce: SI o NO (anche s o n); svuota toglie la risposta."
-R40_HINT = ("R40: una riga scritta sostituisce il testo; testo per scriverne uno su più righe. Un testo "
-            "lungo si scrive anche nell'interfaccia a schermo intero (F6; Ctrl+E lo apre nel proprio "
-            "editor di testo), e soc25 r40 ne propone uno.")
+R40_HINT = ("R40: una riga scritta sostituisce il testo; testo per scriverne uno su più righe; editor per "
+            "scriverlo nel proprio editor di testo. soc25 r40 ne propone uno.")
 
 
 def _when(mtime: float) -> str:
@@ -529,6 +530,38 @@ class LineMode:
         if line is None:
             raise _EndOfInput
 
+    _kept: str | None = None  # a file with the person's text not taken into R40: reopened next
+
+    def own_editor(self) -> None:
+        """`editor` on R40: the text in the person's own editor (core/own_editor.py, as the TUI's
+        Ctrl+E), which has the terminal until it ends; its text comes back as one step of undo,
+        or stays in its file (said), to be opened again by the next `editor`."""
+        from ..core import own_editor
+
+        if self.current != "R40":
+            self.say("editor vale per R40 (vai R40): le altre celle di testo sono su una riga.")
+            return
+        ed = self.editor
+        locked = ed.why_locked("R40")
+        if locked:
+            self.say(locked)
+            return
+        reopened = self._kept is not None and os.path.isfile(self._kept)
+        try:
+            argv = own_editor.command()
+            path = self._kept if reopened else own_editor.write_private(own_editor.file_text(ed.draft.R40 or ""))
+        except own_editor.EditorError as exc:
+            self.say(str(exc))
+            return
+        self._kept = None
+        self.say(f"Si apre l'editor ({argv[0]}) su R40: salvare il testo e chiudere l'editor per tornare qui.")
+        ran = own_editor.run(argv, path)
+        taken = own_editor.take(ed, path, ran, reopened=reopened, key="editor", undo="annulla")
+        self._kept = taken.kept
+        self.say(taken.notice)
+        if taken.done:
+            self.report()
+
     def jump(self, where: str) -> None:
         if not where.strip():
             self.say("Scrivere vai e il nome della cella, ad esempio vai R07_2021.")
@@ -587,8 +620,8 @@ class LineMode:
         word = word.lower()
         alone = not rest.strip()
         if word in ("vai", "?", "aiuto", "salva", "esci", "annulla", "ripeti", "messaggi", "svuota",
-                    "indietro", "testo") and (alone or word == "vai"):
-            if word != "testo":
+                    "indietro", "testo", "editor") and (alone or word == "vai"):
+            if word not in ("testo", "editor"):
                 self._close_edit()
             if word == "vai":
                 self.jump(rest)
@@ -606,6 +639,9 @@ class LineMode:
                 self.empty()
             elif word == "indietro":
                 self.back()
+            elif word == "editor":
+                self._close_edit()
+                self.own_editor()
             else:
                 self._close_edit()
                 self.long_text()
