@@ -155,16 +155,21 @@ def _document(contents: list[bytes], resources: list[bytes], shared: bytes, *, p
         objects.append(stream(page_obj + 1, content))
     if encrypt:
         objects.append(encrypt)
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    hexid = file_id.hex().encode()
+    trailer = b" /ID [<%s> <%s>]" % (hexid, hexid) + (b" /Encrypt %d 0 R" % len(objects) if encrypt else b"")
+    return assemble(objects, header=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", trailer=trailer)
+
+
+def assemble(objects: list[bytes], *, header: bytes = b"%PDF-1.4\n", trailer: bytes = b"") -> bytes:
+    """A PDF file of `objects` (numbered from 1; the first is the catalog): the header, the
+    objects, their cross-reference table, and the trailer with `trailer` added to it."""
+    out = bytearray(header)
     offsets = []
     for num, body in enumerate(objects, 1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    hexid = file_id.hex().encode()
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>]" % (len(objects) + 1, hexid, hexid)
-            + (b" /Encrypt %d 0 R" % len(objects) if encrypt else b"") + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
     return bytes(out)

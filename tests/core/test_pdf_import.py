@@ -21,7 +21,7 @@ from soc25_tui.core.pdftext import PdfError, pdf_text
 
 from .. import printed
 from ..factories import make_case
-from ..pdfgen import Text, image_pdf, pdf
+from ..pdfgen import Text, assemble, image_pdf, pdf
 
 LAYOUTS = {"portale": printed.portal, "compatto": printed.compact}
 
@@ -172,16 +172,7 @@ def _form_bomb(depth: int, leaf: bytes) -> bytes:
     for i in range(depth + 1):
         body = leaf if i == 0 else b" ".join([b"/X%d Do" % (i - 1)] * 10)
         objects.append(stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] " + res + b" "))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for num, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects)
 
 
 @pytest.mark.parametrize("leaf", [b"0 0 m 1 1 l S", b"q Q q Q"], ids=["lines", "nothing-drawn"])
