@@ -25,12 +25,15 @@ size a compressed stream may inflate to) are in `limits`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 from . import limits
+from .numbers import format_number
 
 
 class PdfError(Exception):
@@ -132,7 +135,7 @@ def pdf_text(data: bytes) -> str:
         def render_char(self, *args: Any, **kwargs: Any) -> float:
             Device.chars += 1
             if Device.chars > limits.MAX_PDF_CHARS:
-                raise _TooMuch(too_much(f"più di {_thousands(limits.MAX_PDF_CHARS)} caratteri"))
+                raise _TooMuch(too_much(f"più di {format_number(limits.MAX_PDF_CHARS)} caratteri"))
             return super().render_char(*args, **kwargs)
 
         def paint_path(self, *args: Any, **kwargs: Any) -> None:
@@ -249,10 +252,6 @@ def _row_text(row: list[Any]) -> str:
     return "".join(parts).rstrip()
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 class _Work:
     """The objects left to read from content streams, over the whole PDF: pdfminer's content
     parser counts them down while `counting()` (its `nexttoken`, wrapped once, counts only
@@ -263,25 +262,19 @@ class _Work:
     def __init__(self, left: int):
         self.left = left
 
-    def counting(self) -> Any:
-        import contextlib
-
+    @contextlib.contextmanager
+    def counting(self) -> Iterator[None]:
         _count_tokens()
-
-        @contextlib.contextmanager
-        def scope() -> Any:
-            outer, _Work.active = _Work.active, self
-            try:
-                yield
-            finally:
-                _Work.active = outer
-
-        return scope()
+        outer, _Work.active = _Work.active, self
+        try:
+            yield
+        finally:
+            _Work.active = outer
 
     def spend(self, n: int = 1) -> None:
         self.left -= n
         if self.left < 0:
-            raise _TooMuch(too_much(f"più di {_thousands(limits.MAX_PDF_TOKENS)} elementi nelle pagine"))
+            raise _TooMuch(too_much(f"più di {format_number(limits.MAX_PDF_TOKENS)} elementi nelle pagine"))
 
 
 def _count_tokens() -> None:
