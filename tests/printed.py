@@ -144,6 +144,14 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width)
 
 
+def _relazione(r40: str | None) -> list[str | tuple[str, ...]]:
+    """R40's paragraphs wrapped, a blank line between two."""
+    lines: list[str | tuple[str, ...]] = []
+    for k, paragraph in enumerate((r40 or "").split("\n")):
+        lines += ([""] if k else []) + _wrap(paragraph, 100)
+    return lines
+
+
 def _para(text: str, quadro: int, width: int = 110) -> Item:
     return Item([Block(LEFT, 0, _wrap(text, width))], quadro)
 
@@ -254,10 +262,7 @@ def portal(draft: Any) -> Form:
             answer = v.get(item.code)
             items.append(_portal_stacked(item.code, item.label, [answer] if answer else [], 4))
     items.append(_title("Relazione in formato strutturato", "Relazione in formato libero", quadro=4))
-    relazione: list[str | tuple[str, ...]] = []
-    for k, paragraph in enumerate((v["R40"] or "").split("\n")):
-        relazione += ([""] if k else []) + _wrap(paragraph, 100)
-    items.append(_portal_stacked("R40", LABELS["R40"], relazione, 4))
+    items.append(_portal_stacked("R40", LABELS["R40"], _relazione(v["R40"]), 4))
     return Form(items, footer=True)
 
 
@@ -277,7 +282,8 @@ def _compact_row(code: str, label: str, cells: tuple[str, ...], quadro: int, wid
 
 def compact(draft: Any) -> Form:
     v = draft.inputs()
-    o = evaluate(draft).values
+    outcome = evaluate(draft)
+    o = outcome.values
     items: list[Item] = [_title(f"Comune {v['comune'].upper()} ({v['provincia']})", quadro=1)]
     items.append(Item([Block(COLUMN + 40 + k * CELL, 0, h) for k, h in enumerate(
         [["N° di utenti", "serviti 2019"], ["N° di utenti", "serviti 2024"], ["Totale annuo ore di", "assistenza 2024"],
@@ -326,15 +332,12 @@ def compact(draft: Any) -> Form:
         items.append(_compact_row(code, LABELS[code], (_grouped(v[code]),), 3, 45))
     items.append(_compact_row("R15", LABELS["R15"], (_grouped(o["R15"]),), 3, 45))
     items.append(_title(f"4 {H} QUADRO DELLA RELAZIONE IN FORMATO STRUTTURATO", quadro=4))
-    block = next(b for b in Q4_BLOCKS if b.case == evaluate(draft).case)
+    block = next(b for b in Q4_BLOCKS if b.case == outcome.case)
     items.append(_para(block.intro, 4))
     for item in block.items:
         items.append(_para(f"{item.code} {v[item.code]} {item.label}", 4))
-    relazione: list[str | tuple[str, ...]] = []
-    for k, paragraph in enumerate((v["R40"] or "").split("\n")):
-        relazione += ([""] if k else []) + _wrap(paragraph, 100)
     items.append(Item([Block(LEFT, 0, [f"R40 {H} RELAZIONE IN FORMATO LIBERO (massimo 6.000 caratteri)"]),
-                       Block(LEFT, 1.3, relazione)], 4))
+                       Block(LEFT, 1.3, _relazione(v["R40"]))], 4))
     items.append(_title("NOTA BENE", quadro=4))
     items.append(_para("Il raggiungimento dell’obiettivo di servizio deve essere certificato attraverso la compilazione "
                        "della relazione di monitoraggio.", 4))
