@@ -621,8 +621,7 @@ class LineMode:
         alone = not rest.strip()
         if word in ("vai", "?", "aiuto", "salva", "esci", "annulla", "ripeti", "messaggi", "svuota",
                     "indietro", "testo", "editor") and (alone or word == "vai"):
-            if word not in ("testo", "editor"):
-                self._close_edit()
+            self._close_edit()
             if word == "vai":
                 self.jump(rest)
             elif word in ("?", "aiuto"):
@@ -640,10 +639,8 @@ class LineMode:
             elif word == "indietro":
                 self.back()
             elif word == "editor":
-                self._close_edit()
                 self.own_editor()
             else:
-                self._close_edit()
                 self.long_text()
             return True
         if not text:  # keep the value, move on
