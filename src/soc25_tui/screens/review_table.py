@@ -41,6 +41,7 @@ POLL_SECONDS = 2.0  # how often the folder is looked at again for files changed 
 BATCH_SECONDS = 0.1  # rows read are shown at least this often while the folder is read
 FIRST_ROWS = 40  # read in the worker thread itself, before worker processes are started
 CASES = ("A", "B", "C", "D", NO_CASE)
+FIRST_SORT = "comune"  # the column the rows are sorted by at first
 BOLD = Style(bold=True)
 
 
@@ -83,12 +84,10 @@ class ReviewTableScreen(SizedScreen):
         self.keymap = keymap
         self.jobs = jobs
         self.rows: dict[str, Row] = {}  # every draft read, by path
-        self._order = drafts_folder.Order("comune")  # the same rows, in the order of `sort`
+        self._order = drafts_folder.Order(FIRST_SORT)  # the same rows, in the order of `sort`
         self.read: int | None = 0  # drafts read by the first reading (None: it is over)
         self.expected: int | None = None  # drafts found by the first listing
         self.failed = ""  # why the folder cannot be read
-        self.sort = "comune"
-        self.reverse = False
         self.text = ""
         self.filtering = False  # the keys typed go into the text filter (after «/»)
         self.case: str | None = None
@@ -136,7 +135,8 @@ class ReviewTableScreen(SizedScreen):
         yield Static("", id="table-filters")
         yield Static("", id="table-filter")
         yield RowTable([Spec(c.title, c.width, c.right) for c in COLUMNS], drafts_folder.cells,
-                       lambda row: row.path, styles_of=_styles, id="drafts")
+                       lambda row: row.path, styles_of=_styles, sort_column=COLUMN_IDS.index(FIRST_SORT),
+                       id="drafts")
         yield Static("", id="table-detail")
         yield Footer()
 
@@ -144,8 +144,16 @@ class ReviewTableScreen(SizedScreen):
     def table(self) -> RowTable:
         return self.query_one(RowTable)
 
+    @property
+    def sort(self) -> str:
+        """The column the rows are sorted by: the table's, which names it in its header."""
+        return COLUMN_IDS[self.table.sort_column]
+
+    @property
+    def reverse(self) -> bool:
+        return self.table.sort_reverse
+
     def on_mount(self) -> None:
-        self.table.set_sort(COLUMN_IDS.index(self.sort), self.reverse)
         self._say()
         self.table.focus()
         self.run_worker(self._watch, thread=True, group="table", name="quadro d'insieme")
@@ -280,7 +288,7 @@ class ReviewTableScreen(SizedScreen):
         elif self.read is not None and not self.failed:
             status += " · lettura della cartella…"
         self._put("#status", status)
-        column = COLUMNS[COLUMN_IDS.index(self.sort)]
+        column = COLUMNS[self.table.sort_column]
         way = f"{DOWN} decrescente" if self.reverse else f"{UP} crescente"
         case = {None: "tutti", NO_CASE: "non determinabile"}.get(self.case, self.case)
         state = STATE_WORDS.get(self.state, "tutti") if self.state else "tutti"
@@ -338,14 +346,11 @@ class ReviewTableScreen(SizedScreen):
         self.post_message(self.New())
 
     def action_sort_next(self) -> None:
-        i = (COLUMN_IDS.index(self.sort) + 1) % len(COLUMN_IDS)
-        self.sort, self.reverse = COLUMN_IDS[i], False
-        self.table.set_sort(i, self.reverse)
+        self.table.set_sort((self.table.sort_column + 1) % len(COLUMN_IDS), False)
         self._show()
 
     def action_sort_reverse(self) -> None:
-        self.reverse = not self.reverse
-        self.table.set_sort(COLUMN_IDS.index(self.sort), self.reverse)
+        self.table.set_sort(self.table.sort_column, not self.reverse)
         self._show()
 
     def action_cycle_case(self) -> None:

@@ -66,7 +66,7 @@ class RowTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, columns: Sequence[Spec], cells_of: Callable[[Any], Sequence[str]],
                  key_of: Callable[[Any], Any], *, styles_of: Callable[[Any], Sequence[Style | None]] | None = None,
-                 id: str | None = None) -> None:
+                 sort_column: int | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
         self.cells_of = cells_of
@@ -74,7 +74,8 @@ class RowTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.styles_of = styles_of
         self.rows: list[Any] = []
         self.cursor = 0
-        self.sort_column: int | None = None
+        # The order the rows are in (given by the caller, who sorts them): named in the header.
+        self.sort_column = sort_column
         self.sort_reverse = False
         self._cache: dict[Any, tuple[str, ...]] = {}
         fixed = self.columns[0]
