@@ -182,8 +182,13 @@ class LineMode:
             return
         if self.unsaved_work():
             self._write_recovery()
-        elif not self.editor.read_only and not change.whole and not self.discarded:
-            session.discard_recovery(self.path)  # back to what the file holds
+        elif not change.whole:
+            self._back_to_file()
+
+    def _back_to_file(self) -> None:
+        """No unsaved work (back to what the file holds): no recovery file."""
+        if not self.unsaved_work() and not self.editor.read_only and not self.discarded:
+            session.discard_recovery(self.path)
 
     def _write_recovery(self) -> bool:
         try:
@@ -331,8 +336,7 @@ class LineMode:
         return True
 
     def _leave(self) -> None:
-        if not self.unsaved_work() and not self.editor.read_only and not self.discarded:
-            session.discard_recovery(self.path)
+        self._back_to_file()
         self.release()
         self.say("Bozza chiusa.")
 
@@ -346,8 +350,7 @@ class LineMode:
             else:
                 self.say(f"{why}: le modifiche non salvate NON sono state conservate.")
         else:
-            if not self.editor.read_only and not self.discarded:
-                session.discard_recovery(self.path)
+            self._back_to_file()
             self.say(f"{why}: nessuna modifica da salvare.")
         self.release()
 
@@ -585,8 +588,7 @@ class LineMode:
         if travel.cell is not None:
             self.at = INDEX[travel.cell]
             self._presented = ()
-        if not self.unsaved_work() and not ed.read_only:
-            session.discard_recovery(self.path)  # back to what the file holds
+        self._back_to_file()
 
     def help(self) -> None:
         self.say(*COMMANDS)
