@@ -101,7 +101,7 @@ def stand_in(char: str, *, narrow: bool = False) -> str:
     import unicodedata
 
     width = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return (text or "?")[:1] * width if width == 2 else (text or "?")[:1]
+    return (text or "?")[:1] * width
 
 
 def _wide(char: str) -> str:
