@@ -41,7 +41,7 @@ from .layout import (
     Q4_ITEM_BY_CODE,
     USER_ROW_BY_CODE,
 )
-from .limits import shortened
+from .limits import MAX_FORM_BYTES, MAX_PDF_BYTES, shortened
 from .model import Draft
 from .numbers import NumberError, format_number, parse_number
 from .values import coerce
@@ -487,7 +487,6 @@ def read_printed(path: Any, *, expected: str) -> Any:
     Raises `reading.ReadError` for a file that cannot be read and `ImportError_` for a PDF
     whose text cannot be (a scan, a password, damaged): both Italian, and `expected`
     completes the first. pdfminer is imported only here, and only for a PDF."""
-    from .limits import MAX_FORM_BYTES, MAX_PDF_BYTES
     from .reading import TextFile, read_form
 
     form = read_form(path, limit=MAX_FORM_BYTES, pdf_limit=MAX_PDF_BYTES, expected=expected)
