@@ -1,16 +1,14 @@
 """The summary in every format `soc25 summary` writes: the one entrance (the CLI, and tests).
 
-text, svg and md are rendered by core/summary.py from its document; html by
-core/summary_html.py and pdf by core/summary_pdf.py from the same document. Those two import
-core/summary, so the choice is made here, above them (core/summary importing them back would
-be a circle), and each renderer, with its library, is imported only for its format.
+text, svg and md are rendered by core/summary.py (with Rich); html by core/summary_html.py
+and pdf by core/summary_pdf.py (with fpdf2): all three from the one document of
+core/document.py. The choice is made here, and each renderer, with its library, is imported
+only for its formats.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from . import summary
 
 FORMATS = ("text", "html", "svg", "md", "pdf")
 BINARY = frozenset({"pdf"})  # bytes, for a file or a pipe, never for the terminal
@@ -29,7 +27,9 @@ def render(draft: Any, fmt: str, width: int = 100, *, encoding: str | None = Non
         return pdf(draft)
     if fmt not in FORMATS:
         raise ValueError(f"formato «{fmt}» non previsto: usare {', '.join(FORMATS)}")
-    return summary.export(draft, fmt, width, encoding=encoding)
+    from .summary import export
+
+    return export(draft, fmt, width, encoding=encoding)
 
 
 __all__ = ["BINARY", "FORMATS", "render"]

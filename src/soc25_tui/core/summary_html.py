@@ -20,8 +20,7 @@ No script, no external resource (fonts, images, links): it opens offline, from a
 Every text from the draft is escaped. The figures and texts are the model's, formatted by the
 summary as the portal prints them: nothing is computed or worded here.
 
-`summary` does not import this module (that would be a circle): `soc25 summary --format html`
-(cli/summary.py) calls `render`.
+`soc25 summary --format html` (cli/summary.py) calls `render` through core/outputs.py.
 """
 
 from __future__ import annotations
