@@ -153,6 +153,25 @@ def write_private(text: str) -> str:
     return path
 
 
+class Opening(NamedTuple):
+    """The editor to run and the file it edits."""
+
+    argv: list[str]  # `command()`
+    path: str
+    reopened: bool  # `path` is a file kept from an edit before (its text not taken)
+
+
+def opening(r40: str | None, kept: str | None) -> Opening:
+    """What an edit of R40 opens: the editor (`command()`) on the file `kept` from an edit
+    before when it is still there, else on a new private file holding `r40` as the file shows
+    it. EditorError (Italian) when there is no editor, or the file cannot be written (the
+    editor is looked for first: no file is written for an editor that cannot be found)."""
+    argv = command()
+    if kept is not None and os.path.isfile(kept):
+        return Opening(argv, kept, True)
+    return Opening(argv, write_private(file_text(r40 or "")), False)
+
+
 def remove(path: str | None) -> None:
     if path:
         try:
