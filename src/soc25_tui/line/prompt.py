@@ -549,10 +549,8 @@ class LineMode:
         if locked:
             self.say(locked)
             return
-        reopened = self._kept is not None and os.path.isfile(self._kept)
         try:
-            argv = own_editor.command()
-            path = self._kept if reopened else own_editor.write_private(own_editor.file_text(ed.draft.R40 or ""))
+            argv, path, reopened = own_editor.opening(ed.draft.R40, self._kept)
         except own_editor.EditorError as exc:
             self.say(str(exc))
             return
