@@ -161,13 +161,14 @@ def pictures(draft: Any, outcome: Outcome) -> list[Picture]:
 # --- scale --------------------------------------------------------------------------------------
 
 
-def _top(picture: Picture) -> Decimal:
-    """The greatest figure of the picture (the full length of a bar); 0 when none is > 0."""
+def greatest(picture: Picture) -> Decimal:
+    """The greatest figure of the picture (the full length of a bar); 0 when none is > 0. One
+    scale for every drawing of it: the SVG, the text bars, the PDF (core/summary_pdf.py)."""
     values = [b.value for g in picture.groups for b in g.bars if b.value is not None and b.value > 0]
     return max(values, default=Decimal(0))
 
 
-def _fraction(value: Decimal | None, top: Decimal) -> float:
+def fraction(value: Decimal | None, top: Decimal) -> float:
     """The share of the full length, from 0 (scale from 0; a negative figure has no bar)."""
     if value is None or value <= 0 or top <= 0:
         return 0.0
@@ -201,7 +202,7 @@ def svg(picture: Picture, *, titled: bool = True) -> str:
     sized by its viewBox (zoom); no script, no link, no external resource. `titled`: the
     title drawn above the bars too (not where a <figcaption> already shows it)."""
     ident = _id(picture)
-    top = _top(picture)
+    top = greatest(picture)
     short = all(len(b.label) <= _SHORT for g in picture.groups for b in g.bars)
     bar_x = 56 if short else 0
     room = _WIDTH - bar_x - _FIGURE_ROOM
@@ -224,7 +225,7 @@ def svg(picture: Picture, *, titled: bool = True) -> str:
                 y += _LINE
             else:
                 text(0, y, bar.label)
-            length = round(_fraction(bar.value, top) * room, 1)
+            length = round(fraction(bar.value, top) * room, 1)
             # The first bar of a group lighter than the second (2019 and 2024): the
             # difference is a help, never the meaning, which the labels carry.
             opacity = ' fill-opacity="0.6"' if bi == 0 and len(group.bars) > 1 else ""
@@ -302,11 +303,11 @@ def bars(picture: Picture, width: int, *, ascii: bool = False) -> list[str]:
     room = width - prefix_w - 2 - shown_w
     if room < 4:  # a long figure: bars of at least a few characters, the figure cut instead
         room = max(1, min(10, width - prefix_w - 2 - 4))
-    top = _top(picture)
+    top = greatest(picture)
     out = []
     for code, label, bar in rows:
         prefix = code.ljust(code_w) + (" " + label.ljust(label_w) if label_w else "")
-        drawn = _bar_text(_fraction(bar.value, top), room, ascii)
+        drawn = _bar_text(fraction(bar.value, top), room, ascii)
         line = f"{prefix} {drawn + ' ' if drawn else ''}{bar.shown}"
         out.append(_fit(line.rstrip(), width))
     return out
@@ -319,4 +320,4 @@ def _year_of(label: str) -> str:
     return ""
 
 
-__all__ = ["Bar", "Group", "Picture", "bars", "pictures", "svg"]
+__all__ = ["Bar", "Group", "Picture", "bars", "fraction", "greatest", "pictures", "svg"]

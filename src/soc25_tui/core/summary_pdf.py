@@ -20,9 +20,9 @@ point, ⟨U+1F9FE⟩, never dropped and never a failure. fpdf2 is imported here 
 from __future__ import annotations
 
 import importlib.resources
-from decimal import Decimal
 from typing import Any
 
+from . import charts
 from . import document as d
 from . import messages
 from .assess import Assessment, assess
@@ -382,7 +382,7 @@ class _Writer:
 
     # -- pictures --
 
-    def picture(self, p: Any) -> None:
+    def picture(self, p: charts.Picture) -> None:
         """Horizontal bars on one scale for the whole picture; each bar's label at its left and
         its figure, as the portal prints it, at its end (text: found by a search, read aloud);
         a figure not given has no bar and its words instead."""
@@ -394,8 +394,7 @@ class _Writer:
         self.gap(3)
         self.text(p.title, style="B", size=10)
         pdf.ln(1)
-        top = max((bar.value for bar in bars if isinstance(bar.value, Decimal) and bar.value.is_finite()),
-                  default=Decimal(0))
+        top = charts.greatest(p)
         pdf.set_font(FONT, "", SMALL)
         label_w = min(max((pdf.get_string_width(self.safe(b.label)) for b in bars), default=10) + 3, pdf.epw * 0.35)
         figure_w = min(max((pdf.get_string_width(self.safe(b.shown)) for b in bars), default=10)
@@ -413,10 +412,8 @@ class _Writer:
                 pdf.multi_cell(label_w, row, self.safe(bar.label), align="L", new_x="RIGHT", new_y="TOP")
                 below = pdf.get_y()
                 x = pdf.l_margin + label_w
-                value = bar.value
-                length = 0.0
-                if isinstance(value, Decimal) and value.is_finite() and value > 0 and top > 0:
-                    length = float(value / top) * scale_w
+                length = charts.fraction(bar.value, top) * scale_w
+                if length:
                     pdf.set_fill_color(*BAR)
                     pdf.rect(x, y + 1, max(length, 0.4), row - 2, style="F")
                     pdf.set_fill_color(255, 255, 255)
