@@ -245,35 +245,29 @@ _STATE_ORDER = {state: i for i, state in enumerate(STATES)}
 _OF_ANY_FILE = ("file", "salvata")  # columns an unreadable draft has a value in
 
 
+# The value each column sorts a row by (None: sorted last, whichever the direction); any
+# other column (the file's) by the file name.
+_KEYS = {
+    "comune": lambda row: row.comune.casefold() or None,
+    "provincia": lambda row: row.provincia.casefold() or None,
+    "caso": lambda row: row.case,
+    "q3": lambda row: None if row.quadro3 is None else int(row.quadro3),
+    "r04": lambda row: row.r04,
+    "r09": lambda row: row.r09,
+    "r15": lambda row: row.r15,
+    "mancano": lambda row: row.missing,
+    "errori": lambda row: row.errors,
+    "avvisi": lambda row: row.warnings,
+    "note": lambda row: row.notes_open,
+    "stato": lambda row: _STATE_ORDER.get(row.state, len(STATES)),
+    "salvata": lambda row: row.mtime or None,
+}
+
+
 def _key(row: Row, column: str):
     """The value `column` sorts `row` by (None: sorted last, whichever the direction)."""
-    if column == "comune":
-        return row.comune.casefold() or None
-    if column == "provincia":
-        return row.provincia.casefold() or None
-    if column == "caso":
-        return row.case
-    if column == "q3":
-        return None if row.quadro3 is None else int(row.quadro3)
-    if column == "r04":
-        return row.r04
-    if column == "r09":
-        return row.r09
-    if column == "r15":
-        return row.r15
-    if column == "mancano":
-        return row.missing
-    if column == "errori":
-        return row.errors
-    if column == "avvisi":
-        return row.warnings
-    if column == "note":
-        return row.notes_open
-    if column == "stato":
-        return _STATE_ORDER.get(row.state, len(STATES))
-    if column == "salvata":
-        return row.mtime or None
-    return row.name.casefold()
+    getter = _KEYS.get(column)
+    return getter(row) if getter is not None else row.name.casefold()
 
 
 class Order:
