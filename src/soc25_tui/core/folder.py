@@ -67,6 +67,18 @@ def stamp_of(st: os.stat_result) -> Stamp:
     return st.st_ino, st.st_mtime_ns, st.st_size
 
 
+def stamp_at(path: str | os.PathLike[str] | None) -> Stamp | None:
+    """The stamp of the file at `path`, to notice another program writing it (a save
+    replaces the file: a new inode; a coarse clock may leave its time as it was). None when
+    there is no file, or no path."""
+    if path is None:
+        return None
+    try:
+        return stamp_of(os.stat(path))
+    except OSError:
+        return None
+
+
 def scan(folder: str | os.PathLike[str] = ".") -> dict[str, Stamp | None]:
     """The drafts of a folder, path -> how each looks on disk (None: it cannot be stat-ed, a
     dangling link), in the order of their names. OSError when the folder cannot be listed."""
@@ -203,6 +215,11 @@ def _percent(value: Decimal | None) -> str:
 
 def saved_at(mtime: float) -> str:
     return time.strftime("%d/%m/%Y %H:%M", time.localtime(mtime)) if mtime else DASH
+
+
+def written_at(mtime: float) -> str:
+    """When a file was written, to the second, as the recovery question and the palette say it."""
+    return time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(mtime))
 
 
 def cells(row: Row) -> tuple[str, ...]:
