@@ -134,6 +134,17 @@ def set_recovery_aside(path: str | os.PathLike[str]) -> str | None:
         n += 1
 
 
+def recovery_aside_at_opening(path: str | os.PathLike[str]) -> tuple[str | None, bool]:
+    """The draft's recovery file set aside when the draft is opened (never deleted, never
+    replaced by this session's own): (where it went, None when there was none or it could not
+    be moved; whether it is newer than the draft, to be offered, or older, written before
+    another program wrote the draft, only to be said)."""
+    newer = recovery_is_newer(path)
+    if not newer and not os.path.exists(recovery_path(path)):
+        return None, False
+    return set_recovery_aside(path), newer
+
+
 def recoveries_aside(path: str | os.PathLike[str]) -> list[tuple[str, float]]:
     """The recovery files of `path` set aside, newest first: (file, time of its last change)."""
     rec = recovery_path(path)
