@@ -22,7 +22,6 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-import time
 from typing import IO
 
 from ..core import session
@@ -30,6 +29,7 @@ from ..core.checks import new_draft_refusal
 from ..core.compare import brief, compare, lines
 from ..core.drafts import DraftError, load, save
 from ..core.editing import CellEdit, Change, DraftEditor, shown_r40
+from ..core.folder import stamp_at, written_at
 from ..core.layout import (
     CELLS,
     Q3_INPUTS,
@@ -72,20 +72,6 @@ COMMANDS = (
 SINO_HINT = "Ogni voce: SI o NO (anche s o n); svuota toglie la risposta."
 R40_HINT = ("R40: una riga scritta sostituisce il testo; testo per scriverne uno su più righe; editor per "
             "scriverlo nel proprio editor di testo. soc25 r40 ne propone uno.")
-
-
-def _when(mtime: float) -> str:
-    """When a file was written, as the recovery question says it (as the TUI's)."""
-    return time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(mtime))
-
-
-def _stamp(path: str) -> tuple[int, int, int] | None:
-    from ..core.folder import stamp_of
-
-    try:
-        return stamp_of(os.stat(path))
-    except OSError:
-        return None
 
 
 class _EndOfInput(Exception):
@@ -157,7 +143,7 @@ class LineMode:
         self.talk = talk
         self.say = talk.say
         self.lock: session.Lock | None = None
-        self.disk = _stamp(path)  # the file as it was opened (or last saved)
+        self.disk = stamp_at(path)  # the file as it was opened (or last saved)
         self.discarded = False  # «esci senza salvare»: no recovery file any more
         self._recovery_failing = False
         self.at: int | None = None  # the cell asked (an index in CELLS); None: the end of the form
@@ -243,18 +229,14 @@ class LineMode:
         """A recovery file newer than the draft: set aside, then offered (as the TUI does)."""
         if self.editor.read_only:
             return
-        if os.path.exists(session.recovery_path(self.path)) and not session.recovery_is_newer(self.path):
-            aside = session.set_recovery_aside(self.path)
-            if aside:
-                self.say(f"Un recupero più vecchio della bozza è stato messo da parte in {aside}.")
-            return
-        if not session.recovery_is_newer(self.path):
-            return
-        aside = session.set_recovery_aside(self.path)
+        aside, newer = session.recovery_aside_at_opening(self.path)
         if not aside:
             return
+        if not newer:
+            self.say(f"Un recupero più vecchio della bozza è stato messo da parte in {aside}.")
+            return
         try:
-            recovered, written = load(aside), _when(os.stat(aside).st_mtime)
+            recovered, written = load(aside), written_at(os.stat(aside).st_mtime)
         except (DraftError, OSError) as exc:
             self.say(f"Recupero illeggibile ({aside}): {exc}")
             return
@@ -288,7 +270,7 @@ class LineMode:
         if ed.read_only:
             self.say(ed.read_only_note)
             return False
-        if _stamp(self.path) != self.disk:
+        if stamp_at(self.path) != self.disk:
             choice = self.talk.ask(
                 f"La bozza {self.path} è stata modificata da un altro programma dopo l'apertura. "
                 "Sovrascriverla con questa versione? Quella su disco resterà nella copia .bak.",
@@ -302,7 +284,7 @@ class LineMode:
         except DraftError as exc:
             self.say(str(exc))
             return False
-        self.disk = _stamp(self.path)
+        self.disk = stamp_at(self.path)
         ed.mark_saved()
         session.discard_recovery(self.path)
         if self.unsaved_work():  # a value typed and not valid, still open
