@@ -46,15 +46,18 @@ BOLD = Style(bold=True)
 
 
 class RowsRead(Message):
-    """Rows read (new or read again) and how far the first reading of the folder has got."""
+    """Rows read (new or read again) and how far the first reading of the folder has got.
+    Made in the worker thread, where a draft that could not be read because its file was
+    removed since it was listed is looked for on disk and counted as gone."""
 
     def __init__(self, rows: list[Row], read: int | None = None, expected: int | None = None,
                  gone: Iterable[str] = ()) -> None:
         super().__init__()
-        self.rows = rows
+        removed = [row.path for row in rows if row.problem and not os.path.lexists(row.path)]
+        self.rows = [row for row in rows if row.path not in removed] if removed else rows
         self.read = read
         self.expected = expected
-        self.gone = tuple(gone)
+        self.gone = (*gone, *removed)
 
 
 class FolderFailed(Message):
@@ -239,13 +242,7 @@ class ReviewTableScreen(SizedScreen):
     # --- rows arrive (UI thread) ---------------------------------------------------------
 
     def on_rows_read(self, message: RowsRead) -> None:
-        gone = set(message.gone)
-        rows = []
-        for row in message.rows:
-            if row.problem and not os.path.lexists(row.path):  # removed since it was listed
-                gone.add(row.path)
-            else:
-                rows.append(row)
+        gone, rows = set(message.gone), message.rows
         for path in gone:
             self.rows.pop(path, None)
         self._order.remove(gone)
