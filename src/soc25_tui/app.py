@@ -727,12 +727,7 @@ class Soc25App(KeyGate, App[int]):
         """From the palette: the open draft against another draft, its path asked."""
         from .screens.compare import CompareWithDialog
 
-        folder = os.path.dirname(self.path)
-        try:
-            names = sorted(n for n in os.listdir(folder or ".") if n.endswith((".toml", ".bak")))
-        except OSError:
-            names = []
-        self.push_screen(CompareWithDialog([os.path.join(folder, n) for n in names]),
+        self.push_screen(CompareWithDialog(os.path.dirname(self.path)),
                          lambda path: path and self._compare_with(path, path))
 
     def _compare_with(self, other: str, name: str) -> None:

@@ -50,7 +50,8 @@ class CompareScreen(MessagesScreen):
 
 class CompareWithDialog(ModalScreen[str | None]):
     """«Confronta con un'altra bozza…»: the path of the draft to compare with (the drafts of
-    the open one's folder are suggested as it is typed)."""
+    the open one's folder are suggested as it is typed, once a worker thread has listed it:
+    a network folder may be slow)."""
 
     DEFAULT_CSS = """
     CompareWithDialog { align: center top; }
@@ -58,17 +59,31 @@ class CompareWithDialog(ModalScreen[str | None]):
     """
     BINDINGS = keys.bindings(keys.DIALOG)
 
-    def __init__(self, suggestions: list[str]) -> None:
+    def __init__(self, folder: str) -> None:
         super().__init__()
-        self.suggestions = suggestions
+        self.folder = folder  # the open draft's ("": the current folder)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Confronta con un'altra bozza: il percorso del file .toml "
                          "(Invio per confrontare, Esc per annullare)")
-            yield ShownInput(id="compare-path", placeholder="ad esempio copia-approvata.toml",
-                        suggester=SuggestFromList(self.suggestions, case_sensitive=True))
+            yield ShownInput(id="compare-path", placeholder="ad esempio copia-approvata.toml")
             yield Static("", id="compare-error")
+
+    def on_mount(self) -> None:
+        self.run_worker(self._suggest, thread=True, exit_on_error=False)
+
+    def _suggest(self) -> None:
+        """In a thread: the drafts and copies of the folder, as suggestions."""
+        try:
+            names = sorted(n for n in os.listdir(self.folder or ".") if n.endswith((".toml", ".bak")))
+        except OSError:
+            return
+        self.app.call_from_thread(self._offer, [os.path.join(self.folder, n) for n in names])
+
+    def _offer(self, paths: list[str]) -> None:
+        for field in self.query("#compare-path").results(Input):  # none once closed
+            field.suggester = SuggestFromList(paths, case_sensitive=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
