@@ -150,13 +150,13 @@ def row_values(path: str) -> tuple[str | None, Row]:
 # --- CSV ------------------------------------------------------------------------------------
 
 BOM = "\ufeff"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_text(value: str) -> str:
     """A text as a CSV cell holds it: one a spreadsheet would take for a formula gets a leading
     apostrophe (OWASP), which the spreadsheet shows and never runs."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def csv_fields(row: Row) -> list[str]:

@@ -545,9 +545,9 @@ LEAVE = object()  # the draft's value stays
 
 def _csv_unescaped(text: str) -> str:
     """A CSV text as the export had it before `export.csv_text` put an apostrophe before it."""
-    from .export import _FORMULA_START
+    from .export import FORMULA_START
 
-    return text[1:] if text.startswith("'") and text[1:2] in _FORMULA_START and len(text) > 1 else text
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START else text
 
 
 def _float_value(value: float, places: int) -> Decimal:
