@@ -63,10 +63,8 @@ def run(argv: list[str]) -> int:
 
     from rich.console import Console
 
-    from ..core.drafts import DraftError, write_atomic
     from ..core.outputs import render
     from ..core.summary import build
-    from ..core.visible import visible
 
     if args.output and names_a_draft(args.output):
         # The draft itself, another, a .bak or a link to one: its summary would replace it.
@@ -109,13 +107,7 @@ def run(argv: list[str]) -> int:
 
     output = render(draft, fmt, width, encoding=encoding)
     if args.output:
-        try:
-            write_atomic(args.output, output)
-        except DraftError as exc:
-            err(str(exc))
-            return EXIT_USAGE
-        print(f"Riepilogo scritto in {visible(args.output)} (formato {fmt}).", file=sys.stderr)
-        return EXIT_OK
+        return _write_file(args.output, output, fmt)
     sys.stdout.write(output)
     sys.stdout.flush()
     return EXIT_OK
@@ -123,9 +115,7 @@ def run(argv: list[str]) -> int:
 
 def _write_pdf(draft: object, output: str) -> int:
     """The summary as a PDF into `output`, atomically, or into the pipe with «-o -»."""
-    from ..core.drafts import DraftError, write_atomic
     from ..core.outputs import render
-    from ..core.visible import visible
 
     data = render(draft, "pdf")
     if output == "-":
@@ -133,10 +123,19 @@ def _write_pdf(draft: object, output: str) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return EXIT_OK
+    return _write_file(output, data, "pdf")
+
+
+def _write_file(path: str, data: str | bytes, fmt: str) -> int:
+    """The summary written into the file `path` (atomically: a failure leaves it as it was),
+    and said on stderr."""
+    from ..core.drafts import DraftError, write_atomic
+    from ..core.visible import visible
+
     try:
-        write_atomic(output, data)
+        write_atomic(path, data)
     except DraftError as exc:
         err(str(exc))
         return EXIT_USAGE
-    print(f"Riepilogo scritto in {visible(output)} (formato pdf).", file=sys.stderr)
+    print(f"Riepilogo scritto in {visible(path)} (formato {fmt}).", file=sys.stderr)
     return EXIT_OK
