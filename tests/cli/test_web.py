@@ -3,6 +3,7 @@ without a browser (the browser itself: tests/web/test_browser.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -201,25 +202,34 @@ def test_without_a_display_no_text_browser_takes_the_terminal(tmp_path, fake_ser
 # --- the real server, without a browser ----------------------------------------------------
 
 
-@pytest.fixture
-def server(tmp_path):
-    """`soc25 web FOLDER --port 0 --no-browser`, running; yields its port."""
+@contextlib.contextmanager
+def web_process(tmp_path, target, *options, address=r"127\.0\.0\.1"):
+    """`soc25 web TARGET --port 0 --no-browser OPTIONS` started, and killed at the end if
+    still running; yields (the process, the match of the address it printed, None if it
+    ended or printed none in 10 s, the file of what it printed)."""
     out = tmp_path / "web.out"
     with open(out, "w") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "soc25_tui.cli", "web", str(tmp_path), "--port", "0",
-                                    "--no-browser"], stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-m", "soc25_tui.cli", "web", str(target), "--port", "0",
+                                    "--no-browser", *options], stdout=sink, stderr=subprocess.STDOUT)
     try:
         for _ in range(200):
-            found = re.search(r"http://127\.0\.0\.1:(\d+)/", out.read_text())
+            found = re.search(rf"http://{address}:(\d+)/", out.read_text())
             if found or process.poll() is not None:
                 break
             time.sleep(0.05)
-        assert found, out.read_text()
-        yield int(found.group(1)), process
+        yield process, found, out
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """`soc25 web FOLDER --port 0 --no-browser`, running; yields its port."""
+    with web_process(tmp_path, tmp_path) as (process, found, out):
+        assert found, out.read_text()
+        yield int(found.group(1)), process
 
 
 def ask(port, path, headers):
@@ -277,16 +287,7 @@ def test_ctrl_c_with_a_tab_open_ends_its_app_at_once_and_keeps_its_changes(tmp_p
 
     draft = tmp_path / "bozza.toml"
     shutil.copy(EXAMPLES / "sondrio.toml", draft)
-    out = tmp_path / "web.out"
-    with open(out, "w") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "soc25_tui.cli", "web", str(draft), "--port", "0",
-                                    "--no-browser"], stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(200):
-            found = re.search(r"http://127\.0\.0\.1:(\d+)/", out.read_text())
-            if found or process.poll() is not None:
-                break
-            time.sleep(0.05)
+    with web_process(tmp_path, draft) as (process, found, out):
         assert found, out.read_text()
         port = int(found.group(1))
         lock = tmp_path / ".bozza.toml.lock"
@@ -318,25 +319,12 @@ def test_ctrl_c_with_a_tab_open_ends_its_app_at_once_and_keeps_its_changes(tmp_p
         assert process.wait(timeout=60) == 130
         assert time.monotonic() - started < 10
         assert not lock.exists() and recovery.exists()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def test_the_page_opens_on_the_loopback_address_asked_for(tmp_path):
     """`--host 127.0.0.2` (any 127.x is this computer): the address printed is served, not
     refused as another site's."""
-    out = tmp_path / "web.out"
-    with open(out, "w") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "soc25_tui.cli", "web", str(tmp_path), "--port", "0",
-                                    "--no-browser", "--host", "127.0.0.2"], stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(200):
-            found = re.search(r"http://127\.0\.0\.2:(\d+)/", out.read_text())
-            if found or process.poll() is not None:
-                break
-            time.sleep(0.05)
+    with web_process(tmp_path, tmp_path, "--host", "127.0.0.2", address=r"127\.0\.0\.2") as (_process, found, out):
         if not found and "127.0.0.2" in out.read_text():
             pytest.skip("127.0.0.2 is not a loopback address here")
         assert found, out.read_text()
@@ -346,6 +334,3 @@ def test_the_page_opens_on_the_loopback_address_asked_for(tmp_path):
         response = connection.getresponse()
         assert response.status == 200, response.read()
         connection.close()
-    finally:
-        process.kill()
-        process.wait()
