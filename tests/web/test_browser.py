@@ -122,6 +122,16 @@ def wait_for_line(page, pattern: str, timeout: float = 60_000) -> str:
     return page.evaluate(SCREEN_TEXT)
 
 
+def type_into(page, cell: str, value: str) -> None:
+    """Ctrl+G to `cell`, then `value` typed and Enter."""
+    page.keyboard.press("Control+g")
+    wait_for_text(page, "Vai al campo")
+    page.keyboard.type(cell)
+    page.keyboard.press("Enter")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+
+
 def test_a_figure_typed_in_the_browser_changes_the_message_and_is_saved(chromium, served):
     from playwright.sync_api import sync_playwright
 
@@ -143,12 +153,7 @@ def test_a_figure_typed_in_the_browser_changes_the_message_and_is_saved(chromium
             assert lock.exists()  # the tab's app holds the draft like the TUI
 
             page.locator(".xterm-helper-textarea").focus()
-            page.keyboard.press("Control+g")
-            wait_for_text(page, "Vai al campo")
-            page.keyboard.type("R03")
-            page.keyboard.press("Enter")
-            page.keyboard.type("26620")
-            page.keyboard.press("Enter")
+            type_into(page, "R03", "26620")
             screen = wait_for_text(page, after)
             assert before not in screen
             assert "R03 = 21297" in draft.read_text(encoding="utf-8")  # not saved yet
@@ -160,12 +165,7 @@ def test_a_figure_typed_in_the_browser_changes_the_message_and_is_saved(chromium
             assert "R03 = 26620" in draft.read_text(encoding="utf-8")
 
             # A change not saved, then the tab closed: the recovery file keeps it, the lock goes.
-            page.keyboard.press("Control+g")
-            wait_for_text(page, "Vai al campo")
-            page.keyboard.type("R05")
-            page.keyboard.press("Enter")
-            page.keyboard.type("7")
-            page.keyboard.press("Enter")
+            type_into(page, "R05", "7")
             wait_for_line(page, r"^ R05 .* 7,00%")
             page.close()
             deadline = time.monotonic() + 30
