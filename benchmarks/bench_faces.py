@@ -87,21 +87,26 @@ def row(label: str, values: list[float]) -> str:
     return f"  {label:<44} median {statistics.median(values):8.1f} ms  (min {min(values):.1f}, max {max(values):.1f})"
 
 
-def first_screen(programs: Faces, runs: int) -> tuple[list[float], list[float]]:
-    def once(start, condition, what) -> float:
-        term = start()
-        try:
-            return (term.wait(condition, what) - term.spawned) * 1000
-        finally:
-            programs.close(term)
+def spawn_to(programs: Faces, start, condition, what: str) -> float:
+    """Spawn -> `condition` on the screen (ms), the program closed after."""
+    term = start()
+    try:
+        return (term.wait(condition, what) - term.spawned) * 1000
+    finally:
+        programs.close(term)
 
-    once(programs.line, line_ready, "the first prompt")  # warm the caches
-    once(programs.soc25, soc25_painted, SOC25_PAINTED)
-    line, tui = [], []
-    for _ in range(runs):
-        line.append(once(programs.line, line_ready, "the first prompt"))
-        tui.append(once(programs.soc25, soc25_painted, SOC25_PAINTED))
-    return line, tui
+
+def first_screen(programs: Faces, runs: int) -> tuple[list[float], list[float]]:
+    return in_turns(lambda: spawn_to(programs, programs.line, line_ready, "the first prompt"),
+                    lambda: spawn_to(programs, programs.soc25, soc25_painted, SOC25_PAINTED), runs)
+
+
+def report(pair: tuple[list[float], list[float]], ours: str, peer: str, names: str) -> None:
+    """A measurement against its peer: each one's row, then their ratio."""
+    a, b = pair
+    print(row(ours, a))
+    print(row(peer, b))
+    print(f"  ratio {names}: {ratio(a, b)}")
 
 
 def printed_again(t: Recorded, text: str):
@@ -223,9 +228,7 @@ def web(programs: Faces, runs: int) -> tuple[list[float], list[float]] | None:
                 elapsed = (time.perf_counter() - started) * 1000
                 context.close()
                 time.sleep(0.5)  # the tab's app ends and frees the draft
-                term = programs.soc25()
-                tui = (term.wait(soc25_painted, SOC25_PAINTED) - term.spawned) * 1000
-                programs.close(term)
+                tui = spawn_to(programs, programs.soc25, soc25_painted, SOC25_PAINTED)
                 if i:  # the first pair warms Chromium and the caches
                     page_times.append(elapsed)
                     tui_times.append(tui)
@@ -245,37 +248,21 @@ def main() -> int:
         programs = Faces(tmp)
         try:
             print("1. First screen (spawn -> first usable screen, 80x24 pty)")
-            line, tui = first_screen(programs, args.runs)
-            print(row("line mode: first prompt", line))
-            print(row("TUI: Quadro 1 painted (peer)", tui))
-            print(f"  ratio line / TUI: {ratio(line, tui)}")
-
+            report(first_screen(programs, args.runs), "line mode: first prompt", "TUI: Quadro 1 painted (peer)",
+                   "line / TUI")
             print("2. A figure typed -> the recomputed message on screen")
-            line, tui = typed_figure(programs, args.runs * 2)
-            print(row("line mode: R03 + Enter -> «1 ogni N abitanti»", line))
-            print(row("TUI: last key of R03 -> the same (peer)", tui))
-            print(f"  ratio line / TUI: {ratio(line, tui)}")
-
+            report(typed_figure(programs, args.runs * 2), "line mode: R03 + Enter -> «1 ogni N abitanti»",
+                   "TUI: last key of R03 -> the same (peer)", "line / TUI")
             print("3. soc25 import, whole process")
-            from_pdf, from_text = imports(programs, args.runs)
-            print(row("from the PDF", from_pdf))
-            print(row("from its text (peer)", from_text))
-            print(f"  ratio PDF / text: {ratio(from_pdf, from_text)}")
-
+            report(imports(programs, args.runs), "from the PDF", "from its text (peer)", "PDF / text")
             print("4. soc25 check of the four examples, whole process")
-            c, utf8 = locales(programs, args.runs)
-            print(row("LC_ALL=C PYTHONUTF8=0", c))
-            print(row("LC_ALL=C.UTF-8 (peer)", utf8))
-            print(f"  ratio C / UTF-8: {ratio(c, utf8)}")
-
+            report(locales(programs, args.runs), "LC_ALL=C PYTHONUTF8=0", "LC_ALL=C.UTF-8 (peer)", "C / UTF-8")
             if args.web:
                 print("5. Browser: page opened -> Quadro 1 on the page")
                 found = web(programs, max(3, args.runs // 2))
                 if found:
-                    page, tui = found
-                    print(row("soc25 web in headless Chromium", page))
-                    print(row("TUI first paint in a pty (peer)", tui))
-                    print(f"  ratio browser / TUI: {ratio(page, tui)}")
+                    report(found, "soc25 web in headless Chromium", "TUI first paint in a pty (peer)",
+                           "browser / TUI")
         finally:
             programs.close_all()
     return 0
