@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -29,6 +28,7 @@ from . import keys
 from .core import crash, model, session
 from .core.drafts import DraftError, dumps, load, save
 from .core.editing import Change, DraftEditor
+from .core.folder import stamp_at, written_at
 from .core.layout import CELL_BY_NAME, CELLS, QUADRO_TITLES, resolve_cell_name
 from .core.model import Draft
 from .core.visible import visible
@@ -44,22 +44,6 @@ if TYPE_CHECKING:  # pragma: no cover - imported when there is no draft to open
 RECOVERY_DELAY = 0.25
 # How often the open draft's file is looked at, to show a version another program saved.
 WATCH_SECONDS = 2.0
-
-
-def _when(mtime: float) -> str:
-    """When a file was written, as the recovery question and the palette say it."""
-    return time.strftime("%d/%m/%Y alle %H:%M:%S", time.localtime(mtime))
-
-
-def _stamp_of(path: str | None) -> tuple[int, int, int] | None:
-    """A file's (inode, mtime, size): a save replaces the file (a new inode), and a coarse
-    clock may leave its time as it was. None when there is no file (or no path)."""
-    from .core.folder import stamp_of
-
-    try:
-        return stamp_of(os.stat(path))  # type: ignore[arg-type]
-    except (OSError, TypeError):
-        return None
 
 
 def _screen_class(key: str) -> type[DraftScreen]:
@@ -298,9 +282,9 @@ class Soc25App(KeyGate, App[int]):
             os._exit(129)
 
     def _stamp(self) -> tuple[int, int, int] | None:
-        """What the draft file looks like on disk (`folder.stamp_of`: to notice another
+        """What the draft file looks like on disk (`folder.stamp_at`: to notice another
         program writing it)."""
-        return _stamp_of(self.path)
+        return stamp_at(self.path)
 
     _disk_seen: tuple[int, int, int] | None = None  # a version on disk already said
 
@@ -316,7 +300,7 @@ class Soc25App(KeyGate, App[int]):
 
     def _look_at_disk(self, path: str, known: tuple[Any, Any]) -> None:
         """In a thread: the draft's stamp, and the version on disk when it is not one known."""
-        stamp = _stamp_of(path)
+        stamp = stamp_at(path)
         if stamp is None or stamp in known:
             return
         try:
@@ -635,27 +619,25 @@ class Soc25App(KeyGate, App[int]):
     def _offer_recovery(self) -> None:
         if self.editor.read_only:
             return
-        if os.path.exists(session.recovery_path(self.path)) and not session.recovery_is_newer(self.path):
+        # Set aside before asking: this session's own recovery file, written as soon as a key
+        # changes the draft (even one typed before the question shows), never replaces the
+        # one offered.
+        aside, newer = session.recovery_aside_at_opening(self.path)
+        if not aside:
+            return
+        if not newer:
             # Older than the draft (the draft was written since, by another program): not
             # offered, but never deleted either.
-            aside = session.set_recovery_aside(self.path)
-            if aside:
-                self.notify(f"Un recupero più vecchio della bozza è stato messo da parte in {aside}.",
-                            timeout=10)
+            self.notify(f"Un recupero più vecchio della bozza è stato messo da parte in {aside}.",
+                        timeout=10)
             return
-        if session.recovery_is_newer(self.path):
-            # Set aside before asking: this session's own recovery file, written as soon as
-            # a key changes the draft (even one typed before the question shows), never
-            # replaces the one offered.
-            aside = session.set_recovery_aside(self.path)
-            if aside:
-                self._offer(aside, startup=True)
+        self._offer(aside, startup=True)
 
     def _version(self, file: str, failure: str) -> tuple[Any, str] | None:
         """Another version of the draft (a recovery, a .bak, another draft) and when it was
         written; None, said as «`failure`: why», when it cannot be read."""
         try:
-            return load(file), _when(os.stat(file).st_mtime)
+            return load(file), written_at(os.stat(file).st_mtime)
         except (DraftError, OSError) as exc:
             self.notify(f"{failure}: {exc}", severity="error", timeout=10)
             return None
@@ -947,7 +929,7 @@ class Soc25App(KeyGate, App[int]):
                                     partial(doer.run_action, key.action))
         if self.path is not None and not self.editor.read_only:
             for file, changed in session.recoveries_aside(self.path):
-                yield SystemCommand("Ripristina un recupero", f"messo da parte, scritto il {_when(changed)}",
+                yield SystemCommand("Ripristina un recupero", f"messo da parte, scritto il {written_at(changed)}",
                                     partial(self.offer_aside, file))
         if self.path is not None:
             yield SystemCommand("Confronta con la copia .bak", "le differenze tra la versione salvata prima "
