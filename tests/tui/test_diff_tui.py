@@ -20,7 +20,16 @@ from soc25_tui.screens.dialogs import Choice
 from soc25_tui.screens.quadro1 import Quadro1Screen
 
 from ..conftest import EXAMPLES
-from .test_tui import SIZE, copy_example, dialog_text, from_the_palette, open_app, type_cell, with_recovery
+from .test_tui import (
+    SIZE,
+    copy_example,
+    dialog_text,
+    from_the_palette,
+    notices,
+    open_app,
+    type_cell,
+    with_recovery,
+)
 
 
 def comparison(app) -> str:
@@ -28,10 +37,6 @@ def comparison(app) -> str:
     console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
     console.print(app.screen.query_one("#compare-body", Static).content)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines())
-
-
-def notices(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def test_compare_with_the_bak_after_two_saves_unsaved_changes_included(tmp_path):

@@ -21,6 +21,7 @@ from .test_tui import (
     copy_example,
     dialog_text,
     edit_line,
+    notices,
     open_app,
     status_line,
     type_cell,
@@ -32,10 +33,6 @@ def disk_full(monkeypatch) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)
-
-
-def notices(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def test_read_only_folder_is_said_at_once_and_the_draft_opens_read_only(tmp_path, monkeypatch):

@@ -17,7 +17,7 @@ from soc25_tui.screens.dialogs import Choice, NoteDialog, NotesDialog
 from soc25_tui.screens.final import FinalScreen
 from soc25_tui.screens.quadro2 import Quadro2Screen
 
-from .test_tui import SIZE, copy_example, goto, grid, open_app, plain, shown, status_line
+from .test_tui import SIZE, copy_example, goto, grid, last_notice, open_app, plain, shown, status_line
 
 
 @pytest.fixture(autouse=True)
@@ -29,10 +29,6 @@ def note_line(app) -> str:
     """The edit line's note ("" while hidden)."""
     widget = app.screen.query_one("#editor-note", Static)
     return plain(widget) if widget.display else ""
-
-
-def last_notice(app) -> str:
-    return list(app._notifications)[-1].message
 
 
 async def add_note(pilot, text: str) -> None:

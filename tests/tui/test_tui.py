@@ -114,6 +114,15 @@ def row_label(g: FormGrid, name: str) -> str:
     return g.get_cell_at(Coordinate(find(g, name).row, 1)).plain
 
 
+def notices(app: Soc25App) -> list[str]:
+    """Every notification shown so far, as text."""
+    return [str(n.message) for n in app._notifications]
+
+
+def last_notice(app: Soc25App) -> str:
+    return list(app._notifications)[-1].message
+
+
 def dialog_text(app: Soc25App) -> str:
     return "\n".join(plain(s) for s in app.screen.query(Static))
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from textual.widgets import Static
 
-from soc25_tui.app import Soc25App
 from soc25_tui.core.drafts import load
 from soc25_tui.core.r40 import propose
 from soc25_tui.screens.dialogs import Choice
@@ -21,14 +20,11 @@ from .test_tui import (
     from_the_palette,
     goto,
     grid,
+    last_notice,
     open_app,
     type_cell,
     with_recovery,
 )
-
-
-def last_notice(app: Soc25App) -> str:
-    return list(app._notifications)[-1].message
 
 
 async def test_ctrl_z_takes_back_a_figure_from_another_quadro_and_ctrl_y_brings_it_back(tmp_path):
