@@ -181,11 +181,15 @@ def time_text(time: dt.datetime | None) -> str:
     return time.strftime("%d/%m/%Y %H:%M") if time else "data non indicata"
 
 
+def author_text(note: Note) -> str:
+    """Who wrote a note, or «autore non indicato» (a note written by hand without one)."""
+    return note.author or "autore non indicato"
+
+
 def note_heading(note: Note) -> str:
     """«R07_2021 · mrossi · 02/12/2026 10:15 · aperta»: a note's cell (or «bozza»), author,
     time and whether it is resolved, as the summary, `soc25 review` and the TUI list it."""
-    author = note.author or "autore non indicato"
-    return f"{note.where} · {author} · {time_text(note.time)} · {'risolta' if note.resolved else 'aperta'}"
+    return f"{note.where} · {author_text(note)} · {time_text(note.time)} · {'risolta' if note.resolved else 'aperta'}"
 
 
 def open_text(review: Review) -> str:

@@ -23,7 +23,7 @@ from ..core.checks import ERROR
 from ..core.editing import CellEdit, Change, DraftEditor
 from ..core.layout import CELL_BY_NAME, QUADRO_TITLES, Kind, cell_heading
 from ..core.numbers import format_number
-from ..core.review import NOTE_MARK, time_text
+from ..core.review import NOTE_MARK, author_text, time_text
 from ..widgets.editor import CellEditor
 from ..widgets.grid import FormGrid, GridSpec, spec_cells
 from ..widgets.panels import HeaderBar, MessagePanel, NavBar, SizeNotice, messages_text
@@ -316,8 +316,7 @@ class QuadroScreen(DraftScreen):
         if others:
             count = "un'altra" if others == 1 else f"altre {format_number(others)}"
             more = f" (e {count}: {self.label('note')})"
-        author = note.author or "autore non indicato"
-        return f"{NOTE_MARK} Nota di {author}, {time_text(note.time)}{more}: {note.text}"
+        return f"{NOTE_MARK} Nota di {author_text(note)}, {time_text(note.time)}{more}: {note.text}"
 
     def current_cell(self) -> str | None:
         return self.grid.current if self.is_mounted else None

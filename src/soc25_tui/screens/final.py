@@ -3,7 +3,6 @@ whole scheda as a summary and the problems still open."""
 
 from __future__ import annotations
 
-import os
 from functools import partial
 
 from rich.text import Text
@@ -22,7 +21,7 @@ from ..core.messages import counter_text
 from ..core.model import one_newline
 from ..core.numbers import format_number
 from ..core.r40 import propose
-from ..core.review import NOTE_MARK
+from ..core.review import NOTE_MARK, author_text
 from ..core.visible import visible
 from ..core.values import count_chars
 from ..widgets.panels import HeaderBar, NavBar, SizeNotice
@@ -144,7 +143,7 @@ class FinalScreen(DraftScreen):
         noted = ed.open_notes_on("R40")
         if noted:  # the reviewer's note on R40 (as the edit line of a Quadro shows a cell's)
             note = noted[0][1]
-            said = f"Nota di {note.author or 'autore non indicato'}: {' '.join(note.text.split())}"
+            said = f"Nota di {author_text(note)}: {' '.join(note.text.split())}"
             notes.append(f"{NOTE_MARK} {visible(said)}")  # the file's data: shown, never obeyed
         if notes:
             line.append(" · " + " · ".join(notes))
@@ -249,16 +248,14 @@ class FinalScreen(DraftScreen):
         if ed.read_only:
             self.notify(ed.read_only_note, severity="warning")
             return
-        reopened = self._kept is not None and os.path.isfile(self._kept)
         try:
-            argv = own_editor.command()
-            path = self._kept if reopened else own_editor.write_private(own_editor.file_text(ed.draft.R40 or ""))
+            opened = own_editor.opening(ed.draft.R40, self._kept)
         except own_editor.EditorError as exc:
             self.notify(str(exc), severity="error", timeout=12)
             return
         self._kept = None
-        self.post_message(HandOver(partial(own_editor.run, argv, path),
-                                   partial(self._from_own_editor, path, reopened)))
+        self.post_message(HandOver(partial(own_editor.run, opened.argv, opened.path),
+                                   partial(self._from_own_editor, opened.path, opened.reopened)))
 
     def _from_own_editor(self, path: str, reopened: bool, ran: own_editor.Ran | None) -> None:
         if ran is None:  # no terminal to hand over: the browser (soc25 web), or none at all
