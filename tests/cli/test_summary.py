@@ -188,3 +188,29 @@ def test_output_never_written_over_a_draft(tmp_path, capsys, target):
     assert main(["summary", str(draft), "-o", str(tmp_path / target)]) == 2
     assert "il riepilogo non si scrive su una bozza" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_dash_as_output_is_standard_output(tmp_path, fmt):
+    """`-o -` sends every format to standard output (as it does the PDF, and as export does):
+    no file named «-» appears, and the pipe gets what `--format` alone gives."""
+    base = [PY, "-m", "soc25_tui.cli", "summary", str(EXAMPLES / "tortona.toml"), "--format", fmt]
+    dashed = subprocess.run([*base, "-o", "-"], capture_output=True, text=True, encoding="utf-8", cwd=tmp_path)
+    plain = subprocess.run(base, capture_output=True, text=True, encoding="utf-8", cwd=tmp_path)
+    assert dashed.returncode == plain.returncode == 0, dashed.stderr
+    assert not (tmp_path / "-").exists()
+    assert dashed.stdout == plain.stdout and "R09" in dashed.stdout
+
+
+def test_the_html_summary_loads_no_rich():
+    """The HTML document has its own renderer: Rich (the terminal's) is not loaded for it."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from soc25_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    rc = main(['summary', {str(EXAMPLES / 'tortona.toml')!r}, '--format', 'html'])\n"
+        "assert rc == 0, rc\n"
+        "assert not [m for m in sys.modules if m == 'rich' or m.startswith('rich.')], 'rich loaded'\n"
+    )
+    proc = subprocess.run([PY, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..core.outputs import BINARY, FORMATS
-from ..core.summary import MIN_WIDTH
+from ..core.document import MIN_WIDTH
 from .common import EXIT_OK, EXIT_USAGE, Parser, err, isatty, load_or_report, names_a_draft
 
 # Without --width: the terminal's width, or this when the summary goes to a pipe or a file.
@@ -61,10 +61,7 @@ def run(argv: list[str]) -> int:
 
     from pathlib import Path
 
-    from rich.console import Console
-
     from ..core.outputs import render
-    from ..core.summary import build
 
     if args.output and names_a_draft(args.output):
         # The draft itself, another, a .bak or a link to one: its summary would replace it.
@@ -85,18 +82,25 @@ def run(argv: list[str]) -> int:
     if fmt in BINARY:
         return _write_pdf(draft, args.output)
 
-    tty = not args.output and isatty(sys.stdout)
+    to_file = args.output not in (None, "-")  # «-o -»: standard output, as for the PDF
+    tty = not to_file and isatty(sys.stdout)
     if args.width:
         width = args.width
     elif tty:
+        from rich.console import Console
+
         width = min(max(MIN_WIDTH, Console(file=sys.stdout).width), MAX_WIDTH)
     else:
         width = PIPE_WIDTH
     # Written to the screen or a pipe in ASCII (LC_ALL=C): the stand-ins of what it cannot show
     # (core/terminal.py) are put in before the tables are laid out. A file is always UTF-8.
-    encoding = None if args.output else getattr(sys.stdout, "encoding", None)
+    encoding = None if to_file else getattr(sys.stdout, "encoding", None)
 
     if tty and fmt == "text":
+        from rich.console import Console
+
+        from ..core.summary import build
+
         # Straight to the terminal: colour unless NO_COLOR is set (Rich honours it).
         no_color = os.environ.get("NO_COLOR", "") != ""
         console = Console(
@@ -106,7 +110,7 @@ def run(argv: list[str]) -> int:
         return EXIT_OK
 
     output = render(draft, fmt, width, encoding=encoding)
-    if args.output:
+    if to_file:
         return _write_file(args.output, output, fmt)
     sys.stdout.write(output)
     sys.stdout.flush()

@@ -38,6 +38,7 @@ from .visible import visible
 
 TITLE = "SOC25 - SOCIALE - SCHEDA DI MONITORAGGIO DEGLI OBIETTIVI DI SERVIZIO 2024"
 MISSING = "—"  # a cell with no value
+MIN_WIDTH = 40  # columns: the narrowest text summary
 
 # --- the document -------------------------------------------------------------------------
 

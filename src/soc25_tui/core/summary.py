@@ -21,10 +21,9 @@ from rich.text import Text
 from . import charts, messages
 from . import document as d
 from .assess import Assessment, assess
-from .document import MISSING, document
+from .document import MIN_WIDTH, MISSING, document
 
 FORMATS = ("text", "svg", "md")  # rendered here; outputs.FORMATS has them all
-MIN_WIDTH = 40
 
 # --- Rich -----------------------------------------------------------------------------------------
 
